@@ -1,0 +1,86 @@
+"""`python -m bot [serve|console|migrate]`: the only place that builds settings, engine and app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from dotenv import load_dotenv
+from sqlalchemy.exc import OperationalError
+
+from bot import cli_text, entry
+from bot.entry import say
+from bot.settings import Settings, SettingsError, load_settings
+from commands.setup_file import SetupError
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    p = argparse.ArgumentParser(prog="python -m bot", description="Veckoläge – veckans lägesbild i Slack.")
+    sub = p.add_subparsers(dest="mode")
+    sub.add_parser("socket", help="Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)")
+    sub.add_parser("serve", help="HTTP-läge på $PORT: POST /slack/events, GET /healthz")
+    console = sub.add_parser("console", help="lokal konsol mot samma databas")
+    console.add_argument("--user", help="ditt Slack-användar-id (standard: första admin i veckolage.toml)")
+    console.add_argument("--no-color", action="store_true", help="utan färger")
+    sub.add_parser("migrate", help="uppgradera databasschemat (Alembic) till senaste")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen mode; every expected failure is a clear message and an exit code, never a traceback."""
+    load_dotenv(override=False)
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings(os.environ)
+    except SettingsError as error:
+        say("Felaktiga inställningar:\n" + "\n".join(f"  • {p}" for p in error.problems), sys.stderr)
+        return 2
+    mode = resolve_mode(args.mode, settings)
+    quiet = mode in ("console", "unconfigured") and settings.log_level == "INFO"
+    logging.basicConfig(level="WARNING" if quiet else settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        return run(mode, args, settings)
+    except SetupError as error:
+        say(str(error), sys.stderr)
+        return 2
+    except OperationalError as error:
+        say(cli_text.DATABASE_DOWN.format(url=settings.safe_database_url, error=str(error.orig).strip()),
+            sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def resolve_mode(mode: str | None, settings: Settings) -> str:
+    """No mode given: Socket Mode with an app token, HTTP with a signing secret, else the guidance."""
+    if mode is not None:
+        return mode
+    if settings.app_token and settings.bot_token:
+        return "socket"
+    if settings.bot_token and settings.signing_secret:
+        return "serve"
+    return "unconfigured"
+
+
+def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
+    """Dispatch on the mode."""
+    if mode == "unconfigured":
+        return entry.unconfigured(settings)
+    if mode == "migrate":
+        return entry.migrate(settings)
+    if mode == "console":
+        return entry.console(settings, user=args.user, color=not args.no_color and sys.stdout.isatty())
+    missing = settings.missing(mode)
+    if missing:
+        say(cli_text.MISSING_CREDENTIALS.format(missing=", ".join(missing)), sys.stderr)
+        return 2
+    return entry.socket(settings) if mode == "socket" else entry.serve(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Reply → Block Kit: the one place that knows how a reply looks in Slack."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from bot.slack_text import BLOCK_LIMIT, context, escape, header, pack, section
+from commands.reply import HelpReply, Notice, WeekGrid
+from commands.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
+from commands.texts import t
+
+TONE_ICON = {"ok": "✅", "error": "⚠️", "info": "ℹ️"}
+ARROWS = {1: "↑", -1: "↓", 0: ""}
+COMMENT_LINES = 15
+
+
+@singledispatch
+def render(reply) -> dict:
+    """A message payload (`text` + `blocks`) for a reply."""
+    raise TypeError(f"no Slack rendering for {type(reply).__name__}")
+
+
+@render.register
+def _notice(reply: Notice) -> dict:
+    lines = [f"{TONE_ICON[reply.tone]} *{escape(reply.title)}*", *(escape(line) for line in reply.lines)]
+    blocks = pack(lines)
+    if reply.usage:
+        blocks.append(section(escape(t("usage", usage=f"`{reply.usage}`"))))
+    if reply.week is not None:
+        blocks.append(context(f"📅 {escape(reply.week.label)}"))
+    return {"text": escape(reply.title), "blocks": blocks}
+
+
+@render.register
+def _help(reply: HelpReply) -> dict:
+    lines = [f"`{escape(e.usage)}`\n{escape(e.summary)}" for e in reply.entries]
+    blocks = [header(reply.title), *pack(lines)]
+    if reply.notes:
+        blocks.append(context(*(escape(n) for n in reply.notes)))
+    return {"text": escape(reply.title), "blocks": blocks}
+
+
+def cell_text(value: int | None) -> str:
+    """Colour and number together: colour is never the only signal; missing is never 1."""
+    if value is None:
+        return f"{MISSING_EMOJI}{MISSING_MARK}"
+    step = level(value)
+    return f"{step.emoji}{value}{step.marker}"
+
+
+def legend() -> str:
+    """The scale with its colours, and how missing reports look."""
+    steps = "  ".join(f"{cell_text(s.number)} {s.name.split()[0]}" for s in SCALE)
+    return f"{steps}  {cell_text(None)} {t('grid.legend.missing')}"
+
+
+@render.register
+def _grid(grid: WeekGrid) -> dict:
+    title = t("grid.title", week=grid.week.label)
+    if not grid.rows:
+        return {"text": title, "blocks": [header(title), section(t("grid.no_areas"))]}
+    reported = sum(1 for i in range(len(grid.partners)) if any(r.cells[i].level is not None for r in grid.rows))
+    agreed = sum(1 for r in grid.rows if r.agreed)
+    summary = [t("grid.reported", reported=reported, total=len(grid.partners)),
+               t("grid.agreed_count", count=agreed, total=len(grid.rows))]
+    blocks = [header(title), context(" · ".join(summary))]
+    blocks += pack([_row_text(grid, row) for row in grid.rows])
+    missing = [t("grid.missing.all" if m.missing == m.total else "grid.missing.some",
+                 partner=escape(m.partner), missing=m.missing, total=m.total) for m in grid.missing]
+    blocks.append(section(f"*{t('grid.missing.title')}:* " + ", ".join(missing) if missing
+                          else t("grid.missing.none")))
+    if grid.comments:
+        shown = [f"• *{escape(c.area)}* – {escape(c.partner)}: {escape(c.text)}" for c in grid.comments[:COMMENT_LINES]]
+        if len(grid.comments) > COMMENT_LINES:
+            shown.append(t("grid.comments.more", count=len(grid.comments) - COMMENT_LINES))
+        blocks += pack([f"*{t('grid.comments.title')}*", *shown])
+    previous = grid.week.shift(-1).short
+    blocks.append(context(legend(), f"{t('grid.legend.change', previous=previous)} · {t('grid.legend.disagreement')}"))
+    return {"text": title, "blocks": blocks[:BLOCK_LIMIT]}
+
+
+def _row_text(grid: WeekGrid, row) -> str:
+    status = t("grid.status.agreed") if row.agreed else t("grid.status.proposed")
+    if row.value is None:
+        status = t("grid.status.none")
+    first = f"{cell_text(row.value)} {ARROWS[row.change]} *{escape(row.area)}* _{status}_"
+    if row.disagreement:
+        first += f" · ⚠️ {t('grid.disagreement')}"
+    cells = " · ".join(
+        f"{escape(name)} {cell_text(cell.level)}{'💬' if cell.comment else ''}"
+        for name, cell in zip(grid.partners, row.cells, strict=True)
+    )
+    return f"{first}\n        {cells}" if cells else first

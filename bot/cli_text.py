@@ -1,0 +1,24 @@
+"""What the command line prints to the person setting Veckoläge up (Swedish, like everything user-facing)."""
+
+from __future__ import annotations
+
+MISSING_CREDENTIALS = """\
+Veckoläge kan inte ansluta till Slack ännu: {missing} saknas.
+
+Så skapar du Slack-appen (några minuter):
+  1. Öppna https://api.slack.com/apps → Create New App → From an app manifest.
+  2. Välj er arbetsyta och klistra in innehållet i manifest.json från det här repot.
+  3. Install to Workspace; kopiera "Bot User OAuth Token" (xoxb-…) till SLACK_BOT_TOKEN.
+  4. Basic Information → App-Level Tokens → Generate (scope connections:write);
+     kopiera token (xapp-…) till SLACK_APP_TOKEN. Då körs Socket Mode: ingen publik adress behövs.
+  5. Skriv in värdena i .env (mall: .env.example) och starta igen.
+
+Under tiden kan du prova allt lokalt i konsolen: python -m bot console
+"""
+OFFER_CONSOLE = "Starta den lokala konsolen nu? [J/n] "
+NO_SETUP_FILE = ("Ingen {path} hittades – konsolen använder exemplet {example} och en separat demodatabas "
+                 "({database}).\nKopiera exemplet till {path} och fyll i era områden och parter när ni är redo.\n")
+NO_CONSOLE_USER = "Ange vem du är: python -m bot console --user U… (ett användar-id ur veckolage.toml)."
+DATABASE_DOWN = "Kan inte ansluta till databasen ({url}): {error}\nKontrollera DATABASE_URL och att servern är igång."
+MIGRATED = "Databasen är på senaste schemat ({revision})."
+SOCKET_START = "Veckoläge ansluter till Slack i Socket Mode …"

@@ -1,0 +1,51 @@
+"""The local console: the same commands on the same database, read from stdin (a pipe works too)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TextIO
+
+from sqlalchemy.engine import Engine
+
+from bot.console_render import render_text
+from commands.context import Invocation
+from commands.registry import SLASH_COMMANDS, dispatch, help_reply
+from storage.db import session_scope
+
+QUIT = {"avsluta", "sluta", "exit", "quit", "q"}
+PROMPT = "veckoläge> "
+
+
+def run_console(
+    engine: Engine, *, workspace_id: int, user_id: str, stdin: TextIO, stdout: TextIO,
+    clock: Callable[[], datetime], color: bool, interactive: bool,
+) -> int:
+    """Read commands until end of input or `avsluta`; print each reply."""
+    names = {s.name.lstrip("/"): s.name for s in SLASH_COMMANDS}
+    stdout.write(f"Veckoläge – lokal konsol som {user_id}. Skriv t.ex. /veckolage, /lage hjälp eller avsluta.\n")
+    while True:
+        if interactive:
+            stdout.write(PROMPT)
+            stdout.flush()
+        line = stdin.readline()
+        if not line:
+            break
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        word, _, rest = line.partition(" ")
+        word = word.lstrip("/").lower()
+        if word in QUIT:
+            break
+        inv = Invocation(workspace_id, user_id, clock(), "console")
+        if word in names:
+            with session_scope(engine) as session:
+                reply = dispatch(names[word], rest, inv, session)
+        else:
+            with session_scope(engine) as session:
+                reply = help_reply("/lage", inv, session)
+            stdout.write(f"Okänt kommando ”{word}”.\n")
+        stdout.write(render_text(reply, color=color) + "\n\n")
+        stdout.flush()
+    return 0

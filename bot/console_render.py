@@ -1,0 +1,84 @@
+"""Reply → terminal text: the same replies as Slack, as a coloured table (tabulate)."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from tabulate import tabulate
+
+from commands.reply import MENTION_CLOSE, MENTION_OPEN, HelpReply, Notice, RatingForm, WeekGrid
+from commands.scale import MISSING_MARK, SCALE, level
+from commands.texts import t
+
+RESET = "\033[0m"
+BOLD = "\033[1m"
+TONE = {"ok": "✔", "error": "✖", "info": "ℹ"}
+
+
+def _plain(text: str) -> str:
+    return text.replace(MENTION_OPEN, "@").replace(MENTION_CLOSE, "")
+
+
+def paint(value: int | None, color: bool, *, extra: str = "") -> str:
+    """A cell: coloured background with the number (and 5's marker); missing shows as –."""
+    if value is None:
+        return MISSING_MARK
+    step = level(value)
+    text = f" {value}{step.marker}{extra} "
+    return f"\033[{step.ansi};38;5;15;1m{text}{RESET}" if color else text.strip()
+
+
+@singledispatch
+def render_text(reply, color: bool = True) -> str:
+    """The terminal text of a reply."""
+    raise TypeError(f"no console rendering for {type(reply).__name__}")
+
+
+@render_text.register
+def _notice(reply: Notice, color: bool = True) -> str:
+    title = f"{TONE[reply.tone]} {_plain(reply.title)}"
+    lines = [f"{BOLD}{title}{RESET}" if color else title, *(f"  {_plain(x)}" for x in reply.lines)]
+    if reply.usage:
+        lines.append("  " + t("usage", usage=reply.usage))
+    if reply.week:
+        lines.append(f"  📅 {reply.week.label}")
+    return "\n".join(lines)
+
+
+@render_text.register
+def _help(reply: HelpReply, color: bool = True) -> str:
+    rows = [(e.usage, e.summary) for e in reply.entries]
+    return "\n".join([reply.title, tabulate(rows, tablefmt="plain"), *reply.notes])
+
+
+@render_text.register
+def _form(reply: RatingForm, color: bool = True) -> str:
+    return t("rate.form.only_slack", usage="/lage [vecka] <område> <1-5> [kommentar]")
+
+
+@render_text.register
+def _grid(grid: WeekGrid, color: bool = True) -> str:
+    title = t("grid.title", week=grid.week.label)
+    if not grid.rows:
+        return f"{title}\n{t('grid.no_areas')}"
+    headers = ["Område", "Samlad", "", *grid.partners]
+    rows = []
+    for row in grid.rows:
+        status = ("F" if row.agreed else "") + ({1: "↑", -1: "↓"}.get(row.change, ""))
+        if row.disagreement:
+            status += "⚠"
+        cells = [paint(c.level, color, extra="*" if c.comment else "") for c in row.cells]
+        rows.append([row.area, paint(row.value, color), status, *cells])
+    table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    missing = ", ".join(
+        t("grid.missing.all" if m.missing == m.total else "grid.missing.some",
+          partner=m.partner, missing=m.missing, total=m.total) for m in grid.missing
+    )
+    legend = "  ".join(f"{paint(s.number, color)} {s.name}" for s in SCALE)
+    out = [f"{BOLD}{title}{RESET}" if color else title, table, "",
+           f"{t('grid.missing.title')}: {missing}" if missing else t("grid.missing.none")]
+    if grid.comments:
+        out += [t("grid.comments.title") + ":", *(f"  * {c.area} – {c.partner}: {c.text}" for c in grid.comments)]
+    out += ["", legend, f"– {t('grid.legend.missing')} · F fastställd · "
+            f"{t('grid.legend.change', previous=grid.week.shift(-1).short)} · ⚠ oenighet · * kommentar"]
+    return "\n".join(out)

@@ -1,0 +1,89 @@
+"""The modes of `python -m bot`, each building what it needs and nothing more."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+from bot import cli_text
+from bot.app import create_app, utc_now
+from bot.settings import Settings
+from bot.startup import prepare
+from storage import migrate as schema
+from storage.db import make_engine
+
+EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "veckolage.example.toml"
+DEMO_DATABASE = "sqlite:///veckolage-demo.db"
+
+
+def say(text: str, stream=None) -> None:
+    """Write a line for the person at the terminal."""
+    stream = stream or sys.stdout
+    stream.write(text if text.endswith("\n") else text + "\n")
+    stream.flush()
+
+
+def unconfigured(settings: Settings) -> int:
+    """No Slack credentials: say what is missing and how to create the app, then offer the console."""
+    say(cli_text.MISSING_CREDENTIALS.format(missing=", ".join(settings.missing("socket"))), sys.stderr)
+    if not sys.stdin.isatty():
+        return 2
+    sys.stdout.write(cli_text.OFFER_CONSOLE)
+    sys.stdout.flush()
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("", "j", "ja", "y", "yes"):
+        return 2
+    return console(settings, user=None, color=sys.stdout.isatty())
+
+
+def migrate(settings: Settings) -> int:
+    """Upgrade the schema to head."""
+    engine = make_engine(settings.database_url)
+    schema.upgrade(engine)
+    say(cli_text.MIGRATED.format(revision=schema.current_revision(engine)))
+    return 0
+
+
+def console(settings: Settings, *, user: str | None, color: bool) -> int:
+    """The local console on the configured database (or the shipped example on a demo database)."""
+    from bot.console import run_console
+
+    if not Path(settings.config_path).exists() and EXAMPLE_CONFIG.exists():
+        say(cli_text.NO_SETUP_FILE.format(path=settings.config_path, example=EXAMPLE_CONFIG.name,
+                                           database=DEMO_DATABASE))
+        settings = dataclasses.replace(settings, config_path=str(EXAMPLE_CONFIG), database_url=DEMO_DATABASE)
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    setup = ready.setup
+    user = user or next(iter(setup.admins or setup.coordinators or
+                             [m for p in setup.partners for m in p.members]), None)
+    if user is None:
+        say(cli_text.NO_CONSOLE_USER, sys.stderr)
+        return 2
+    return run_console(ready.engine, workspace_id=ready.workspace_id, user_id=user, stdin=sys.stdin,
+                       stdout=sys.stdout, clock=utc_now, color=color, interactive=sys.stdin.isatty())
+
+
+def socket(settings: Settings) -> int:
+    """Socket Mode: no public URL needed, works behind a municipal firewall."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk import WebClient
+
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    app = create_app(settings, engine=ready.engine)
+    say(cli_text.SOCKET_START)
+    client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
+    SocketModeHandler(app, settings.app_token, web_client=client).start()
+    return 0
+
+
+def serve(settings: Settings) -> int:
+    """HTTP mode under gunicorn on $PORT."""
+    from bot.http import serve as run_server
+    from bot.http import wsgi_app
+
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    app = create_app(settings, engine=ready.engine)
+    ready.engine.dispose()  # no pooled connection crosses gunicorn's fork
+    run_server(wsgi_app(app), host=settings.host, port=settings.port)
+    return 0

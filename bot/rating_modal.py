@@ -1,0 +1,86 @@
+"""The rating form as a Slack modal: one 1–5 choice and an optional comment per area."""
+
+from __future__ import annotations
+
+import json
+
+from bot.slack_text import clip, escape, pack
+from commands.rate import COMMENT_LIMIT
+from commands.rate_form import FormEntry
+from commands.reply import Notice, RatingForm
+from commands.scale import SCALE
+from commands.weeks import Week
+
+CALLBACK_ID = "rating_form"
+LEVEL, COMMENT = "level", "comment"
+
+
+def _option(number: int) -> dict:
+    step = SCALE[number - 1]
+    return {"text": {"type": "plain_text", "text": f"{step.emoji} {number} {step.name}", "emoji": True},
+            "value": str(number)}
+
+
+def rating_view(form: RatingForm, *, channel_id: str | None) -> dict:
+    """The modal, pre-filled with what the organisation already reported for the week."""
+    blocks: list[dict] = [{
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(
+            f"*{escape(form.partner)}* · {escape(form.week.label)} · välj nivå för de områden ni bedömer; "
+            "tomma områden lämnas orörda.")}],
+    }]
+    for area in form.areas:
+        select = {"type": "static_select", "action_id": LEVEL, "options": [_option(s.number) for s in SCALE],
+                  "placeholder": {"type": "plain_text", "text": "Välj nivå 1–5"}}
+        if area.level is not None:
+            select["initial_option"] = _option(area.level)
+        comment = {"type": "plain_text_input", "action_id": COMMENT, "max_length": COMMENT_LIMIT,
+                   "placeholder": {"type": "plain_text", "text": "Kort kommentar (valfri, inga personuppgifter)"}}
+        if area.comment:
+            comment["initial_value"] = area.comment
+        blocks.append({"type": "input", "block_id": f"{LEVEL}-{area.area_id}", "optional": True,
+                       "label": {"type": "plain_text", "text": clip(area.area, 2000)}, "element": select})
+        blocks.append({"type": "input", "block_id": f"{COMMENT}-{area.area_id}", "optional": True,
+                       "label": {"type": "plain_text", "text": "Kommentar"}, "element": comment})
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": {"type": "plain_text", "text": f"Lägesbild {form.week.short}"},
+        "submit": {"type": "plain_text", "text": "Spara"},
+        "close": {"type": "plain_text", "text": "Avbryt"},
+        "private_metadata": json.dumps({"week": str(form.week), "channel": channel_id}),
+        "blocks": blocks[:100],
+    }
+
+
+def read_submission(view: dict) -> tuple[Week, list[FormEntry]]:
+    """The week and the per-area entries of a submitted form."""
+    meta = json.loads(view.get("private_metadata") or "{}")
+    year, number = meta["week"].split("-W")
+    values = view.get("state", {}).get("values", {})
+    entries: dict[int, dict] = {}
+    for block_id, actions in values.items():
+        kind, _, area_id = block_id.partition("-")
+        if kind not in (LEVEL, COMMENT) or not area_id.isdigit():
+            continue
+        action = actions.get(kind, {})
+        value = (action.get("selected_option") or {}).get("value") if kind == LEVEL else action.get("value")
+        entries.setdefault(int(area_id), {})[kind] = value
+    result = [FormEntry(area_id, e.get(LEVEL), e.get(COMMENT)) for area_id, e in sorted(entries.items())]
+    return Week(int(year), int(number)), result
+
+
+def errors_for(errors: dict[tuple[int, str], str]) -> dict[str, str]:
+    """Field errors keyed by the block of each area's level or comment."""
+    return {f"{field}-{area_id}": message for (area_id, field), message in errors.items()}
+
+
+def done_view(notice: Notice) -> dict:
+    """The modal after saving: exactly what is stored now, or why nothing was."""
+    lines = [f"{'✅' if notice.tone == 'ok' else '⚠️'} *{escape(notice.title)}*", *(escape(x) for x in notice.lines)]
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Lägesbild"},
+        "close": {"type": "plain_text", "text": "Stäng"},
+        "blocks": pack(lines),
+    }

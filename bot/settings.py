@@ -1,0 +1,89 @@
+"""One Settings object from the environment, checked once; every problem reported together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_API_URL = "https://slack.com/api/"
+REQUIRED = {
+    "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"),
+    "serve": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
+}
+PREFIXES = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
+
+
+class SettingsError(ValueError):
+    """Missing or malformed settings, all of them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from the environment (and .env)."""
+
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    slack_api_url: str = DEFAULT_API_URL
+    database_url: str = "sqlite:///veckolage.db"
+    config_path: str = "veckolage.toml"
+    port: int = 3000
+    host: str = "0.0.0.0"
+    log_level: str = "INFO"
+
+    def missing(self, mode: str) -> list[str]:
+        """The variables a mode (socket, serve) needs and does not have."""
+        values = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_APP_TOKEN": self.app_token,
+                  "SLACK_SIGNING_SECRET": self.signing_secret}
+        return [name for name in REQUIRED[mode] if not values[name]]
+
+    @property
+    def safe_database_url(self) -> str:
+        """The database URL without its password, for messages and logs."""
+        return _redact(self.database_url)
+
+    def __repr__(self) -> str:  # never print secrets, not even in a traceback
+        return f"Settings(api={self.slack_api_url!r}, database={self.safe_database_url!r}, config={self.config_path!r})"
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://…@{rest.rsplit('@', 1)[1]}"
+    return url
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Read and check the environment; raises SettingsError naming every bad variable."""
+    problems = []
+    get = lambda name: (env.get(name) or "").strip() or None  # noqa: E731
+    for name, prefix in PREFIXES.items():
+        value = get(name)
+        if value and not value.startswith(prefix):
+            problems.append(f"{name} ska börja med {prefix}")
+    api_url = get("SLACK_API_URL") or DEFAULT_API_URL
+    if not api_url.startswith(("https://", "http://")):
+        problems.append(f"SLACK_API_URL ska vara en http(s)-adress, inte {api_url!r}")
+    if not api_url.endswith("/"):
+        api_url += "/"
+    port_text = get("PORT") or "3000"
+    port = int(port_text) if port_text.isdigit() and 0 < int(port_text) < 65536 else 0
+    if not port:
+        problems.append(f"PORT ska vara ett portnummer 1–65535, inte {port_text!r}")
+    if problems:
+        raise SettingsError(problems)
+    return Settings(
+        bot_token=get("SLACK_BOT_TOKEN"),
+        signing_secret=get("SLACK_SIGNING_SECRET"),
+        app_token=get("SLACK_APP_TOKEN"),
+        slack_api_url=api_url,
+        database_url=get("DATABASE_URL") or "sqlite:///veckolage.db",
+        config_path=get("VECKOLAGE_CONFIG") or "veckolage.toml",
+        port=port,
+        host=get("HOST") or "0.0.0.0",
+        log_level=(get("LOG_LEVEL") or "INFO").upper(),
+    )

@@ -1,0 +1,48 @@
+"""Matching what users type against names: case- and diacritics-insensitive, with suggestions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+def fold(text: str) -> str:
+    """`Hässelby  Gård` → `hasselby gard`: no case, no diacritics, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\s_\-]+", " ", stripped.casefold()).strip()
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """The outcome of matching: one name found, or candidates to offer the user."""
+
+    found: str | None = None
+    candidates: tuple[str, ...] = field(default_factory=tuple)  # "menade du …?" when nothing was found
+    ambiguous: bool = False  # the text starts several names (rather than resembling some)
+
+
+def match_name(query: str, names: Sequence[str]) -> NameMatch:
+    """Exact (folded) match, else a unique prefix, else the closest names as suggestions."""
+    wanted = fold(query)
+    if not wanted:
+        return NameMatch()
+    folded = {fold(name): name for name in names}
+    if wanted in folded:
+        return NameMatch(found=folded[wanted])
+    prefixed = [name for key, name in folded.items() if key.startswith(wanted) or _word_prefix(wanted, key)]
+    if len(prefixed) == 1:
+        return NameMatch(found=prefixed[0])
+    if prefixed:
+        return NameMatch(candidates=tuple(prefixed), ambiguous=True)
+    close = difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.6)
+    return NameMatch(candidates=tuple(folded[key] for key in close))
+
+
+def _word_prefix(wanted: str, key: str) -> bool:
+    """`hass g` matches `hasselby gard`: every typed word starts the name's word at that place."""
+    typed, words = wanted.split(), key.split()
+    return len(typed) == len(words) and all(word.startswith(part) for part, word in zip(typed, words, strict=True))

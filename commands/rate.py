@@ -1,0 +1,175 @@
+"""`/lage`: a partner organisation rates an area for a week (or opens the form for all areas)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session
+
+from commands.context import Caller, Invocation, Token, load_caller, tokenize
+from commands.matching import match_name
+from commands.reply import FormArea, Notice, RatingForm, Reply
+from commands.scale import is_level, level
+from commands.texts import t
+from commands.week_grid import area_row
+from commands.weeks import Week, WeekError, parse_week
+from storage import queries
+from storage.models import Area
+
+USAGE = "/lage [vecka] <område> <1-5> [kommentar]"
+COMMENT_LIMIT = 300
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_QUOTES = "\"'“”„‘’«»`"
+
+
+class InputError(Exception):
+    """Bad input: the Swedish lines to show, and the usage that would have worked."""
+
+    def __init__(self, *lines: str, usage: str = USAGE) -> None:
+        super().__init__(lines[0])
+        self.lines = lines
+        self.usage = usage
+
+
+def error_notice(error: InputError | WeekError, week: Week | None = None, usage: str = USAGE) -> Notice:
+    """The standard refusal for bad input."""
+    if isinstance(error, InputError):
+        return Notice("error", t("error.title"), error.lines, usage=error.usage, week=week)
+    return Notice("error", t("error.title"), (str(error),), usage=usage, week=week)
+
+
+def take_week(tokens: list[Token], caller: Caller) -> tuple[Week | None, list[Token]]:
+    """A leading week token, if there is one; raises WeekError for a week that does not exist."""
+    if tokens:
+        week = parse_week(tokens[0].text, current=caller.current_week)
+        if week is not None:
+            return week, tokens[1:]
+    return None, tokens
+
+
+def check_not_future(week: Week, caller: Caller) -> None:
+    """Reports may reach at most one week ahead."""
+    last = caller.current_week.shift(1)
+    if week > last:
+        raise WeekError(t("error.future_week", week=week.label.capitalize(), last=last.label))
+
+
+def resolve_area(query: str, areas: list[Area]) -> Area:
+    """The area a user meant, or an InputError listing the areas or suggestions."""
+    names = [a.name for a in areas]
+    if not areas:
+        raise InputError(t("error.no_areas"))
+    if not query.strip():
+        raise InputError(t("error.missing_area"), t("error.areas_are", names=", ".join(names)))
+    found = match_name(query, names)
+    if found.found:
+        return next(a for a in areas if a.name == found.found)
+    if found.candidates:
+        key = "error.ambiguous_area" if found.ambiguous else "error.unknown_area"
+        raise InputError(t(key, query=query), t("error.did_you_mean", names=_or_list(found.candidates)))
+    raise InputError(t("error.unknown_area", query=query), t("error.areas_are", names=", ".join(names)))
+
+
+def _or_list(names: tuple[str, ...]) -> str:
+    quoted = [f"”{n}”" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " eller " + quoted[-1]
+
+
+def parse_level(text: str, usage: str = USAGE) -> int:
+    """A level 1–5 or an InputError."""
+    if not re.fullmatch(r"\d+", text) or not is_level(int(text)):
+        raise InputError(t("error.bad_level", value=text), usage=usage)
+    return int(text)
+
+
+def clean_comment(text: str | None) -> str | None:
+    """Trim a comment; None when absent; InputError when empty or too long."""
+    if text is None:
+        return None
+    text = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text).strip()
+    if not text:
+        return None
+    if not text.strip(_QUOTES + " "):
+        raise InputError(t("error.comment_empty"))
+    if len(text) > COMMENT_LIMIT:
+        raise InputError(t("error.comment_too_long", length=len(text), limit=COMMENT_LIMIT))
+    return text
+
+
+def split_area_level(args: str, tokens: list[Token], areas: list[Area], usage: str = USAGE) -> tuple[Area, int, str]:
+    """`<område> <1-5> [rest]`: area names may hold spaces, so try each number as the level."""
+    numbers = [i for i, tok in enumerate(tokens) if i >= 1 and _NUMBER.match(tok.text)]
+    for i in numbers:
+        query = args[tokens[0].start:tokens[i - 1].end]
+        if match_name(query, [a.name for a in areas]).found:
+            area = resolve_area(query, areas)
+            return area, parse_level(tokens[i].text, usage), args[tokens[i].end:]
+    if numbers:
+        resolve_area(args[tokens[0].start:tokens[numbers[0] - 1].end], areas)
+    for j in range(len(tokens), 0, -1):  # no number: is it an area followed by something else?
+        query = args[tokens[0].start:tokens[j - 1].end]
+        if match_name(query, [a.name for a in areas]).found:
+            if j == len(tokens):
+                raise InputError(t("error.missing_level"), usage=usage)
+            raise InputError(t("error.bad_level", value=tokens[j].text), usage=usage)
+    resolve_area(args[tokens[0].start:tokens[-1].end] if tokens else "", areas)
+    raise InputError(t("error.missing_level"), usage=usage)  # pragma: no cover - resolve_area raised
+
+
+def rate(args: str, inv: Invocation, session: Session) -> Reply:
+    """`/lage [vecka] <område> <1-5> [kommentar]`, or the form when only a week (or nothing) is given."""
+    caller = load_caller(session, inv)
+    if caller.partner is None:
+        key = "error.not_member" if caller.known else "error.unknown_user"
+        return Notice("error", t("error.title"), (t(key), t(f"{key}.hint")), week=caller.assessment_week)
+    tokens = tokenize(args)
+    week = caller.assessment_week
+    try:
+        given, tokens = take_week(tokens, caller)
+        week = given or week
+        check_not_future(week, caller)
+        areas = queries.active_areas(session, workspace_id=caller.workspace.id)
+        if not tokens:
+            return rating_form(session, caller, week, areas)
+        area, value, rest = split_area_level(args, tokens, areas)
+        comment = clean_comment(rest)
+    except (InputError, WeekError) as error:
+        return error_notice(error, week)
+    previous = queries.save_rating(
+        session, workspace_id=caller.workspace.id, area=area, partner=caller.partner, year=week.year,
+        week=week.week, level=value, comment=comment, user_id=inv.user_id, now=inv.now,
+    )
+    session.flush()
+    return saved_notice(session, caller, week, area, value, comment, previous)
+
+
+def saved_notice(session, caller: Caller, week: Week, area: Area, value: int, comment, previous) -> Notice:
+    """What the reporter sees after a save: exactly what is stored now."""
+    step = level(value)
+    lines = []
+    if previous is not None:
+        if previous.level == value:
+            lines.append(t("rate.saved.unchanged"))
+        else:
+            lines.append(t("rate.saved.replaced", partner=caller.partner.name, old=previous.level, by=previous.by))
+    if comment:
+        lines.append(t("rate.saved.comment", comment=comment))
+    row = area_row(session, workspace_id=caller.workspace.id, area=area.name, week=week)
+    if row is not None and row.value is not None:
+        status = t("grid.status.agreed") if row.agreed else t("grid.status.proposed")
+        lines.append(t("rate.saved.consolidated", area=area.name, value=row.value, status=status))
+    title = t("rate.saved.title", area=area.name, level=f"{value} {step.name}", partner=caller.partner.name)
+    return Notice("ok", title, tuple(lines), week=week)
+
+
+def rating_form(session: Session, caller: Caller, week: Week, areas: list[Area]) -> Reply:
+    """The form with one choice per area, pre-filled with the organisation's reports for the week."""
+    if not areas:
+        return Notice("error", t("error.title"), (t("error.no_areas"),), week=week)
+    ratings = queries.ratings_for_weeks(session, workspace_id=caller.workspace.id, weeks=[(week.year, week.week)])
+    own = {r.area_id: r for r in ratings if r.partner_id == caller.partner.id}
+    fields = tuple(
+        FormArea(a.id, a.name, own[a.id].level if a.id in own else None, own[a.id].comment if a.id in own else None)
+        for a in areas
+    )
+    return RatingForm(week, caller.partner.name, fields)

@@ -1,0 +1,102 @@
+"""The registry of commands: name, usage and help in one place; dispatch reads it too.
+
+The help text, the README command table and manifest.json are checked against it by a test.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from commands.context import Invocation, load_caller
+from commands.matching import fold
+from commands.overview import AGREE_USAGE, GRID_USAGE, agree, show_grid
+from commands.rate import USAGE as RATE_USAGE
+from commands.rate import rate
+from commands.reply import HelpEntry, HelpReply, Reply
+from commands.scale import SCALE
+from commands.texts import t
+
+Handler = Callable[[str, Invocation, Session], Reply]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One thing a user can ask: the slash command, its sub-command words (none: the default)."""
+
+    slash: str
+    words: tuple[str, ...]
+    usage: str
+    summary: str
+    handler: Handler | None  # None: the help of its slash command
+
+
+@dataclass(frozen=True)
+class Slash:
+    """A slash command as the chat platform knows it."""
+
+    name: str
+    description: str
+    hint: str
+
+
+SLASH_COMMANDS: tuple[Slash, ...] = (
+    Slash("/lage", "Rapportera din organisations läge för ett område", "[vecka] <område> <1-5> [kommentar]"),
+    Slash("/veckolage", "Visa veckans samlade lägesbild", "[vecka] | fastställ … | hjälp"),
+)
+
+HELP_WORDS = ("hjälp", "hjalp", "help")
+
+COMMANDS: tuple[Command, ...] = (
+    Command("/lage", (), RATE_USAGE, "Din organisation bedömer ett område (1–5) för veckan, med valfri kommentar.",
+            rate),
+    Command("/lage", (), "/lage [vecka]", "Öppnar formuläret: alla områden på en gång, ifyllt med det ni redan "
+            "rapporterat.", rate),
+    Command("/lage", HELP_WORDS, "/lage hjälp", "Visar den här hjälpen.", None),
+    Command("/veckolage", (), GRID_USAGE, "Veckans samlade lägesbild: områden × parter, färg och siffra, "
+            "förändring och vem som inte rapporterat.", show_grid),
+    Command("/veckolage", ("fastställ", "faststall"), AGREE_USAGE,
+            "Samordnare: fastställer mötets gemensamma bedömning för ett område.", agree),
+    Command("/veckolage", HELP_WORDS, "/veckolage hjälp", "Visar den här hjälpen.", None),
+)
+
+
+def sanitize(text: str) -> str:
+    """Drop control and private-use characters from what the user typed; keep line breaks."""
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in {"Cc", "Co", "Cs", "Cn"})
+
+
+def dispatch(slash: str, text: str, inv: Invocation, session: Session) -> Reply:
+    """Run what the user typed after a slash command and return the reply."""
+    text = sanitize(text or "").strip()
+    first, _, rest = text.partition(" ")
+    word = fold(first)
+    candidates = [c for c in COMMANDS if c.slash == slash]
+    if not candidates:
+        raise KeyError(slash)
+    for command in candidates:
+        if word and word in {fold(w) for w in command.words}:
+            return command.handler(rest.strip(), inv, session) if command.handler else help_reply(slash, inv, session)
+    default = next(c for c in candidates if not c.words)
+    return default.handler(text, inv, session)
+
+
+def help_reply(slash: str, inv: Invocation | None = None, session: Session | None = None) -> HelpReply:
+    """The usage of every command, the command asked about first."""
+    ordered = sorted(COMMANDS, key=lambda c: c.slash != slash)
+    entries = tuple(HelpEntry(c.usage, c.summary) for c in ordered)
+    scale = ", ".join(f"{s.number} {s.name}" for s in SCALE)
+    notes = [t("help.scale", scale=scale)]
+    if inv is not None and session is not None:
+        caller = load_caller(session, inv)
+        notes.append(t("help.week", week=caller.assessment_week.label))
+    return HelpReply(t("help.title"), entries, tuple(notes))
+
+
+def is_slash(name: str) -> bool:
+    """True for a slash command the registry knows."""
+    return any(s.name == name for s in SLASH_COMMANDS)
+

@@ -1,0 +1,132 @@
+"""Replies: plain values that each chat surface renders its own way. All text here is unescaped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from commands.weeks import Week
+
+Tone = Literal["ok", "error", "info"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short answer: a title, some lines, and the right usage when the input was wrong."""
+
+    tone: Tone
+    title: str
+    lines: tuple[str, ...] = ()
+    usage: str | None = None
+    week: Week | None = None
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    """One command in the help list."""
+
+    usage: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class HelpReply:
+    """The usage of a command family, from the registry."""
+
+    title: str
+    entries: tuple[HelpEntry, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One partner's rating of one area (level None: not reported)."""
+
+    level: int | None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    """One area of the week grid with its consolidated value."""
+
+    area: str
+    cells: tuple[Cell, ...]
+    value: int | None
+    agreed: bool
+    previous: int | None
+    disagreement: bool
+
+    @property
+    def change(self) -> int:
+        """+1 rose, -1 fell, 0 same or unknown since last week."""
+        if self.value is None or self.previous is None or self.value == self.previous:
+            return 0
+        return 1 if self.value > self.previous else -1
+
+
+@dataclass(frozen=True)
+class MissingReport:
+    """A partner that has not rated every area."""
+
+    partner: str
+    missing: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A partner's comment on an area, shown under the grid."""
+
+    area: str
+    partner: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WeekGrid:
+    """The consolidated week grid: areas × partners."""
+
+    week: Week
+    partners: tuple[str, ...]
+    rows: tuple[AreaRow, ...]
+    missing: tuple[MissingReport, ...]
+    comments: tuple[Comment, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class FormArea:
+    """One area in the rating form, pre-filled with what the organisation already said."""
+
+    area_id: int
+    area: str
+    level: int | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class RatingForm:
+    """Ask the surface to show the rating form (a modal in Slack)."""
+
+    week: Week
+    partner: str
+    areas: tuple[FormArea, ...]
+
+
+
+@dataclass(frozen=True)
+class FieldErrors:
+    """Form input that cannot be saved, per (area id, "level" or "comment"); nothing was written."""
+
+    errors: dict[tuple[int, str], str]
+
+
+Reply = Notice | HelpReply | WeekGrid | RatingForm | FieldErrors
+
+
+MENTION_OPEN, MENTION_CLOSE = "\ue000", "\ue001"
+
+
+def mention(user_id: str) -> str:
+    """A user mention inside reply text; surfaces turn it into their own form after escaping."""
+    return f"{MENTION_OPEN}{user_id}{MENTION_CLOSE}"

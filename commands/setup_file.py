@@ -1,0 +1,189 @@
+"""`veckolage.toml`: the collaboration's set-up, read and checked whole before anything is stored."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from commands.matching import fold
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,20}$")
+TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,20}$")
+DAYS = {
+    "mandag": 0, "monday": 0, "mon": 0, "man": 0, "tisdag": 1, "tuesday": 1, "tue": 1, "tis": 1,
+    "onsdag": 2, "wednesday": 2, "wed": 2, "ons": 2, "torsdag": 3, "thursday": 3, "thu": 3, "tor": 3,
+    "fredag": 4, "friday": 4, "fri": 4, "fre": 4, "lordag": 5, "saturday": 5, "sat": 5, "lor": 5,
+    "sondag": 6, "sunday": 6, "sun": 6, "son": 6,
+}
+TOP_KEYS = {"team_id", "timezone", "summary_channel", "alert_channel", "coordinators", "admins", "areas",
+            "partner", "deadline"}
+PARTNER_KEYS = {"name", "members"}
+NAME_LIMIT = 80
+
+
+@dataclass(frozen=True)
+class PartnerSetup:
+    """A partner organisation and the users who report for it."""
+
+    name: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The whole set-up of one collaboration."""
+
+    workspace_key: str
+    timezone: str
+    summary_channel: str | None
+    alert_channel: str | None
+    coordinators: tuple[str, ...]
+    admins: tuple[str, ...]
+    areas: tuple[str, ...]
+    partners: tuple[PartnerSetup, ...]
+    deadline_weekday: int = 0
+    deadline_minute: int = 600
+
+
+class SetupError(ValueError):
+    """Everything wrong with the file, one problem a line, each naming its line and key."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path, self.problems = path, problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+    def __str__(self) -> str:
+        return f"Fel i {self.path}:\n" + "\n".join(f"  • {p}" for p in self.problems)
+
+
+def load_setup(path: str | Path) -> Setup:
+    """Read and check the file; raises SetupError listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SetupError(str(path), ["filen finns inte (kopiera veckolage.example.toml och fyll i)"]) from None
+    except UnicodeDecodeError:
+        raise SetupError(str(path), ["filen är inte UTF-8"]) from None
+    return parse_setup(text, str(path))
+
+
+def parse_setup(text: str, name: str = "veckolage.toml") -> Setup:
+    """Check the TOML text; raises SetupError listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SetupError(name, [f"ogiltig TOML: {error}"]) from None
+    checker = _Checker(text)
+    setup = checker.check(data)
+    if checker.problems:
+        raise SetupError(name, checker.problems)
+    return setup
+
+
+class _Checker:
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.problems: list[str] = []
+
+    def line_of(self, key: str, occurrence: int = 0) -> str:
+        pattern = re.compile(rf"^\s*(\[\[\s*{re.escape(key)}\s*\]\]|{re.escape(key)}\s*=)")
+        hits = [i + 1 for i, line in enumerate(self.lines) if pattern.match(line)]
+        return f"rad {hits[occurrence]}" if occurrence < len(hits) else "filen"
+
+    def fail(self, key: str, message: str, occurrence: int = 0, label: str | None = None) -> None:
+        self.problems.append(f"{self.line_of(key, occurrence)}, {label or key}: {message}")
+
+    def ids(self, data: dict, key: str, pattern: re.Pattern, what: str, *, label: str | None = None,
+            occurrence: int = 0) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, f"ska vara en lista med {what}, t.ex. [\"U0123ABCD\"]", occurrence, label)
+            return ()
+        for item in value:
+            if not pattern.match(item):
+                self.fail(key, f"”{item}” är inte ett giltigt {what} (se README: hitta ett Slack-id)",
+                          occurrence, label)
+        return tuple(dict.fromkeys(value))
+
+    def channel(self, data: dict, key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not CHANNEL_ID.match(value):
+            self.fail(key, f"”{value}” är inte ett kanal-id (börjar med C eller G)")
+            return None
+        return value
+
+    def names(self, values: list, key: str, label: str) -> None:
+        seen: dict[str, str] = {}
+        for value in values:
+            if not value.strip() or len(value) > NAME_LIMIT:
+                self.fail(key, f"namnet ”{value}” måste vara 1–{NAME_LIMIT} tecken", label=label)
+            elif fold(value) in seen:
+                self.fail(key, f"”{value}” och ”{seen[fold(value)]}” är samma namn", label=label)
+            seen.setdefault(fold(value), value)
+
+    def check(self, data: dict) -> Setup:
+        for key in sorted(set(data) - TOP_KEYS):
+            self.fail(key, "okänd nyckel (stavfel?)")
+        key = data.get("team_id", "default")
+        if key != "default" and (not isinstance(key, str) or not TEAM_ID.match(key)):
+            self.fail("team_id", f"”{key}” är inte ett Slack-team-id (börjar med T)")
+        timezone = data.get("timezone", "Europe/Stockholm")
+        try:
+            ZoneInfo(str(timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail("timezone", f"okänd tidszon ”{timezone}” (t.ex. \"Europe/Stockholm\")")
+            timezone = "Europe/Stockholm"
+        areas = data.get("areas")
+        if not isinstance(areas, list) or not areas or not all(isinstance(a, str) for a in areas):
+            self.fail("areas", "ska vara en lista med minst ett områdesnamn, t.ex. [\"Vällingby\"]")
+            areas = []
+        self.names(areas, "areas", "areas")
+        partners = self.partners(data.get("partner", []))
+        weekday, minute = self.deadline(data.get("deadline", "måndag 10:00"))
+        return Setup(
+            workspace_key=str(key), timezone=str(timezone),
+            summary_channel=self.channel(data, "summary_channel"), alert_channel=self.channel(data, "alert_channel"),
+            coordinators=self.ids(data, "coordinators", USER_ID, "användar-id"),
+            admins=self.ids(data, "admins", USER_ID, "användar-id"),
+            areas=tuple(a.strip() for a in areas), partners=partners,
+            deadline_weekday=weekday, deadline_minute=minute,
+        )
+
+    def partners(self, raw: object) -> tuple[PartnerSetup, ...]:
+        if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+            self.fail("partner", "skrivs som [[partner]]-tabeller med name och members")
+            return ()
+        result, owner = [], {}
+        for index, item in enumerate(raw):
+            label = f"partner {index + 1}"
+            for key in sorted(set(item) - PARTNER_KEYS):
+                self.fail("partner", f"okänd nyckel ”{key}” (stavfel?)", index, label)
+            name = item.get("name")
+            if not isinstance(name, str) or not name.strip():
+                self.fail("partner", "saknar name = \"…\"", index, label)
+                continue
+            members = self.ids(item, "members", USER_ID, "användar-id", label=f"{label} ({name}) members",
+                               occurrence=index)
+            for user in members:
+                if user in owner:
+                    self.fail("partner", f"{user} är redan medlem i {owner[user]}; en användare rapporterar "
+                              "för en organisation", index, f"{label} ({name})")
+                owner.setdefault(user, name)
+            result.append(PartnerSetup(name.strip(), members))
+        self.names([p.name for p in result], "partner", "partner name")
+        return tuple(result)
+
+    def deadline(self, raw: object) -> tuple[int, int]:
+        match = re.fullmatch(r"\s*(\S+)\s+(\d{1,2}):(\d{2})\s*", raw) if isinstance(raw, str) else None
+        day = DAYS.get(fold(match.group(1))) if match else None
+        if match is None or day is None or int(match.group(2)) > 23 or int(match.group(3)) > 59:
+            self.fail("deadline", f"”{raw}” ska vara veckodag och tid, t.ex. \"måndag 10:00\"")
+            return 0, 600
+        return day, int(match.group(2)) * 60 + int(match.group(3))

@@ -1,0 +1,69 @@
+"""Build the consolidated week grid from storage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlmodel import Session
+
+from commands.consolidate import consolidate, disagreement
+from commands.reply import AreaRow, Cell, Comment, MissingReport, WeekGrid
+from commands.weeks import Week
+from storage import queries
+from storage.models import Area, Partner
+
+
+def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
+    """Areas × partners for a week, consolidated, with last week's values for the change."""
+    areas = queries.active_areas(session, workspace_id=workspace_id)
+    partners = queries.active_partners(session, workspace_id=workspace_id)
+    previous = week.shift(-1)
+    weeks = [(week.year, week.week), (previous.year, previous.week)]
+    ratings = queries.ratings_for_weeks(session, workspace_id=workspace_id, weeks=weeks)
+    agreed = queries.agreed_for_weeks(session, workspace_id=workspace_id, weeks=weeks)
+    by_cell = {(r.iso_year, r.iso_week, r.area_id, r.partner_id): r for r in ratings}
+    agreed_by = {(a.iso_year, a.iso_week, a.area_id): a.level for a in agreed}
+    partner_ids = {p.id for p in partners}
+    levels: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for r in ratings:
+        if r.partner_id in partner_ids:
+            levels[(r.iso_year, r.iso_week, r.area_id)].append(r.level)
+
+    def value_of(w: Week, area: Area) -> int | None:
+        key = (w.year, w.week, area.id)
+        return consolidate(levels.get(key, ()), agreed=agreed_by.get(key))
+
+    rows, comments = [], []
+    for area in areas:
+        cells = []
+        for partner in partners:
+            rating = by_cell.get((week.year, week.week, area.id, partner.id))
+            cells.append(Cell(rating.level, rating.comment) if rating else Cell(None))
+            if rating and rating.comment:
+                comments.append(Comment(area.name, partner.name, rating.comment))
+        key = (week.year, week.week, area.id)
+        rows.append(AreaRow(
+            area=area.name,
+            cells=tuple(cells),
+            value=value_of(week, area),
+            agreed=key in agreed_by,
+            previous=value_of(previous, area),
+            disagreement=disagreement(levels.get(key, ())),
+        ))
+    return WeekGrid(week, tuple(p.name for p in partners), tuple(rows), _missing(partners, rows), tuple(comments))
+
+
+def _missing(partners: list[Partner], rows: list[AreaRow]) -> tuple[MissingReport, ...]:
+    total = len(rows)
+    result = []
+    for index, partner in enumerate(partners):
+        missing = sum(1 for row in rows if row.cells[index].level is None)
+        if missing:
+            result.append(MissingReport(partner.name, missing, total))
+    return tuple(result)
+
+
+def area_row(session: Session, *, workspace_id: int, area: str, week: Week) -> AreaRow | None:
+    """One area's row of the week grid (its consolidated value after a change)."""
+    grid = build_grid(session, workspace_id=workspace_id, week=week)
+    return next((row for row in grid.rows if row.area == area), None)

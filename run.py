@@ -1,0 +1,85 @@
+"""Set up and run Veckoläge with nothing but Python 3.11: `python3 run.py bot` or `python3 run.py test`.
+
+Creates `.venv` beside this file, installs the project into it (again only when pyproject.toml
+changed), then runs the bot (`python -m bot …`) or the whole test suite (ruff + pytest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_venv(extras: str) -> None:
+    """Create the virtualenv and install the project when its requirements changed."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py is started by whatever python3 is on the PATH
+        sys.exit(f"Veckoläge behöver Python 3.11 eller nyare (du kör {sys.version.split()[0]}).")
+    if not PYTHON.exists():
+        print(f"• Skapar virtuell miljö i {VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed-{extras or 'base'}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print("• Installerar beroenden …", flush=True)
+    target = f".[{extras}]" if extras else "."
+    subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target],
+        cwd=ROOT,
+        check=True,
+    )
+    stamp.write_text(digest)
+
+
+def postgres_up(host: str = "127.0.0.1", port: int = 5432) -> bool:
+    """True when something accepts connections on the PostgreSQL port."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_local_postgres() -> None:
+    """Start the machine's PostgreSQL cluster when the tests use the local default and it is down."""
+    if os.environ.get("VECKOLAGE_TEST_POSTGRES_URL") or postgres_up():
+        return
+    ctl = shutil.which("pg_ctlcluster")
+    versions = sorted(Path("/etc/postgresql").glob("*")) if Path("/etc/postgresql").exists() else []
+    if ctl and versions:
+        print("• Startar PostgreSQL …", flush=True)
+        subprocess.run([ctl, "--skip-systemctl-redirect", versions[-1].name, "main", "start"], check=False)
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch `bot …` or `test …`."""
+    if not argv or argv[0] not in {"bot", "test"}:
+        print(__doc__)
+        print("Användning: python3 run.py bot [serve|console|migrate …]  |  python3 run.py test [pytest-flaggor]")
+        return 2
+    what, rest = argv[0], argv[1:]
+    if what == "bot":
+        ensure_venv("")
+        return subprocess.call([str(PYTHON), "-m", "bot", *rest], cwd=ROOT)
+    ensure_venv("test")
+    ensure_local_postgres()
+    lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "--quiet", "."], cwd=ROOT)
+    if lint:
+        print("ruff hittade fel (se ovan).", flush=True)
+        return lint
+    return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

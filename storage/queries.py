@@ -1,0 +1,167 @@
+"""Query functions: keyword-only, the session first. Handlers never build SQL themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from storage.models import AgreedLevel, Area, AuditEntry, Member, Partner, Rating, RoleGrant, Workspace
+
+COORDINATOR, ADMIN = "coordinator", "admin"
+
+
+def upsert(session: Session, model: type, values: dict, *, keys: Sequence[str], update: Sequence[str]) -> None:
+    """INSERT … ON CONFLICT (keys) DO UPDATE on SQLite and PostgreSQL alike."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
+    )
+    session.execute(statement)
+
+
+def workspace_for(session: Session, *, key: str | None) -> Workspace | None:
+    """The workspace with this key (Slack team id); in single-workspace mode, the only one."""
+    if key:
+        found = session.execute(select(Workspace).where(Workspace.key == key)).scalars().first()
+        if found:
+            return found
+    workspaces = session.execute(select(Workspace).limit(2)).scalars().all()
+    return workspaces[0] if len(workspaces) == 1 else None
+
+
+def active_areas(session: Session, *, workspace_id: int) -> list[Area]:
+    """The areas not retired, in configured order."""
+    query = select(Area).where(Area.workspace_id == workspace_id, Area.retired_at.is_(None))
+    return list(session.execute(query.order_by(Area.position, Area.name)).scalars())
+
+
+def active_partners(session: Session, *, workspace_id: int) -> list[Partner]:
+    """The partner organisations not retired, in configured order."""
+    query = select(Partner).where(Partner.workspace_id == workspace_id, Partner.retired_at.is_(None))
+    return list(session.execute(query.order_by(Partner.position, Partner.name)).scalars())
+
+
+def partner_of(session: Session, *, workspace_id: int, user_id: str) -> Partner | None:
+    """The active partner organisation a user reports for, if any."""
+    query = (
+        select(Partner)
+        .join(Member, Member.partner_id == Partner.id)
+        .where(Member.workspace_id == workspace_id, Member.user_id == user_id, Partner.retired_at.is_(None))
+    )
+    return session.execute(query).scalars().first()
+
+
+def roles_of(session: Session, *, workspace_id: int, user_id: str) -> set[str]:
+    """The roles (coordinator, admin) a user holds."""
+    query = select(RoleGrant.role).where(RoleGrant.workspace_id == workspace_id, RoleGrant.user_id == user_id)
+    return set(session.execute(query).scalars())
+
+
+def users_with_role(session: Session, *, workspace_id: int, role: str) -> list[str]:
+    """User ids holding a role, sorted."""
+    query = select(RoleGrant.user_id).where(RoleGrant.workspace_id == workspace_id, RoleGrant.role == role)
+    return sorted(session.execute(query).scalars())
+
+
+def _in_weeks(model, weeks: Sequence[tuple[int, int]]):
+    return or_(*(and_(model.iso_year == year, model.iso_week == week) for year, week in weeks))
+
+
+def ratings_for_weeks(session: Session, *, workspace_id: int, weeks: Sequence[tuple[int, int]]) -> list[Rating]:
+    """Every rating of the given (year, week)s."""
+    query = select(Rating).where(Rating.workspace_id == workspace_id, _in_weeks(Rating, weeks))
+    return list(session.execute(query).scalars())
+
+
+def agreed_for_weeks(
+    session: Session, *, workspace_id: int, weeks: Sequence[tuple[int, int]]
+) -> list[AgreedLevel]:
+    """Every fastställd value of the given (year, week)s."""
+    query = select(AgreedLevel).where(AgreedLevel.workspace_id == workspace_id, _in_weeks(AgreedLevel, weeks))
+    return list(session.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What a cell held before it was replaced."""
+
+    level: int
+    comment: str | None
+    by: str
+
+
+def save_rating(
+    session: Session,
+    *,
+    workspace_id: int,
+    area: Area,
+    partner: Partner,
+    year: int,
+    week: int,
+    level: int,
+    comment: str | None,
+    user_id: str,
+    now: datetime,
+) -> Previous | None:
+    """Store a partner's rating (the last one wins) and audit it; returns what it replaced."""
+    key = (Rating.area_id == area.id, Rating.partner_id == partner.id, Rating.iso_year == year, Rating.iso_week == week)
+    old = session.execute(select(Rating).where(*key).with_for_update()).scalars().first()
+    previous = Previous(old.level, old.comment, old.reported_by) if old else None
+    values = dict(
+        workspace_id=workspace_id, area_id=area.id, partner_id=partner.id, iso_year=year, iso_week=week,
+        level=level, comment=comment, reported_by=user_id, reported_at=now,
+    )
+    upsert(session, Rating, values, keys=("area_id", "partner_id", "iso_year", "iso_week"),
+           update=("level", "comment", "reported_by", "reported_at"))
+    audit(session, workspace_id=workspace_id, at=now, actor=user_id, action="rating.set",
+          subject=f"{area.name} / {partner.name}", year=year, week=week,
+          old=_describe(previous.level, previous.comment) if previous else None, new=_describe(level, comment))
+    return previous
+
+
+def save_agreed(
+    session: Session, *, workspace_id: int, area: Area, year: int, week: int, level: int, user_id: str, now: datetime
+) -> int | None:
+    """Store the fastställd value of an area-week and audit it; returns the value it replaced."""
+    key = (AgreedLevel.area_id == area.id, AgreedLevel.iso_year == year, AgreedLevel.iso_week == week)
+    old = session.execute(select(AgreedLevel.level).where(*key).with_for_update()).scalars().first()
+    values = dict(workspace_id=workspace_id, area_id=area.id, iso_year=year, iso_week=week, level=level,
+                  set_by=user_id, set_at=now)
+    upsert(session, AgreedLevel, values, keys=("area_id", "iso_year", "iso_week"), update=("level", "set_by", "set_at"))
+    audit(session, workspace_id=workspace_id, at=now, actor=user_id, action="agreed.set", subject=area.name,
+          year=year, week=week, old=None if old is None else str(old), new=str(level))
+    return old
+
+
+def _describe(level: int, comment: str | None) -> str:
+    return f"{level} – {comment}" if comment else str(level)
+
+
+def audit(
+    session: Session,
+    *,
+    workspace_id: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    year: int | None = None,
+    week: int | None = None,
+    old: str | None = None,
+    new: str | None = None,
+) -> None:
+    """Append one entry to the audit log."""
+    session.add(AuditEntry(workspace_id=workspace_id, at=at, actor=actor, action=action, subject=subject[:200],
+                           iso_year=year, iso_week=week, old_value=old, new_value=new))
+
+
+def audit_entries(session: Session, *, workspace_id: int) -> list[AuditEntry]:
+    """The audit log of a workspace, oldest first."""
+    query = select(AuditEntry).where(AuditEntry.workspace_id == workspace_id).order_by(AuditEntry.at, AuditEntry.id)
+    return list(session.execute(query).scalars())
