@@ -83,11 +83,14 @@ def _row_text(grid: WeekGrid, row) -> str:
     status = t("grid.status.agreed") if row.agreed else t("grid.status.proposed")
     if row.value is None:
         status = t("grid.status.none")
-    first = f"{cell_text(row.value)} {ARROWS[row.change]} *{escape(row.area)}* _{status}_"
+    parts = [cell_text(row.value), ARROWS[row.change], f"*{escape(row.area)}*", f"_{status}_"]
+    first = " ".join(part for part in parts if part)
     if row.disagreement:
         first += f" · ⚠️ {t('grid.disagreement')}"
+    if all(cell.level is None for cell in row.cells):
+        return first
     cells = " · ".join(
         f"{escape(name)} {cell_text(cell.level)}{'💬' if cell.comment else ''}"
         for name, cell in zip(grid.partners, row.cells, strict=True)
     )
-    return f"{first}\n        {cells}" if cells else first
+    return f"{first}\n        {cells}"

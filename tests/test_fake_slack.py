@@ -12,10 +12,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-try:
-    from tests.fake_slack import FakeSlack
-except ImportError:  # tests/ not a package: its own dir is on sys.path
-    from fake_slack import FakeSlack  # type: ignore[no-redef]
+from tests.fake_slack import FakeSlack
 
 
 @pytest.fixture

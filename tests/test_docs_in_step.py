@@ -1,0 +1,49 @@
+"""The README command table, the help text and manifest.json follow the command registry."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from commands.registry import COMMANDS, SLASH_COMMANDS, help_reply
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_rows() -> list[tuple[str, str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Commands", 1)[1].split("\n\n", 2)[1]
+    return re.findall(r"^\| `([^`]+)` \| (.+?) \|$", section, flags=re.MULTILINE)
+
+
+def test_readme_table_is_the_registry() -> None:
+    assert readme_rows() == [(c.usage, c.summary) for c in COMMANDS]
+
+
+def test_manifest_slash_commands_are_the_registry() -> None:
+    manifest = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
+    declared = [(c["command"], c["description"], c["usage_hint"]) for c in manifest["features"]["slash_commands"]]
+    assert declared == [(s.name, s.description, s.hint) for s in SLASH_COMMANDS]
+    assert {c.slash for c in COMMANDS} == {s.name for s in SLASH_COMMANDS}
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True  # the rating modal needs it
+
+
+def test_help_lists_every_command() -> None:
+    reply = help_reply("/veckolage")
+    assert [(e.usage, e.summary) for e in reply.entries][:3] == [
+        (c.usage, c.summary) for c in COMMANDS if c.slash == "/veckolage"]
+    assert {e.usage for e in reply.entries} == {c.usage for c in COMMANDS}
+
+
+def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()] == [
+        "python3 run.py bot", "python3 run.py test"]
+    assert "exec python3 run.py test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_procfile_runs_documented_processes() -> None:
+    procfile = (ROOT / "Procfile").read_text()
+    assert "release: python -m bot migrate" in procfile and "web: python -m bot serve" in procfile

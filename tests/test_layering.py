@@ -1,0 +1,35 @@
+"""commands/ and storage/ know nothing about Slack, so another chat platform is an adapter, not a rewrite."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_never_imports_slack_or_the_bot() -> None:
+    offenders = []
+    for package in ("commands", "storage"):
+        for path in (ROOT / package).rglob("*.py"):
+            for name in imported_modules(path):
+                if name.split(".")[0] in {"slack_bolt", "slack_sdk", "bot"}:
+                    offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+def test_storage_does_not_import_commands() -> None:
+    offenders = [str(p) for p in (ROOT / "storage").rglob("*.py") if any(
+        n.split(".")[0] == "commands" for n in imported_modules(p))]
+    assert offenders == []
