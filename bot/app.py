@@ -30,7 +30,8 @@ def create_app(
     logger: logging.Logger | None = None,
 ) -> App:
     """A Bolt App on our engine; tokens are passed explicitly, Web API calls go to SLACK_API_URL."""
-    client = WebClient(token=None if authorize else settings.bot_token, base_url=settings.slack_api_url, timeout=10)
+    client = WebClient(token=None if authorize else settings.bot_token, base_url=settings.slack_api_url,
+                       timeout=3)  # inside the 3-second ack window (views.open)
     app = App(
         client=client,
         signing_secret=settings.signing_secret or "",

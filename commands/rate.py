@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.matching import match_name
-from commands.reply import FormArea, Notice, RatingForm, Reply
+from commands.reply import FormArea, Notice, RatingForm, Reply, mention
 from commands.scale import is_level, level
 from commands.texts import t
 from commands.week_grid import area_row
@@ -151,7 +151,8 @@ def saved_notice(session, caller: Caller, week: Week, area: Area, value: int, co
         if previous.level == value:
             lines.append(t("rate.saved.unchanged"))
         else:
-            lines.append(t("rate.saved.replaced", partner=caller.partner.name, old=previous.level, by=previous.by))
+            lines.append(t("rate.saved.replaced", partner=caller.partner.name, old=previous.level,
+                           by=mention(previous.by)))
     if comment:
         lines.append(t("rate.saved.comment", comment=comment))
     row = area_row(session, workspace_id=caller.workspace.id, area=area.name, week=week)

@@ -23,6 +23,7 @@ TOP_KEYS = {"team_id", "timezone", "summary_channel", "alert_channel", "coordina
             "partner", "deadline"}
 PARTNER_KEYS = {"name", "members"}
 NAME_LIMIT = 80
+AREA_LIMIT = 40  # the rating modal holds two blocks per area within Slack's 100
 
 
 @dataclass(frozen=True)
@@ -119,13 +120,14 @@ class _Checker:
             return None
         return value
 
-    def names(self, values: list, key: str, label: str) -> None:
+    def names(self, values: list, key: str, label: str, *, per_table: bool = False) -> None:
         seen: dict[str, str] = {}
-        for value in values:
+        for index, value in enumerate(values):
+            where = dict(occurrence=index if per_table else 0, label=f"{label} {index + 1}" if per_table else label)
             if not value.strip() or len(value) > NAME_LIMIT:
-                self.fail(key, f"namnet ”{value}” måste vara 1–{NAME_LIMIT} tecken", label=label)
+                self.fail(key, f"namnet ”{value}” måste vara 1–{NAME_LIMIT} tecken", **where)
             elif fold(value) in seen:
-                self.fail(key, f"”{value}” och ”{seen[fold(value)]}” är samma namn", label=label)
+                self.fail(key, f"”{value}” och ”{seen[fold(value)]}” är samma namn", **where)
             seen.setdefault(fold(value), value)
 
     def check(self, data: dict) -> Setup:
@@ -145,6 +147,8 @@ class _Checker:
             self.fail("areas", "ska vara en lista med minst ett områdesnamn, t.ex. [\"Vällingby\"]")
             areas = []
         self.names(areas, "areas", "areas")
+        if len(areas) > AREA_LIMIT:
+            self.fail("areas", f"högst {AREA_LIMIT} områden (rapportformuläret rymmer inte fler); {len(areas)} angivna")
         partners = self.partners(data.get("partner", []))
         weekday, minute = self.deadline(data.get("deadline", "måndag 10:00"))
         return Setup(
@@ -177,7 +181,7 @@ class _Checker:
                               "för en organisation", index, f"{label} ({name})")
                 owner.setdefault(user, name)
             result.append(PartnerSetup(name.strip(), members))
-        self.names([p.name for p in result], "partner", "partner name")
+        self.names([p.name for p in result], "partner", "partner", per_table=True)
         return tuple(result)
 
     def deadline(self, raw: object) -> tuple[int, int]:

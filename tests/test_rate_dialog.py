@@ -22,7 +22,7 @@ DIALOG = [
      ["Sparat: Hässelby gård 2 Avvikande läge för Polisen", "Kommentar: stenkastning vid torget"]),
     ("U0POL1", "/lage v46 Grimsta 4", ["Sparat: Grimsta 4 Allvarligt läge", "vecka 46, 2026 (9–15 nov)"]),
     ("U0POL1", "/lage förra grimsta 1", ["Sparat: Grimsta 1 Normalt läge", "vecka 46, 2026",
-                                         "Ersatte Polisens tidigare bedömning 4 (av U0POL1)."]),
+                                         "Ersatte Polisens tidigare bedömning 4 (av @U0POL1)."]),
     ("U0POL1", "/lage 2026-W48 Vällingby 2", ["Sparat: Vällingby 2", "vecka 48, 2026"]),
     ("U0SDF", "/lage VÄLLINGBY 5 skottlossning", ["Sparat: Vällingby 5 Kritiskt läge för Stadsdelen",
                                                   "just nu: 5 (föreslagen)"]),
@@ -87,7 +87,7 @@ def test_bad_input_is_refused_in_swedish_and_writes_nothing(chat, engine, user, 
 def test_last_report_wins_and_history_is_audited(chat, engine) -> None:
     chat("U0POL1", "/lage Vällingby 2 lugnt")
     out = text_of(chat("U0POL2", "/lage Vällingby 4 oroligt"))
-    assert "Ersatte Polisens tidigare bedömning 2 (av U0POL1)." in out
+    assert "Ersatte Polisens tidigare bedömning 2 (av @U0POL1)." in out
     with session_scope(engine) as session:
         ratings = session.execute(select(Rating)).scalars().all()
         audit = session.execute(select(AuditEntry).where(AuditEntry.action == "rating.set")

@@ -39,6 +39,9 @@ def test_the_shipped_example_is_valid() -> None:
          "members = [\"U0AAA\"]\n", "U0AAA är redan medlem i P"),
         ("areas = [\"A\"]\n[[partner]]\nmembers = []\n", "rad 2, partner 1: saknar name"),
         ("areas = [\"A\"\n", "ogiltig TOML"),
+        ("areas = [\"A\"]\n[[partner]]\nname = \"P\"\n[[partner]]\nname = \"p\"\n",
+         "rad 4, partner 2: ”p” och ”P” är samma namn"),
+        ("areas = [" + ", ".join(f'\"O{i}\"' for i in range(41)) + "]\n", "högst 40 områden"),
     ],
 )
 def test_a_bad_file_names_line_and_key(toml: str, problem: str) -> None:
