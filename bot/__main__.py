@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.exc import OperationalError
 
 from bot import cli_text, entry
@@ -31,7 +31,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen mode; every expected failure is a clear message and an exit code, never a traceback."""
-    load_dotenv(override=False)
+    load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env of where you run it, not of the code
     args = parser().parse_args(argv)
     try:
         settings = load_settings(os.environ)
@@ -77,7 +77,8 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
         return entry.console(settings, user=args.user, color=not args.no_color and sys.stdout.isatty())
     missing = settings.missing(mode)
     if missing:
-        say(cli_text.MISSING_CREDENTIALS.format(missing=", ".join(missing)), sys.stderr)
+        text = cli_text.MISSING_CREDENTIALS if mode == "socket" else cli_text.MISSING_SIGNING_SECRET
+        say(text.format(missing=", ".join(missing)), sys.stderr)
         return 2
     return entry.socket(settings) if mode == "socket" else entry.serve(settings)
 

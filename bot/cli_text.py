@@ -15,6 +15,13 @@ Så skapar du Slack-appen (några minuter):
 
 Under tiden kan du prova allt lokalt i konsolen: python -m bot console
 """
+MISSING_SIGNING_SECRET = """\
+HTTP-läget behöver {missing}.
+  SLACK_BOT_TOKEN: appens sida → OAuth & Permissions → Bot User OAuth Token (xoxb-…).
+  SLACK_SIGNING_SECRET: appens sida → Basic Information → App Credentials → Signing Secret.
+Sätt Request URL för kommandona och Interactivity till https://<er värd>/slack/events (se README).
+Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP_TOKEN).
+"""
 OFFER_CONSOLE = "Starta den lokala konsolen nu? [J/n] "
 NO_SETUP_FILE = ("Ingen {path} hittades – konsolen använder exemplet {example} och en separat demodatabas "
                  "({database}).\nKopiera exemplet till {path} och fyll i era områden och parter när ni är redo.\n")

@@ -13,7 +13,7 @@ from bot.startup import prepare
 from storage import migrate as schema
 from storage.db import make_engine
 
-EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "veckolage.example.toml"
+EXAMPLE_CONFIG = Path(__file__).resolve().parent / "veckolage.example.toml"  # shipped as package data
 DEMO_DATABASE = "sqlite:///veckolage-demo.db"
 
 

@@ -38,6 +38,8 @@ def serve(application: Callable, *, host: str, port: int, threads: int = 8) -> N
                 "timeout": 30, "graceful_timeout": 10, "accesslog": None, "errorlog": "-", "loglevel": "info",
             }.items():
                 self.cfg.set(key, value)
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn ≥ 24: no shared socket in $HOME
+                self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Callable:
             return application

@@ -57,6 +57,22 @@ def _redact(url: str) -> str:
     return url
 
 
+def _database_problem(url: str) -> str | None:
+    """None for a usable SQLite or PostgreSQL URL, else what is wrong (without the password)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    example = "sqlite:///veckolage.db eller postgresql://användare:lösen@värd:5432/databas"
+    try:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 - a non-numeric port raises here
+    except (ArgumentError, ValueError):
+        return f"DATABASE_URL går inte att tolka ({_redact(url)}); skriv t.ex. {example}"
+    if parsed.get_backend_name() not in ("sqlite", "postgres", "postgresql"):
+        return f"DATABASE_URL: bara SQLite och PostgreSQL stöds, inte {parsed.get_backend_name()}"
+    return None
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Read and check the environment; raises SettingsError naming every bad variable."""
     problems = []
@@ -70,6 +86,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         problems.append(f"SLACK_API_URL ska vara en http(s)-adress, inte {api_url!r}")
     if not api_url.endswith("/"):
         api_url += "/"
+    database_url = get("DATABASE_URL") or "sqlite:///veckolage.db"
+    problem = _database_problem(database_url)
+    if problem:
+        problems.append(problem)
     port_text = get("PORT") or "3000"
     port = int(port_text) if port_text.isdigit() and 0 < int(port_text) < 65536 else 0
     if not port:
@@ -81,7 +101,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         signing_secret=get("SLACK_SIGNING_SECRET"),
         app_token=get("SLACK_APP_TOKEN"),
         slack_api_url=api_url,
-        database_url=get("DATABASE_URL") or "sqlite:///veckolage.db",
+        database_url=database_url,
         config_path=get("VECKOLAGE_CONFIG") or "veckolage.toml",
         port=port,
         host=get("HOST") or "0.0.0.0",

@@ -67,7 +67,7 @@ def load_setup(path: str | Path) -> Setup:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SetupError(str(path), ["filen finns inte (kopiera veckolage.example.toml och fyll i)"]) from None
+        raise SetupError(str(path), ["filen finns inte (kopiera bot/veckolage.example.toml och fyll i)"]) from None
     except UnicodeDecodeError:
         raise SetupError(str(path), ["filen är inte UTF-8"]) from None
     return parse_setup(text, str(path))
@@ -78,7 +78,10 @@ def parse_setup(text: str, name: str = "veckolage.toml") -> Setup:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise SetupError(name, [f"ogiltig TOML: {error}"]) from None
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        message = re.sub(r"\s*\(at .*\)$", "", str(error))
+        place = f"rad {where.group(1)}, kolumn {where.group(2)}: " if where else ""
+        raise SetupError(name, [f"{place}ogiltig TOML ({message})"]) from None
     checker = _Checker(text)
     setup = checker.check(data)
     if checker.problems:
@@ -91,24 +94,36 @@ class _Checker:
         self.lines = text.splitlines()
         self.problems: list[str] = []
 
-    def line_of(self, key: str, occurrence: int = 0) -> str:
+    def line_of(self, key: str, occurrence: int = 0, table: int | None = None) -> str:
+        """`rad N` of a key: the n-th `key =` or `[[key]]`, or `key =` inside the n-th [[partner]]."""
         pattern = re.compile(rf"^\s*(\[\[\s*{re.escape(key)}\s*\]\]|{re.escape(key)}\s*=)")
-        hits = [i + 1 for i, line in enumerate(self.lines) if pattern.match(line)]
+        lines = list(enumerate(self.lines))
+        if table is not None:
+            starts = [i for i, line in lines if re.match(r"^\s*\[\[\s*partner\s*\]\]", line)]
+            if table >= len(starts):
+                return "filen"
+            ends = [i for i, line in lines if i > starts[table] and re.match(r"^\s*\[", line)]
+            lines = lines[starts[table]:ends[0] if ends else None]
+            occurrence = 0
+        hits = [i + 1 for i, line in lines if pattern.match(line)]
+        if table is not None and not hits:
+            hits = [lines[0][0] + 1]  # the key is missing: point at the table
         return f"rad {hits[occurrence]}" if occurrence < len(hits) else "filen"
 
-    def fail(self, key: str, message: str, occurrence: int = 0, label: str | None = None) -> None:
-        self.problems.append(f"{self.line_of(key, occurrence)}, {label or key}: {message}")
+    def fail(self, key: str, message: str, occurrence: int = 0, label: str | None = None,
+             table: int | None = None) -> None:
+        self.problems.append(f"{self.line_of(key, occurrence, table)}, {label or key}: {message}")
 
     def ids(self, data: dict, key: str, pattern: re.Pattern, what: str, *, label: str | None = None,
-            occurrence: int = 0) -> tuple[str, ...]:
+            table: int | None = None) -> tuple[str, ...]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(key, f"ska vara en lista med {what}, t.ex. [\"U0123ABCD\"]", occurrence, label)
+            self.fail(key, f"ska vara en lista med {what}, t.ex. [\"U0123ABCD\"]", label=label, table=table)
             return ()
         for item in value:
             if not pattern.match(item):
                 self.fail(key, f"”{item}” är inte ett giltigt {what} (se README: hitta ett Slack-id)",
-                          occurrence, label)
+                          label=label, table=table)
         return tuple(dict.fromkeys(value))
 
     def channel(self, data: dict, key: str) -> str | None:
@@ -120,10 +135,13 @@ class _Checker:
             return None
         return value
 
-    def names(self, values: list, key: str, label: str, *, per_table: bool = False) -> None:
+    def names(self, values: list, key: str, label: str, *, tables: list[int] | None = None) -> None:
         seen: dict[str, str] = {}
         for index, value in enumerate(values):
-            where = dict(occurrence=index if per_table else 0, label=f"{label} {index + 1}" if per_table else label)
+            table = tables[index] if tables is not None else None
+            where = dict(label=label if table is None else f"{label} {table + 1}", table=table)
+            if table is not None:
+                key = "name"
             if not value.strip() or len(value) > NAME_LIMIT:
                 self.fail(key, f"namnet ”{value}” måste vara 1–{NAME_LIMIT} tecken", **where)
             elif fold(value) in seen:
@@ -164,24 +182,25 @@ class _Checker:
         if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
             self.fail("partner", "skrivs som [[partner]]-tabeller med name och members")
             return ()
-        result, owner = [], {}
+        result, owner, tables = [], {}, []
         for index, item in enumerate(raw):
             label = f"partner {index + 1}"
             for key in sorted(set(item) - PARTNER_KEYS):
-                self.fail("partner", f"okänd nyckel ”{key}” (stavfel?)", index, label)
+                self.fail(key, f"okänd nyckel ”{key}” (stavfel?)", label=label, table=index)
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
                 self.fail("partner", "saknar name = \"…\"", index, label)
                 continue
             members = self.ids(item, "members", USER_ID, "användar-id", label=f"{label} ({name}) members",
-                               occurrence=index)
+                               table=index)
             for user in members:
                 if user in owner:
-                    self.fail("partner", f"{user} är redan medlem i {owner[user]}; en användare rapporterar "
-                              "för en organisation", index, f"{label} ({name})")
+                    self.fail("members", f"{user} är redan medlem i {owner[user]}; en användare rapporterar "
+                              "för en organisation", label=f"{label} ({name})", table=index)
                 owner.setdefault(user, name)
             result.append(PartnerSetup(name.strip(), members))
-        self.names([p.name for p in result], "partner", "partner", per_table=True)
+            tables.append(index)
+        self.names([p.name for p in result], "partner", "partner", tables=tables)
         return tuple(result)
 
     def deadline(self, raw: object) -> tuple[int, int]:

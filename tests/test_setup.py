@@ -14,7 +14,7 @@ from storage.db import session_scope
 from storage.models import Area, Member, Partner, Rating, RoleGrant
 from tests.conftest import NOW, SETUP_TOML
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "veckolage.example.toml"
+EXAMPLE = Path(__file__).resolve().parent.parent / "bot" / "veckolage.example.toml"
 
 
 def test_the_shipped_example_is_valid() -> None:
@@ -40,7 +40,7 @@ def test_the_shipped_example_is_valid() -> None:
         ("areas = [\"A\"]\n[[partner]]\nmembers = []\n", "rad 2, partner 1: saknar name"),
         ("areas = [\"A\"\n", "ogiltig TOML"),
         ("areas = [\"A\"]\n[[partner]]\nname = \"P\"\n[[partner]]\nname = \"p\"\n",
-         "rad 4, partner 2: ”p” och ”P” är samma namn"),
+         "rad 5, partner 2: ”p” och ”P” är samma namn"),
         ("areas = [" + ", ".join(f'\"O{i}\"' for i in range(41)) + "]\n", "högst 40 områden"),
     ],
 )
