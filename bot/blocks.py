@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from bot.slack_text import BLOCK_LIMIT, context, escape, header, pack, section
-from commands.reply import HelpReply, Notice, WeekGrid
+from commands.reply import EventLine, EventList, HelpReply, Notice, WeekGrid
 from commands.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
 from commands.texts import t
 
@@ -40,6 +40,23 @@ def _help(reply: HelpReply) -> dict:
     return {"text": escape(reply.title), "blocks": blocks}
 
 
+def event_text(line: EventLine) -> str:
+    """`#12 🚨 *Skjutning* – Vällingby, lör 21 nov 22:15 (Polisen): … · ej kvitterad` (escaped)."""
+    text = f"#{line.number} {line.emoji} *{escape(line.type_name)}* – {escape(line.area)}, {escape(line.when)} " \
+           f"({escape(line.partner)})"
+    if line.description:
+        text += f": {escape(line.description)}"
+    return f"{text} · _{escape(line.status)}_" if line.status else text
+
+
+@render.register
+def _events(reply: EventList) -> dict:
+    title = t("event.list.title", week=reply.week.label)
+    if not reply.events:
+        return {"text": title, "blocks": [section(escape(t("event.list.none", week=reply.week.label)))]}
+    return {"text": title, "blocks": [header(title), *pack([f"• {event_text(e)}" for e in reply.events])]}
+
+
 def cell_text(value: int | None) -> str:
     """Colour and number together: colour is never the only signal; missing is never 1."""
     if value is None:
@@ -63,7 +80,7 @@ def _grid(grid: WeekGrid) -> dict:
     agreed = sum(1 for r in grid.rows if r.agreed)
     summary = [t("grid.reported", reported=reported, total=len(grid.partners)),
                t("grid.agreed_count", count=agreed, total=len(grid.rows))]
-    blocks = [header(title), context(" · ".join(summary))]
+    blocks = [header(title), *(section(f"⚠️ *{escape(w)}*") for w in grid.warnings[:5]), context(" · ".join(summary))]
     blocks += pack([_row_text(grid, row) for row in grid.rows])
     missing = [t("grid.missing.all" if m.missing == m.total else "grid.missing.some",
                  partner=escape(m.partner), missing=m.missing, total=m.total) for m in grid.missing]
@@ -74,8 +91,11 @@ def _grid(grid: WeekGrid) -> dict:
         if len(grid.comments) > COMMENT_LINES:
             shown.append(t("grid.comments.more", count=len(grid.comments) - COMMENT_LINES))
         blocks += pack([f"*{t('grid.comments.title')}*", *shown])
+    if grid.events:
+        blocks += pack([f"*{t('event.list.title', week=grid.week.short)}*", *(f"• {event_text(e)}" for e in grid.events)])
     previous = grid.week.shift(-1).short
-    blocks.append(context(legend(), f"{t('grid.legend.change', previous=previous)} · {t('grid.legend.disagreement')}"))
+    blocks.append(context(legend(), f"{t('grid.legend.change', previous=previous)} · {t('grid.legend.disagreement')}"
+                                    f" · 🚨 {t('grid.legend.critical')}"))
     return {"text": title, "blocks": blocks[:BLOCK_LIMIT]}
 
 
@@ -83,7 +103,8 @@ def _row_text(grid: WeekGrid, row) -> str:
     status = t("grid.status.agreed") if row.agreed else t("grid.status.proposed")
     if row.value is None:
         status = t("grid.status.none")
-    parts = [cell_text(row.value), ARROWS[row.change], f"*{escape(row.area)}*", f"_{status}_"]
+    parts = [cell_text(row.value), ARROWS[row.change], "🚨" if row.critical else "", f"*{escape(row.area)}*",
+             f"_{status}_"]
     first = " ".join(part for part in parts if part)
     if row.disagreement:
         first += f" · ⚠️ {t('grid.disagreement')}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
@@ -10,9 +11,11 @@ from sqlalchemy.engine import Engine
 
 from bot.console_render import render_text
 from commands.context import Invocation
-from commands.registry import SLASH_COMMANDS, dispatch, help_reply
+from commands.registry import SLASH_COMMANDS, canonical, dispatch, help_reply
+from commands.texts import t
 from storage.db import session_scope
 
+log = logging.getLogger("veckolage.console")
 QUIT = {"avsluta", "sluta", "exit", "quit", "q"}
 PROMPT = "veckoläge> "
 
@@ -39,13 +42,16 @@ def run_console(
         if word in QUIT:
             break
         inv = Invocation(workspace_id, user_id, clock(), "console")
-        if word in names:
+        try:
             with session_scope(engine) as session:
-                reply = dispatch(names[word], rest, inv, session)
-        else:
-            with session_scope(engine) as session:
-                reply = help_reply("/lage", inv, session)
-            stdout.write(f"Okänt kommando ”{word}”.\n")
-        stdout.write(render_text(reply, color=color) + "\n\n")
+                if canonical("/" + word) in names.values():
+                    reply = dispatch("/" + word, rest, inv, session)
+                else:
+                    stdout.write(f"Okänt kommando ”{word}”.\n")
+                    reply = help_reply("/lage", inv, session)
+            stdout.write(render_text(reply, color=color) + "\n\n")
+        except Exception:  # one bad line must not end the session; nothing was saved (rolled back)
+            log.exception("Console command failed: %s", line)
+            stdout.write(t("error.internal") + "\n\n")
         stdout.flush()
     return 0

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from functools import singledispatch
 
 from tabulate import tabulate
 
-from commands.reply import MENTION_CLOSE, MENTION_OPEN, HelpReply, Notice, RatingForm, WeekGrid
+from commands.reply import (
+    MENTION_CLOSE,
+    MENTION_OPEN,
+    EventForm,
+    EventLine,
+    EventList,
+    HelpReply,
+    Notice,
+    RatingForm,
+    WeekGrid,
+)
 from commands.scale import MISSING_MARK, SCALE, level
 from commands.texts import t
 
@@ -15,8 +26,13 @@ BOLD = "\033[1m"
 TONE = {"ok": "✔", "error": "✖", "info": "ℹ"}
 
 
+_REF = re.compile(f"{MENTION_OPEN}([UWCG])([A-Z0-9]+){MENTION_CLOSE}")
+
+
 def _plain(text: str) -> str:
-    return text.replace(MENTION_OPEN, "@").replace(MENTION_CLOSE, "")
+    """Mentions as `@U…`, channels as `#C…`."""
+    text = _REF.sub(lambda m: f"{'#' if m.group(1) in 'CG' else '@'}{m.group(1)}{m.group(2)}", text)
+    return text.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")
 
 
 def paint(value: int | None, color: bool, *, extra: str = "") -> str:
@@ -57,6 +73,26 @@ def _form(reply: RatingForm, color: bool = True) -> str:
 
 
 @render_text.register
+def _event_form(reply: EventForm, color: bool = True) -> str:
+    return t("event.form.only_slack", usage="/handelse <område> <typ> [när] [beskrivning]")
+
+
+def event_text(line: EventLine) -> str:
+    """`#12 🚨 Skjutning – Vällingby, lör 21 nov 22:15 (Polisen): … · ej kvitterad`."""
+    text = f"#{line.number} {line.emoji} {line.type_name} – {line.area}, {line.when} ({line.partner})"
+    if line.description:
+        text += f": {line.description}"
+    return _plain(f"{text} · {line.status}" if line.status else text)
+
+
+@render_text.register
+def _events(reply: EventList, color: bool = True) -> str:
+    if not reply.events:
+        return t("event.list.none", week=reply.week.label)
+    return "\n".join([t("event.list.title", week=reply.week.label), *(f"  {event_text(e)}" for e in reply.events)])
+
+
+@render_text.register
 def _grid(grid: WeekGrid, color: bool = True) -> str:
     title = t("grid.title", week=grid.week.label)
     if not grid.rows:
@@ -64,7 +100,7 @@ def _grid(grid: WeekGrid, color: bool = True) -> str:
     headers = ["Område", "Samlad", "", *grid.partners]
     rows = []
     for row in grid.rows:
-        status = ("F" if row.agreed else "") + ({1: "↑", -1: "↓"}.get(row.change, ""))
+        status = ("F" if row.agreed else "") + ({1: "↑", -1: "↓"}.get(row.change, "")) + ("🚨" if row.critical else "")
         if row.disagreement:
             status += "⚠"
         cells = [paint(c.level, color, extra="*" if c.comment else "") for c in row.cells]
@@ -75,10 +111,12 @@ def _grid(grid: WeekGrid, color: bool = True) -> str:
           partner=m.partner, missing=m.missing, total=m.total) for m in grid.missing
     )
     legend = "  ".join(f"{paint(s.number, color)} {s.name}" for s in SCALE)
-    out = [f"{BOLD}{title}{RESET}" if color else title, table, "",
+    out = [f"{BOLD}{title}{RESET}" if color else title, *(f"⚠ {_plain(w)}" for w in grid.warnings), table, "",
            f"{t('grid.missing.title')}: {missing}" if missing else t("grid.missing.none")]
     if grid.comments:
         out += [t("grid.comments.title") + ":", *(f"  * {c.area} – {c.partner}: {c.text}" for c in grid.comments)]
+    if grid.events:
+        out += [t("event.list.title", week=grid.week.short) + ":", *(f"  {event_text(e)}" for e in grid.events)]
     out += ["", legend, f"– {t('grid.legend.missing')} · F fastställd · "
-            f"{t('grid.legend.change', previous=grid.week.shift(-1).short)} · ⚠ oenighet · * kommentar"]
+            f"{t('grid.legend.change', previous=grid.week.shift(-1).short)} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse"]
     return "\n".join(out)

@@ -6,8 +6,11 @@ import dataclasses
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from bot import cli_text
 from bot.app import create_app, utc_now
+from bot.outbox_worker import Deliverer, OutboxThread, outbox_client
 from bot.settings import Settings
 from bot.startup import prepare
 from storage import migrate as schema
@@ -64,13 +67,20 @@ def console(settings: Settings, *, user: str | None, color: bool) -> int:
                        stdout=sys.stdout, clock=utc_now, color=color, interactive=sys.stdin.isatty())
 
 
+def running_app(settings: Settings, engine: Engine):
+    """The Bolt app with its outbox delivery thread (pending deliveries from before a restart go first)."""
+    deliverer = Deliverer(engine, outbox_client(settings.bot_token, settings.slack_api_url), clock=utc_now)
+    thread = OutboxThread(deliverer).start()
+    return create_app(settings, engine=engine, notify=thread.wake)
+
+
 def socket(settings: Settings) -> int:
     """Socket Mode: no public URL needed, works behind a municipal firewall."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk import WebClient
 
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
-    app = create_app(settings, engine=ready.engine)
+    app = running_app(settings, ready.engine)
     say(cli_text.SOCKET_START)
     client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
     SocketModeHandler(app, settings.app_token, web_client=client).start()
@@ -78,12 +88,11 @@ def socket(settings: Settings) -> int:
 
 
 def serve(settings: Settings) -> int:
-    """HTTP mode under gunicorn on $PORT."""
+    """HTTP mode under gunicorn on $PORT; the app and its outbox thread are built in the worker."""
     from bot.http import serve as run_server
     from bot.http import wsgi_app
 
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
-    app = create_app(settings, engine=ready.engine)
     ready.engine.dispose()  # no pooled connection crosses gunicorn's fork
-    run_server(wsgi_app(app), host=settings.host, port=settings.port)
+    run_server(lambda: wsgi_app(running_app(settings, ready.engine)), host=settings.host, port=settings.port)
     return 0

@@ -27,8 +27,8 @@ def wsgi_app(app: App) -> Callable:
     return application
 
 
-def serve(application: Callable, *, host: str, port: int, threads: int = 8) -> None:
-    """Run the WSGI app under gunicorn (one process, threads): production-grade, no dev server."""
+def serve(build: Callable[[], Callable], *, host: str, port: int, threads: int = 8) -> None:
+    """Run the WSGI app that `build` makes under gunicorn (one worker process, threads), built in the worker."""
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):
@@ -42,6 +42,6 @@ def serve(application: Callable, *, host: str, port: int, threads: int = 8) -> N
                 self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Callable:
-            return application
+            return build()
 
     Server().run()

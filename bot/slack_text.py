@@ -9,13 +9,13 @@ from commands.reply import MENTION_CLOSE, MENTION_OPEN
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 BLOCK_LIMIT = 50
-_MENTION = re.compile(f"{MENTION_OPEN}([UW][A-Z0-9]+){MENTION_CLOSE}")
+_MENTION = re.compile(f"{MENTION_OPEN}([UWCG])([A-Z0-9]+){MENTION_CLOSE}")
 
 
 def escape(text: str) -> str:
     """Escape &, < and > so `<!channel>` or a link typed by a user is shown, never acted on."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    escaped = _MENTION.sub(lambda m: f"<@{m.group(1)}>", escaped)
+    escaped = _MENTION.sub(lambda m: f"<{'#' if m.group(1) in 'CG' else '@'}{m.group(1)}{m.group(2)}>", escaped)
     return escaped.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")
 
 

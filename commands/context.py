@@ -22,6 +22,7 @@ class Invocation:
     user_id: str
     now: datetime
     channel_id: str | None = None
+    request_id: str | None = None  # Slack's trigger id or view id: the same request never acts twice
 
 
 @dataclass(frozen=True)

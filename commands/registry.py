@@ -12,6 +12,16 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from commands.context import Invocation, load_caller
+from commands.event_manage import (
+    EDIT_USAGE,
+    LIST_USAGE,
+    WITHDRAW_USAGE,
+    edit_event,
+    list_events,
+    withdraw_event,
+)
+from commands.event_report import USAGE as EVENT_USAGE
+from commands.event_report import report
 from commands.matching import fold
 from commands.overview import AGREE_USAGE, GRID_USAGE, agree, show_grid
 from commands.rate import USAGE as RATE_USAGE
@@ -36,16 +46,19 @@ class Command:
 
 @dataclass(frozen=True)
 class Slash:
-    """A slash command as the chat platform knows it."""
+    """A slash command as the chat platform knows it (aliases run the same commands)."""
 
     name: str
     description: str
     hint: str
+    aliases: tuple[str, ...] = ()
 
 
 SLASH_COMMANDS: tuple[Slash, ...] = (
     Slash("/lage", "Rapportera din organisations läge för ett område", "[vecka] <område> <1-5> [kommentar]"),
     Slash("/veckolage", "Visa veckans samlade lägesbild", "[vecka] | fastställ … | hjälp"),
+    Slash("/handelse", "Rapportera en händelse; kritiska larmar direkt",
+          "[vecka] <område> <typ> [när] [beskrivning] | lista | ändra | återkalla | hjälp", ("/händelse",)),
 )
 
 HELP_WORDS = ("hjälp", "hjalp", "help")
@@ -61,6 +74,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("/veckolage", ("fastställ", "faststall"), AGREE_USAGE,
             "Samordnare: fastställer mötets gemensamma bedömning för ett område.", agree),
     Command("/veckolage", HELP_WORDS, "/veckolage hjälp", "Visar den här hjälpen.", None),
+    Command("/handelse", (), EVENT_USAGE, "Rapporterar en händelse. Skjutning, sprängning och brandattentat är "
+            "kritiska: larmet går direkt till larmkanalen och området blir minst 5 för veckan.", report),
+    Command("/handelse", (), "/handelse", "Öppnar formuläret för en händelse (område, typ, tid, beskrivning).", report),
+    Command("/handelse", ("lista",), LIST_USAGE, "Veckans händelser med status.", list_events),
+    Command("/handelse", ("ändra", "andra"), EDIT_USAGE, "Rättar en händelse (den som rapporterade eller en "
+            "samordnare); larmet uppdateras.", edit_event),
+    Command("/handelse", ("återkalla", "aterkalla"), WITHDRAW_USAGE, "Återkallar en händelse; larmet och "
+            "lägesbilden uppdateras.", withdraw_event),
+    Command("/handelse", HELP_WORDS, "/handelse hjälp", "Visar den här hjälpen.", None),
 )
 
 
@@ -71,6 +93,7 @@ def sanitize(text: str) -> str:
 
 def dispatch(slash: str, text: str, inv: Invocation, session: Session) -> Reply:
     """Run what the user typed after a slash command and return the reply."""
+    slash = canonical(slash)
     text = sanitize(text or "").strip()
     first, _, rest = text.partition(" ")
     word = fold(first)
@@ -96,7 +119,10 @@ def help_reply(slash: str, inv: Invocation | None = None, session: Session | Non
     return HelpReply(t("help.title"), entries, tuple(notes))
 
 
-def is_slash(name: str) -> bool:
-    """True for a slash command the registry knows."""
-    return any(s.name == name for s in SLASH_COMMANDS)
+def canonical(name: str) -> str:
+    """The slash command an alias stands for (`/händelse` → `/handelse`)."""
+    for slash in SLASH_COMMANDS:
+        if name == slash.name or name in slash.aliases:
+            return slash.name
+    return name
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from commands.weeks import Week
@@ -56,6 +57,7 @@ class AreaRow:
     agreed: bool
     previous: int | None
     disagreement: bool
+    critical: bool = False
 
     @property
     def change(self) -> int:
@@ -92,6 +94,8 @@ class WeekGrid:
     rows: tuple[AreaRow, ...]
     missing: tuple[MissingReport, ...]
     comments: tuple[Comment, ...] = field(default_factory=tuple)
+    events: tuple[EventLine, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,6 @@ class FieldErrors:
     errors: dict[tuple[int, str], str]
 
 
-Reply = Notice | HelpReply | WeekGrid | RatingForm | FieldErrors
 
 
 MENTION_OPEN, MENTION_CLOSE = "\ue000", "\ue001"
@@ -130,3 +133,45 @@ MENTION_OPEN, MENTION_CLOSE = "\ue000", "\ue001"
 def mention(user_id: str) -> str:
     """A user mention inside reply text; surfaces turn it into their own form after escaping."""
     return f"{MENTION_OPEN}{user_id}{MENTION_CLOSE}"
+
+
+@dataclass(frozen=True)
+class EventLine:
+    """One event as listed under the grid and by `/handelse lista`."""
+
+    number: int
+    type_name: str
+    emoji: str
+    critical: bool
+    area: str
+    when: str
+    partner: str
+    description: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class EventList:
+    """The events of a week."""
+
+    week: Week
+    events: tuple[EventLine, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventForm:
+    """Ask the surface to show the event form (a modal in Slack)."""
+
+    areas: tuple[tuple[int, str], ...]
+    types: tuple[tuple[str, str], ...]
+    now_local: datetime
+    partner: str
+
+
+def channel_ref(channel_id: str) -> str:
+    """A channel reference inside reply text (rendered `<#C…>` in Slack)."""
+    return mention(channel_id)
+
+
+Reply = Notice | HelpReply | WeekGrid | RatingForm | FieldErrors | EventList | EventForm

@@ -7,10 +7,11 @@ from collections import defaultdict
 from sqlmodel import Session
 
 from commands.consolidate import consolidate, disagreement
+from commands.event_view import event_lines, undelivered_warnings
 from commands.reply import AreaRow, Cell, Comment, MissingReport, WeekGrid
 from commands.weeks import Week
-from storage import queries
-from storage.models import Area, Partner
+from storage import event_queries, queries
+from storage.models import Area, Partner, Workspace
 
 
 def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
@@ -23,6 +24,8 @@ def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
     agreed = queries.agreed_for_weeks(session, workspace_id=workspace_id, weeks=weeks)
     by_cell = {(r.iso_year, r.iso_week, r.area_id, r.partner_id): r for r in ratings}
     agreed_by = {(a.iso_year, a.iso_week, a.area_id): a.level for a in agreed}
+    critical = {(e.iso_year, e.iso_week, e.area_id)
+                for e in event_queries.events_for_weeks(session, workspace_id=workspace_id, weeks=weeks) if e.critical}
     partner_ids = {p.id for p in partners}
     levels: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for r in ratings:
@@ -31,7 +34,7 @@ def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
 
     def value_of(w: Week, area: Area) -> int | None:
         key = (w.year, w.week, area.id)
-        return consolidate(levels.get(key, ()), agreed=agreed_by.get(key))
+        return consolidate(levels.get(key, ()), agreed=agreed_by.get(key), critical=key in critical)
 
     rows, comments = [], []
     for area in areas:
@@ -49,8 +52,11 @@ def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
             agreed=key in agreed_by,
             previous=value_of(previous, area),
             disagreement=disagreement(levels.get(key, ())),
+            critical=key in critical,
         ))
-    return WeekGrid(week, tuple(p.name for p in partners), tuple(rows), _missing(partners, rows), tuple(comments))
+    workspace = session.get(Workspace, workspace_id)
+    return WeekGrid(week, tuple(p.name for p in partners), tuple(rows), _missing(partners, rows), tuple(comments),
+                    events=event_lines(session, workspace, week), warnings=undelivered_warnings(session, workspace))
 
 
 def _missing(partners: list[Partner], rows: list[AreaRow]) -> tuple[MissingReport, ...]:

@@ -24,6 +24,7 @@ class Workspace(SQLModel, table=True):
     alert_channel: str | None = Field(default=None, max_length=32)
     deadline_weekday: int = Field(default=0)  # ISO weekday - 1: Monday = 0
     deadline_minute: int = Field(default=600)  # minutes after local midnight: 10:00
+    renotify_minutes: int = Field(default=15)  # re-notify an unacknowledged critical alert after this long
 
 
 class Area(SQLModel, table=True):
@@ -118,3 +119,57 @@ class AuditEntry(SQLModel, table=True):
     iso_week: int | None = None
     old_value: str | None = Field(default=None, max_length=500)
     new_value: str | None = Field(default=None, max_length=500)
+
+
+class Event(SQLModel, table=True):
+    """A reported händelse; critical types alert at once and make the area-week at least 5."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "source_key", name="uq_event_source"),
+        Index("ix_event_week", "workspace_id", "iso_year", "iso_week"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    area_id: int = Field(foreign_key="area.id")
+    partner_id: int | None = Field(default=None, foreign_key="partner.id")
+    type_key: str = Field(max_length=32)
+    critical: bool = False
+    occurred_at: datetime = Field(sa_column=_utc_column())
+    iso_year: int
+    iso_week: int
+    description: str | None = Field(default=None, max_length=500)
+    reported_by: str = Field(max_length=32)
+    reported_at: datetime = Field(sa_column=_utc_column())
+    source_key: str | None = Field(default=None, max_length=200)  # trigger_id / view id: one event per request
+    acknowledged_by: str | None = Field(default=None, max_length=32)
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    withdrawn_by: str | None = Field(default=None, max_length=32)
+    withdrawn_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    withdrawn_reason: str | None = Field(default=None, max_length=300)
+    alert_channel: str | None = Field(default=None, max_length=32)
+    alert_ts: str | None = Field(default=None, max_length=32)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Something that must reach Slack: stored with the change, delivered and retried until confirmed."""
+
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_outbox_key"),
+        Index("ix_outbox_due", "status", "due_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    key: str = Field(max_length=200)  # e.g. "alert.post:12": one row per thing to deliver
+    kind: str = Field(max_length=32)
+    subject_id: int | None = None  # the event (or other row) the message is about
+    status: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed | cancelled
+    generation: int = 1  # bumped when the content changes, so a delivery of older content is redone
+    attempts: int = 0
+    due_at: datetime = Field(sa_column=_utc_column())
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    created_at: datetime = Field(sa_column=_utc_column())
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    channel: str | None = Field(default=None, max_length=32)
+    ts: str | None = Field(default=None, max_length=32)
+    last_error: str | None = Field(default=None, max_length=500)

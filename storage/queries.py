@@ -16,12 +16,15 @@ COORDINATOR, ADMIN = "coordinator", "admin"
 
 
 def upsert(session: Session, model: type, values: dict, *, keys: Sequence[str], update: Sequence[str]) -> None:
-    """INSERT … ON CONFLICT (keys) DO UPDATE on SQLite and PostgreSQL alike."""
+    """INSERT … ON CONFLICT (keys) DO UPDATE (or DO NOTHING without `update`) on SQLite and PostgreSQL."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(model).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
-    )
+    if update:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(keys))
     session.execute(statement)
 
 

@@ -1,0 +1,58 @@
+"""The alert message in the alert channel: built from the event's current state at each delivery."""
+
+from __future__ import annotations
+
+from bot.blocks import cell_text
+from bot.slack_text import context, escape, section
+from commands.event_view import AlertView
+from commands.reply import mention
+from commands.scale import level as scale_level
+from commands.texts import t
+
+ACK_ACTION = "acknowledge_event"
+METADATA_TYPE = "veckolage_outbox"
+
+
+def alert_message(view: AlertView, *, outbox_key: str) -> dict:
+    """text, blocks and metadata (the outbox key, so a lost confirmation can be found again)."""
+    title = t("alert.title", type=view.type_name, area=view.area)
+    blocks = [section(f"{'🚨' if view.critical else 'ℹ️'} *{escape(title)}*  ·  {t('alert.event_number', number=view.number)}")]
+    details = [t("alert.when", when=escape(view.when), partner=escape(view.partner),
+                 user=escape(mention(view.reporter)))]
+    if view.description:
+        details.append("> " + escape(view.description).replace("\n", "\n> "))
+    if view.level is not None:
+        details.append(t("alert.level", area=escape(view.area), week=view.week.week,
+                         level=f"{cell_text(view.level)} {scale_level(view.level).name}"))
+    blocks.append(section("\n".join(details)))
+    if view.withdrawn_by:
+        note = t("alert.withdrawn", user=escape(mention(view.withdrawn_by)), when=view.withdrawn_when)
+        if view.withdrawn_reason:
+            note += f": {escape(view.withdrawn_reason)}"
+        blocks.append(context(note))
+        text = f"~{title}~"
+    elif not view.critical:
+        blocks.append(context(t("alert.downgraded", type=escape(view.type_name))))
+        text = title
+    elif view.acknowledged_by:
+        blocks.append(context(t("alert.acknowledged", user=escape(mention(view.acknowledged_by)),
+                                when=view.acknowledged_when)))
+        text = title
+    else:
+        blocks.append({
+            "type": "actions",
+            "block_id": f"ack-{view.number}",
+            "elements": [{"type": "button", "action_id": ACK_ACTION, "style": "danger", "value": str(view.number),
+                          "text": {"type": "plain_text", "text": t("alert.button")}}],
+        })
+        blocks.append(context(t("alert.unacknowledged")))
+        text = f"🚨 {title}"
+    return {"text": escape(text), "blocks": blocks,
+            "metadata": {"event_type": METADATA_TYPE, "event_payload": {"key": outbox_key}}}
+
+
+def renotify_text(view: AlertView) -> str:
+    """The one reminder in the alert's thread, mentioning the coordinators."""
+    coordinators = " ".join(escape(mention(user)) for user in view.coordinators)
+    return t("alert.renotify", type=view.type_name, area=escape(view.area), minutes=view.renotify_minutes,
+             coordinators=coordinators)

@@ -1,0 +1,65 @@
+"""The event form as a Slack modal: area, type, when (default now) and a short description."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from bot.slack_text import clip
+from commands.event_report import DESCRIPTION_LIMIT
+from commands.event_types import event_type
+from commands.reply import EventForm
+
+CALLBACK_ID = "event_form"
+AREA, TYPE, WHEN, DESCRIPTION = "area", "type", "when", "description"
+
+
+def _option(text: str, value: str) -> dict:
+    return {"text": {"type": "plain_text", "text": clip(text, 75), "emoji": True}, "value": value}
+
+
+def event_view(form: EventForm, *, channel_id: str | None) -> dict:
+    """The modal; critical types are marked so the reporter knows an alert will go out."""
+    types = [_option(f"{event_type(key).emoji} {name}" + (" (kritisk – larmar)" if event_type(key).critical else ""),
+                     key) for key, name in form.types]
+    blocks = [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(
+            f"Rapporteras för *{form.partner}*. Skjutning, sprängning och brandattentat larmar larmkanalen direkt. "
+            "Skriv inga personuppgifter.")}]},
+        {"type": "input", "block_id": AREA, "label": {"type": "plain_text", "text": "Område"},
+         "element": {"type": "static_select", "action_id": AREA,
+                     "options": [_option(name, str(area_id)) for area_id, name in form.areas][:100]}},
+        {"type": "input", "block_id": TYPE, "label": {"type": "plain_text", "text": "Typ av händelse"},
+         "element": {"type": "static_select", "action_id": TYPE, "options": types}},
+        {"type": "input", "block_id": WHEN, "label": {"type": "plain_text", "text": "När"},
+         "element": {"type": "datetimepicker", "action_id": WHEN,
+                     "initial_date_time": int(form.now_local.timestamp())}},
+        {"type": "input", "block_id": DESCRIPTION, "optional": True,
+         "label": {"type": "plain_text", "text": "Kort beskrivning"},
+         "element": {"type": "plain_text_input", "action_id": DESCRIPTION, "multiline": True,
+                     "max_length": DESCRIPTION_LIMIT}},
+    ]
+    return {
+        "type": "modal", "callback_id": CALLBACK_ID,
+        "title": {"type": "plain_text", "text": "Rapportera händelse"},
+        "submit": {"type": "plain_text", "text": "Rapportera"},
+        "close": {"type": "plain_text", "text": "Avbryt"},
+        "private_metadata": json.dumps({"channel": channel_id}),
+        "blocks": blocks,
+    }
+
+
+def read_event_submission(view: dict) -> dict:
+    """area_id, type_key, occurred_at (UTC) and description from a submitted form."""
+    values = view.get("state", {}).get("values", {})
+
+    def value(block: str) -> dict:
+        return values.get(block, {}).get(block, {})
+
+    stamp = value(WHEN).get("selected_date_time")
+    return {
+        "area_id": int((value(AREA).get("selected_option") or {}).get("value") or 0),
+        "type_key": (value(TYPE).get("selected_option") or {}).get("value"),
+        "occurred_at": datetime.fromtimestamp(int(stamp), UTC) if stamp else None,
+        "description": value(DESCRIPTION).get("value"),
+    }

@@ -1,0 +1,251 @@
+"""Delivering the outbox to Slack: claim a row, read the current state, call Slack, record the outcome.
+
+No Slack call happens inside a database transaction. A retry first looks for the message in the
+channel (by its metadata key), so a post whose confirmation was lost is not posted twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+
+from bot.alerts import METADATA_TYPE, alert_message, renotify_text
+from commands.event_manage import renotify_key
+from commands.event_view import alert_view
+from storage import event_queries, outbox
+from storage.db import session_scope
+from storage.models import OutboxMessage, Workspace
+
+log = logging.getLogger("veckolage.outbox")
+
+
+class Permanent(Exception):
+    """Slack refused for good (bad channel, no access): retrying will not help."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a delivery did in Slack."""
+
+    channel: str | None = None
+    ts: str | None = None
+
+
+@dataclass
+class Policy:
+    """How long to keep trying."""
+
+    max_attempts: int = 10
+    base_delay: timedelta = timedelta(seconds=5)
+    max_delay: timedelta = timedelta(minutes=10)
+    lease: timedelta = timedelta(seconds=60)
+
+    def delay(self, attempts: int, retry_after: float | None) -> timedelta:
+        """Exponential backoff, never sooner than Slack's Retry-After."""
+        delay = min(self.base_delay * 2 ** max(attempts - 1, 0), self.max_delay)
+        return max(delay, timedelta(seconds=retry_after or 0))
+
+
+def outbox_client(token: str | None, base_url: str) -> WebClient:
+    """A client without hidden retries: the outbox decides when to try again."""
+    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=[])
+
+
+class Deliverer:
+    """Delivers due outbox rows; safe to run in several threads or processes at once."""
+
+    def __init__(self, engine: Engine, client: WebClient, *, clock: Callable[[], datetime],
+                 policy: Policy | None = None, worker_id: str | None = None) -> None:
+        self.engine, self.client, self.clock = engine, client, clock
+        self.policy = policy or Policy()
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+    def run_once(self, now: datetime | None = None) -> int:
+        """Try every due row once; returns how many this worker claimed."""
+        now = now or self.clock()
+        with session_scope(self.engine) as session:
+            rows = [(r.id, r.generation) for r in outbox.due(session, now=now)]
+        claimed = 0
+        for row_id, generation in rows:
+            with session_scope(self.engine) as session:
+                row = session.get(OutboxMessage, row_id)
+                if row is None or row.generation != generation:
+                    continue
+                if not outbox.claim(session, row, worker=self.worker_id, now=now, lease=self.policy.lease):
+                    continue
+            claimed += 1
+            self._deliver(row_id, generation, now)
+        return claimed
+
+    def _deliver(self, row_id: int, generation: int, now: datetime) -> None:
+        with session_scope(self.engine) as session:
+            row = session.get(OutboxMessage, row_id)
+            attempts, key = row.attempts, row.key
+            try:
+                action = self._prepare(session, row)
+            except Permanent as error:
+                action = None
+                problem = str(error)
+        if action is None:
+            return self._fail(row_id, key, problem)
+        try:
+            outcome = action(attempts > 1)
+        except SlackApiError as error:
+            status = error.response.status_code
+            code = error.response.get("error") if isinstance(error.response.data, dict) else None
+            retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+            if status == 429 or status >= 500:
+                return self._retry(row_id, attempts, now, f"HTTP {status} {code or ''}".strip(), retry_after)
+            return self._fail(row_id, key, f"Slack svarade {code or status}")
+        except Permanent as error:
+            return self._fail(row_id, key, str(error))
+        except (TimeoutError, OSError, ValueError) as error:  # network, timeouts, malformed answers
+            return self._retry(row_id, attempts, now, f"{type(error).__name__}: {error}", None)
+        with session_scope(self.engine) as session:
+            self._record(session, session.get(OutboxMessage, row_id), outcome, now)
+            outbox.finish(session, row_id=row_id, generation=generation, worker=self.worker_id, now=now,
+                          channel=outcome.channel, ts=outcome.ts)
+
+    def _retry(self, row_id: int, attempts: int, now: datetime, error: str, retry_after: str | None) -> None:
+        with session_scope(self.engine) as session:
+            row = session.get(OutboxMessage, row_id)
+            if attempts >= self.policy.max_attempts:
+                log.error("OUTBOX GAVE UP after %s attempts: %s (%s)", attempts, row.key, error)
+                outbox.fail(session, row_id=row_id, worker=self.worker_id, error=error)
+                return
+            seconds = float(retry_after) if retry_after and retry_after.replace(".", "", 1).isdigit() else None
+            due = now + self.policy.delay(attempts, seconds)
+            log.warning("Outbox %s not delivered (%s); attempt %s, next at %s", row.key, error, attempts, due)
+            outbox.retry(session, row_id=row_id, worker=self.worker_id, due_at=due, error=error)
+
+    def _fail(self, row_id: int, key: str, error: str) -> None:
+        log.error("OUTBOX FAILED for good: %s (%s)", key, error)
+        with session_scope(self.engine) as session:
+            outbox.fail(session, row_id=row_id, worker=self.worker_id, error=error)
+
+    # --- what each kind of row does -------------------------------------------------------------
+
+    def _prepare(self, session, row: OutboxMessage) -> Callable[[bool], Outcome]:
+        """Read everything from the database now; return the Slack call to make after the commit."""
+        workspace = session.get(Workspace, row.workspace_id)
+        event = event_queries.event_by_id(session, workspace_id=row.workspace_id, event_id=row.subject_id)
+        if event is None:
+            return lambda _: Outcome()
+        view = alert_view(session, workspace, event)
+        channel, ts, key = event.alert_channel or row.channel or workspace.alert_channel, event.alert_ts, row.key
+        since = row.created_at
+        if row.kind == "alert.post":
+            message = alert_message(view, outbox_key=key)
+            if ts:  # already posted (found earlier): bring it up to date instead
+                return lambda _: self._update(channel, ts, message)
+            return lambda uncertain: self._post(channel, message, key=key, since=since, check_first=uncertain)
+        if row.kind == "alert.update":
+            if not ts:
+                return lambda _: Outcome()  # not posted yet: the post will show the current state
+            return lambda _: self._update(channel, ts, alert_message(view, outbox_key=f"alert.post:{event.id}"))
+        if row.kind == "alert.renotify":
+            if not ts or view.acknowledged_by or view.withdrawn_by or not view.critical:
+                return lambda _: Outcome()
+            message = {"text": renotify_text(view), "thread_ts": ts,
+                       "metadata": {"event_type": METADATA_TYPE, "event_payload": {"key": key}}}
+            return lambda uncertain: self._post(channel, message, key=key, since=since, check_first=uncertain,
+                                                thread_ts=ts)
+        raise Permanent(f"okänd sorts meddelande {row.kind}")
+
+    def _record(self, session, row: OutboxMessage, outcome: Outcome, now: datetime) -> None:
+        """Remember where the alert landed, and schedule its single re-notification."""
+        if row.kind != "alert.post" or not outcome.ts:
+            return
+        event = event_queries.event_by_id(session, workspace_id=row.workspace_id, event_id=row.subject_id, lock=True)
+        if event is None or event.alert_ts:
+            return
+        event.alert_channel, event.alert_ts = outcome.channel, outcome.ts
+        workspace = session.get(Workspace, row.workspace_id)
+        if event.critical and not event.acknowledged_at and not event.withdrawn_at:
+            outbox.enqueue(session, workspace_id=row.workspace_id, key=renotify_key(event.id), kind="alert.renotify",
+                           subject_id=event.id, now=now, due_at=now + timedelta(minutes=workspace.renotify_minutes))
+
+    def _post(self, channel: str | None, message: dict, *, key: str, since: datetime, check_first: bool,
+              thread_ts: str | None = None) -> Outcome:
+        if not channel:
+            raise Permanent("ingen larmkanal är inställd (alert_channel)")
+        if check_first:
+            found = self._find(channel, key, since, thread_ts)
+            if found:
+                log.info("Outbox %s was already in Slack (%s); not posting again", key, found)
+                return Outcome(channel, found)
+        response = self.client.chat_postMessage(channel=channel, **message)
+        return Outcome(response["channel"], response["ts"])
+
+    def _update(self, channel: str, ts: str, message: dict) -> Outcome:
+        payload = {k: v for k, v in message.items() if k in ("text", "blocks", "metadata")}
+        response = self.client.chat_update(channel=channel, ts=ts, **payload)
+        return Outcome(response.get("channel", channel), response.get("ts", ts))
+
+    def _find(self, channel: str, key: str, since: datetime, thread_ts: str | None) -> str | None:
+        """The ts of a message we posted earlier for this key, if Slack has it."""
+        try:
+            if thread_ts:
+                response = self.client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True)
+            else:
+                response = self.client.conversations_history(channel=channel, include_all_metadata=True, limit=200,
+                                                             oldest=f"{since.timestamp() - 60:.6f}")
+        except SlackApiError as error:
+            if error.response.status_code == 429 or error.response.status_code >= 500:
+                raise
+            log.warning("Cannot check %s for an earlier post (%s); posting", channel, error.response.get("error"))
+            return None
+        for message in response.get("messages", []):
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("key") == key:
+                return message["ts"]
+        return None
+
+
+class OutboxThread:
+    """Runs a Deliverer in the background: at once when woken after a commit, else when rows fall due."""
+
+    def __init__(self, deliverer: Deliverer, *, idle_seconds: float = 30.0) -> None:
+        self.deliverer, self.idle_seconds = deliverer, idle_seconds
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="veckolage-outbox", daemon=True)
+
+    def start(self) -> OutboxThread:
+        """Start delivering (pending rows from before a restart go out first)."""
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Something was just committed: deliver now."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Finish the current delivery and stop."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.deliverer.run_once()
+                with session_scope(self.deliverer.engine) as session:
+                    upcoming = outbox.next_due(session)
+            except Exception:  # keep delivering whatever happened to one round (logged)
+                log.exception("Outbox round failed")
+                upcoming = None
+            wait = self.idle_seconds
+            if upcoming is not None:
+                wait = max(0.0, min(wait, (upcoming - self.deliverer.clock()).total_seconds()))
+            self._wake.wait(wait)
+            self._wake.clear()

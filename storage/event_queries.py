@@ -1,0 +1,35 @@
+"""Events: store, find, change — each change audited by the caller through queries.audit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from storage.models import Event
+
+
+def event_by_source(session: Session, *, workspace_id: int, source_key: str) -> Event | None:
+    """The event a request (trigger id, view id) already created, if any."""
+    query = select(Event).where(Event.workspace_id == workspace_id, Event.source_key == source_key)
+    return session.execute(query).scalars().first()
+
+def event_by_id(session: Session, *, workspace_id: int, event_id: int, lock: bool = False) -> Event | None:
+    """One event of the workspace (never another workspace's)."""
+    query = select(Event).where(Event.workspace_id == workspace_id, Event.id == event_id)
+    if lock:
+        query = query.with_for_update()
+    return session.execute(query).scalars().first()
+
+def events_for_weeks(
+    session: Session, *, workspace_id: int, weeks: Sequence[tuple[int, int]], include_withdrawn: bool = False
+) -> list[Event]:
+    """The events of the given (year, week)s in time order."""
+    query = select(Event).where(Event.workspace_id == workspace_id)
+    conditions = [(Event.iso_year == y) & (Event.iso_week == w) for y, w in weeks]
+    if conditions:
+        query = query.where(or_(*conditions))
+    if not include_withdrawn:
+        query = query.where(Event.withdrawn_at.is_(None))
+    return list(session.execute(query.order_by(Event.occurred_at, Event.id)).scalars())

@@ -1,0 +1,107 @@
+"""The outbox: rows written in the same transaction as the change, claimed atomically, retried.
+
+A row is claimed by a compare-and-set UPDATE (status and generation in the WHERE clause), so two
+workers — threads or processes, SQLite or PostgreSQL — never deliver the same row at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlmodel import Session
+
+from storage.models import OutboxMessage
+from storage.queries import upsert
+
+PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+
+
+def enqueue(
+    session: Session, *, workspace_id: int, key: str, kind: str, subject_id: int | None, now: datetime,
+    due_at: datetime | None = None, channel: str | None = None,
+) -> None:
+    """Add a message to deliver, or mark an existing one (same key) as due again with new content."""
+    existing = session.execute(select(OutboxMessage).where(OutboxMessage.key == key).with_for_update()).scalars().first()
+    if existing is None:
+        values = dict(workspace_id=workspace_id, key=key, kind=kind, subject_id=subject_id, status=PENDING,
+                      generation=1, attempts=0, due_at=due_at or now, created_at=now, channel=channel)
+        upsert(session, OutboxMessage, values, keys=("key",), update=())
+        return
+    existing.generation += 1
+    existing.due_at = due_at or now
+    existing.attempts = 0
+    existing.last_error = None
+    if existing.status != SENDING:  # a worker holding it will see the new generation and redo it
+        existing.status = PENDING
+
+
+def cancel(session: Session, *, key: str) -> None:
+    """Stop a message that is no longer wanted (e.g. a re-notification after the alert was acknowledged)."""
+    session.execute(update(OutboxMessage).where(OutboxMessage.key == key, OutboxMessage.status.in_((PENDING, FAILED)))
+                    .values(status=CANCELLED))
+
+
+def due(session: Session, *, now: datetime, limit: int = 20) -> list[OutboxMessage]:
+    """Rows ready to deliver: pending and due, or claimed by a worker whose lease ran out."""
+    query = select(OutboxMessage).where(or_(
+        (OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now),
+        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now),
+    )).order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit)
+    return list(session.execute(query).scalars())
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the next pending row falls due (for the worker's sleep)."""
+    query = select(OutboxMessage.due_at).where(OutboxMessage.status == PENDING).order_by(OutboxMessage.due_at)
+    return session.execute(query.limit(1)).scalars().first()
+
+
+def claim(session: Session, row: OutboxMessage, *, worker: str, now: datetime, lease: timedelta) -> bool:
+    """Take a row for delivery; False when another worker got it first."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id, OutboxMessage.generation == row.generation,
+               or_((OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now),
+                   (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now)))
+        .values(status=SENDING, claimed_by=worker, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+    )
+    return result.rowcount == 1
+
+
+def finish(session: Session, *, row_id: int, generation: int, worker: str, now: datetime,
+           channel: str | None = None, ts: str | None = None) -> None:
+    """Delivered. If the content changed meanwhile (newer generation), deliver again."""
+    values = dict(sent_at=now, claimed_by=None, claimed_until=None, last_error=None)
+    if channel:
+        values.update(channel=channel, ts=ts)
+    mine = (OutboxMessage.id == row_id) & (OutboxMessage.claimed_by == worker)
+    done = session.execute(update(OutboxMessage).where(mine, OutboxMessage.generation == generation)
+                           .values(status=SENT, **values))
+    if done.rowcount == 0:
+        session.execute(update(OutboxMessage).where(mine).values(status=PENDING, due_at=now, attempts=0, **values))
+
+
+def retry(session: Session, *, row_id: int, worker: str, due_at: datetime, error: str) -> None:
+    """Not delivered this time; try again at `due_at`."""
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker)
+                    .values(status=PENDING, due_at=due_at, claimed_by=None, claimed_until=None,
+                            last_error=error[:500]))
+
+
+def fail(session: Session, *, row_id: int, worker: str, error: str) -> None:
+    """Given up: the retry budget is spent or Slack refused for good. Users are told."""
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker)
+                    .values(status=FAILED, claimed_by=None, claimed_until=None, last_error=error[:500]))
+
+
+def failed(session: Session, *, workspace_id: int, kinds: tuple[str, ...]) -> list[OutboxMessage]:
+    """Messages that never reached Slack, to show to users."""
+    query = select(OutboxMessage).where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.status == FAILED,
+                                        OutboxMessage.kind.in_(kinds))
+    return list(session.execute(query.order_by(OutboxMessage.id)).scalars())
+
+
+def message(session: Session, *, key: str) -> OutboxMessage | None:
+    """The outbox row with this key."""
+    return session.execute(select(OutboxMessage).where(OutboxMessage.key == key)).scalars().first()
