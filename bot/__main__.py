@@ -26,6 +26,9 @@ def parser() -> argparse.ArgumentParser:
     console.add_argument("--user", help="ditt Slack-användar-id (standard: första admin i veckolage.toml)")
     console.add_argument("--no-color", action="store_true", help="utan färger")
     sub.add_parser("migrate", help="uppgradera databasschemat (Alembic) till senaste")
+    sub.add_parser("clock", help="veckorytmen: sammanfattning och påminnelser (en enda process)")
+    post = sub.add_parser("post-summary", help="publicera (eller uppdatera) veckans sammanfattning nu")
+    post.add_argument("week", nargs="?", help="vecka: v46, 46, 2026-W46 eller förra (standard: förra veckan)")
     return p
 
 
@@ -73,14 +76,20 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
         return entry.unconfigured(settings)
     if mode == "migrate":
         return entry.migrate(settings)
+    if mode == "post-summary":
+        missing = settings.missing("post")
+        if missing:
+            say(cli_text.MISSING_CREDENTIALS.format(missing=", ".join(missing)), sys.stderr)
+            return 2
+        return entry.post_summary(settings, args.week)
     if mode == "console":
         return entry.console(settings, user=args.user, color=not args.no_color and sys.stdout.isatty())
     missing = settings.missing(mode)
     if missing:
-        text = cli_text.MISSING_CREDENTIALS if mode == "socket" else cli_text.MISSING_SIGNING_SECRET
+        text = cli_text.MISSING_SIGNING_SECRET if mode == "serve" else cli_text.MISSING_CREDENTIALS
         say(text.format(missing=", ".join(missing)), sys.stderr)
         return 2
-    return entry.socket(settings) if mode == "socket" else entry.serve(settings)
+    return {"socket": entry.socket, "serve": entry.serve, "clock": entry.clock}[mode](settings)
 
 
 if __name__ == "__main__":

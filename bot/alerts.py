@@ -15,7 +15,7 @@ METADATA_TYPE = "veckolage_outbox"
 
 def alert_message(view: AlertView, *, outbox_key: str) -> dict:
     """text, blocks and metadata (the outbox key, so a lost confirmation can be found again)."""
-    title = t("alert.title", type=view.type_name, area=view.area)
+    title = t("alert.title" if view.critical else "alert.title.downgraded", type=view.type_name, area=view.area)
     blocks = [section(f"{'🚨' if view.critical else 'ℹ️'} *{escape(title)}*  ·  {t('alert.event_number', number=view.number)}")]
     details = [t("alert.when", when=escape(view.when), partner=escape(view.partner),
                  user=escape(mention(view.reporter)))]

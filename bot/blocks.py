@@ -81,7 +81,7 @@ def _grid(grid: WeekGrid) -> dict:
     summary = [t("grid.reported", reported=reported, total=len(grid.partners)),
                t("grid.agreed_count", count=agreed, total=len(grid.rows))]
     blocks = [header(title), *(section(f"⚠️ *{escape(w)}*") for w in grid.warnings[:5]), context(" · ".join(summary))]
-    blocks += pack([_row_text(grid, row) for row in grid.rows])
+    blocks += pack([row_text(grid, row) for row in grid.rows])
     missing = [t("grid.missing.all" if m.missing == m.total else "grid.missing.some",
                  partner=escape(m.partner), missing=m.missing, total=m.total) for m in grid.missing]
     blocks.append(section(f"*{t('grid.missing.title')}:* " + ", ".join(missing) if missing
@@ -99,7 +99,8 @@ def _grid(grid: WeekGrid) -> dict:
     return {"text": title, "blocks": blocks[:BLOCK_LIMIT]}
 
 
-def _row_text(grid: WeekGrid, row) -> str:
+def row_text(grid: WeekGrid, row) -> str:
+    """One area of the grid: consolidated value, change, markers, then every partner's cell."""
     status = t("grid.status.agreed") if row.agreed else t("grid.status.proposed")
     if row.value is None:
         status = t("grid.status.none")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from functools import singledispatch
 
 from tabulate import tabulate
 
 from commands.reply import (
-    MENTION_CLOSE,
-    MENTION_OPEN,
     EventForm,
     EventLine,
     EventList,
@@ -17,6 +14,7 @@ from commands.reply import (
     Notice,
     RatingForm,
     WeekGrid,
+    plain_text,
 )
 from commands.scale import MISSING_MARK, SCALE, level
 from commands.texts import t
@@ -26,13 +24,7 @@ BOLD = "\033[1m"
 TONE = {"ok": "✔", "error": "✖", "info": "ℹ"}
 
 
-_REF = re.compile(f"{MENTION_OPEN}([UWCG])([A-Z0-9]+){MENTION_CLOSE}")
-
-
-def _plain(text: str) -> str:
-    """Mentions as `@U…`, channels as `#C…`."""
-    text = _REF.sub(lambda m: f"{'#' if m.group(1) in 'CG' else '@'}{m.group(1)}{m.group(2)}", text)
-    return text.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")
+_plain = plain_text
 
 
 def paint(value: int | None, color: bool, *, extra: str = "") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -67,20 +68,99 @@ def console(settings: Settings, *, user: str | None, color: bool) -> int:
                        stdout=sys.stdout, clock=utc_now, color=color, interactive=sys.stdin.isatty())
 
 
-def running_app(settings: Settings, engine: Engine):
-    """The Bolt app with its outbox delivery thread (pending deliveries from before a restart go first)."""
+def outbox_thread(settings: Settings, engine: Engine) -> OutboxThread:
+    """The delivery thread (pending deliveries from before a restart go out first)."""
     deliverer = Deliverer(engine, outbox_client(settings.bot_token, settings.slack_api_url), clock=utc_now)
-    thread = OutboxThread(deliverer).start()
+    return OutboxThread(deliverer).start()
+
+
+def running_app(settings: Settings, engine: Engine, thread: OutboxThread | None = None):
+    """The Bolt app, waking the outbox after each commit."""
+    thread = thread or outbox_thread(settings, engine)
     return create_app(settings, engine=engine, notify=thread.wake)
+
+
+def clock(settings: Settings) -> int:
+    """The clock process alone (Procfile `clock:`, exactly one): the weekly rhythm and the outbox."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from bot.clock import TIMEZONE, schedule
+
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    thread = outbox_thread(settings, ready.engine)
+    scheduler = BlockingScheduler(timezone=TIMEZONE)
+    schedule(scheduler, ready.engine, settings.config_path, clock=utc_now, after=thread.wake)
+    say(cli_text.CLOCK_START)
+    scheduler.start()
+    return 0
+
+
+def post_summary(settings: Settings, week_text: str | None) -> int:
+    """Post (or refresh) a week's summary now and wait until Slack confirmed it."""
+    from zoneinfo import ZoneInfo
+
+    from commands.reply import plain_text
+    from commands.summary import SummaryError, publish_summary, summary_key
+    from commands.weeks import Week, WeekError, parse_week
+    from storage import outbox
+    from storage.db import session_scope
+    from storage.models import Workspace
+
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    with session_scope(ready.engine) as session:
+        workspace = session.get(Workspace, ready.workspace_id)
+        if not workspace.summary_channel:
+            say(cli_text.NO_SUMMARY_CHANNEL, sys.stderr)
+            return 2
+        current = Week.of(utc_now().astimezone(ZoneInfo(workspace.timezone)).date())
+        try:
+            week = parse_week(week_text, current=current) if week_text else current.shift(-1)
+        except WeekError as error:
+            say(str(error), sys.stderr)
+            return 2
+        if week is None:
+            say(cli_text.BAD_WEEK.format(text=week_text), sys.stderr)
+            return 2
+        try:
+            say(plain_text(publish_summary(session, workspace, week, actor="cli", now=utc_now())))
+        except SummaryError as error:
+            say(str(error), sys.stderr)
+            return 2
+        key = summary_key(workspace, week)
+    deliverer = Deliverer(ready.engine, outbox_client(settings.bot_token, settings.slack_api_url), clock=utc_now)
+    deadline = time.monotonic() + 60  # bounded: what is still pending stays in the outbox for the bot
+    rounds_after = 0
+    while time.monotonic() < deadline and rounds_after < 3:
+        deliverer.run_once()
+        with session_scope(ready.engine) as session:
+            row = outbox.message(session, key=key)
+        if row.status == outbox.FAILED:
+            say(cli_text.SUMMARY_FAILED.format(error=row.last_error), sys.stderr)
+            return 1
+        if row.status == outbox.SENT:
+            rounds_after += 1  # a little longer for the comment thread (one message a second per channel)
+        time.sleep(1.1)
+    if row.status == outbox.SENT:
+        say(cli_text.SUMMARY_SENT.format(channel=row.channel, ts=row.ts))
+        return 0
+    say(cli_text.SUMMARY_QUEUED)
+    return 0
 
 
 def socket(settings: Settings) -> int:
     """Socket Mode: no public URL needed, works behind a municipal firewall."""
+    from apscheduler.schedulers.background import BackgroundScheduler
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk import WebClient
 
+    from bot.clock import TIMEZONE, schedule
+
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
-    app = running_app(settings, ready.engine)
+    thread = outbox_thread(settings, ready.engine)
+    app = running_app(settings, ready.engine, thread)
+    scheduler = BackgroundScheduler(timezone=TIMEZONE)  # the embedded default runs the clock in-process
+    schedule(scheduler, ready.engine, settings.config_path, clock=utc_now, after=thread.wake)
+    scheduler.start()
     say(cli_text.SOCKET_START)
     client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
     SocketModeHandler(app, settings.app_token, web_client=client).start()

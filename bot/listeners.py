@@ -16,6 +16,7 @@ from bot.blocks import render
 from bot.event_modal import CALLBACK_ID as EVENT_CALLBACK_ID
 from bot.event_modal import event_view, read_event_submission
 from bot.rating_modal import CALLBACK_ID, done_view, errors_for, rating_view, read_submission
+from bot.reminder_blocks import OPEN_FORM_ACTION
 from commands.context import Invocation
 from commands.event_manage import acknowledge
 from commands.event_report import submit_event_form
@@ -74,6 +75,18 @@ def register_listeners(
             ack(response_action="errors", errors={field: message for (_, field), message in reply.errors.items()})
         else:
             ack(response_action="update", view=done_view(reply))
+
+    @app.action(OPEN_FORM_ACTION)
+    def open_form_from_reminder(ack, body, action, client, respond) -> None:
+        with session_scope(engine) as session:
+            inv = invocation(session, body)
+            reply = dispatch("/lage", action.get("value", ""), inv, session) if inv else not_set_up()
+        if isinstance(reply, RatingForm):
+            client.views_open(trigger_id=body["trigger_id"], view=rating_view(reply, channel_id=None))
+            ack()
+            return
+        ack()
+        respond(response_type="ephemeral", replace_original=False, **render(reply))
 
     @app.action(ACK_ACTION)
     def acknowledged(ack, body, action, respond) -> None:

@@ -19,26 +19,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot.alerts import METADATA_TYPE, alert_message, renotify_text
-from commands.event_manage import renotify_key
-from commands.event_view import alert_view
-from storage import event_queries, outbox
+from bot import deliveries
+from bot.deliveries import Outcome, Permanent
+from storage import outbox
 from storage.db import session_scope
-from storage.models import OutboxMessage, Workspace
+from storage.models import OutboxMessage
 
 log = logging.getLogger("veckolage.outbox")
-
-
-class Permanent(Exception):
-    """Slack refused for good (bad channel, no access): retrying will not help."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a delivery did in Slack."""
-
-    channel: str | None = None
-    ts: str | None = None
+PACE = timedelta(seconds=1)
 
 
 @dataclass
@@ -69,6 +57,8 @@ class Deliverer:
         self.engine, self.client, self.clock = engine, client, clock
         self.policy = policy or Policy()
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._last_post: dict[str, datetime] = {}  # Slack allows about one message per second per channel
+        self._now = clock()
 
     def run_once(self, now: datetime | None = None) -> int:
         """Try every due row once; returns how many this worker claimed."""
@@ -81,6 +71,10 @@ class Deliverer:
                 row = session.get(OutboxMessage, row_id)
                 if row is None or row.generation != generation:
                     continue
+                free_at = self._last_post.get(row.channel or "", now - PACE) + PACE
+                if free_at > now:  # keep to one message per second per channel
+                    outbox.postpone(session, row_id=row_id, due_at=free_at)
+                    continue
                 if not outbox.claim(session, row, worker=self.worker_id, now=now, lease=self.policy.lease):
                     continue
             claimed += 1
@@ -88,11 +82,12 @@ class Deliverer:
         return claimed
 
     def _deliver(self, row_id: int, generation: int, now: datetime) -> None:
+        self._now = now
         with session_scope(self.engine) as session:
             row = session.get(OutboxMessage, row_id)
             attempts, key = row.attempts, row.key
             try:
-                action = self._prepare(session, row)
+                action = deliveries.prepare(session, row, self)
             except Permanent as error:
                 action = None
                 problem = str(error)
@@ -112,7 +107,7 @@ class Deliverer:
         except (TimeoutError, OSError, ValueError) as error:  # network, timeouts, malformed answers
             return self._retry(row_id, attempts, now, f"{type(error).__name__}: {error}", None)
         with session_scope(self.engine) as session:
-            self._record(session, session.get(OutboxMessage, row_id), outcome, now)
+            deliveries.record(session, session.get(OutboxMessage, row_id), outcome, now)
             outbox.finish(session, row_id=row_id, generation=generation, worker=self.worker_id, now=now,
                           channel=outcome.channel, ts=outcome.ts)
 
@@ -133,63 +128,33 @@ class Deliverer:
         with session_scope(self.engine) as session:
             outbox.fail(session, row_id=row_id, worker=self.worker_id, error=error)
 
-    # --- what each kind of row does -------------------------------------------------------------
+    # --- the Slack calls deliveries make ----------------------------------------------------------
 
-    def _prepare(self, session, row: OutboxMessage) -> Callable[[bool], Outcome]:
-        """Read everything from the database now; return the Slack call to make after the commit."""
-        workspace = session.get(Workspace, row.workspace_id)
-        event = event_queries.event_by_id(session, workspace_id=row.workspace_id, event_id=row.subject_id)
-        if event is None:
-            return lambda _: Outcome()
-        view = alert_view(session, workspace, event)
-        channel, ts, key = event.alert_channel or row.channel or workspace.alert_channel, event.alert_ts, row.key
-        since = row.created_at
-        if row.kind == "alert.post":
-            message = alert_message(view, outbox_key=key)
-            if ts:  # already posted (found earlier): bring it up to date instead
-                return lambda _: self._update(channel, ts, message)
-            return lambda uncertain: self._post(channel, message, key=key, since=since, check_first=uncertain)
-        if row.kind == "alert.update":
-            if not ts:
-                return lambda _: Outcome()  # not posted yet: the post will show the current state
-            return lambda _: self._update(channel, ts, alert_message(view, outbox_key=f"alert.post:{event.id}"))
-        if row.kind == "alert.renotify":
-            if not ts or view.acknowledged_by or view.withdrawn_by or not view.critical:
-                return lambda _: Outcome()
-            message = {"text": renotify_text(view), "thread_ts": ts,
-                       "metadata": {"event_type": METADATA_TYPE, "event_payload": {"key": key}}}
-            return lambda uncertain: self._post(channel, message, key=key, since=since, check_first=uncertain,
-                                                thread_ts=ts)
-        raise Permanent(f"okänd sorts meddelande {row.kind}")
-
-    def _record(self, session, row: OutboxMessage, outcome: Outcome, now: datetime) -> None:
-        """Remember where the alert landed, and schedule its single re-notification."""
-        if row.kind != "alert.post" or not outcome.ts:
-            return
-        event = event_queries.event_by_id(session, workspace_id=row.workspace_id, event_id=row.subject_id, lock=True)
-        if event is None or event.alert_ts:
-            return
-        event.alert_channel, event.alert_ts = outcome.channel, outcome.ts
-        workspace = session.get(Workspace, row.workspace_id)
-        if event.critical and not event.acknowledged_at and not event.withdrawn_at:
-            outbox.enqueue(session, workspace_id=row.workspace_id, key=renotify_key(event.id), kind="alert.renotify",
-                           subject_id=event.id, now=now, due_at=now + timedelta(minutes=workspace.renotify_minutes))
-
-    def _post(self, channel: str | None, message: dict, *, key: str, since: datetime, check_first: bool,
-              thread_ts: str | None = None) -> Outcome:
+    def post(self, channel: str | None, message: dict, *, key: str, since: datetime, check_first: bool,
+             thread_ts: str | None = None) -> Outcome:
+        """chat.postMessage, after looking for an earlier copy when a previous attempt may have landed."""
         if not channel:
-            raise Permanent("ingen larmkanal är inställd (alert_channel)")
+            raise Permanent("ingen kanal att posta i")
         if check_first:
             found = self._find(channel, key, since, thread_ts)
-            if found:
+            if found:  # it landed; bring it up to date, since it may have changed while unconfirmed
                 log.info("Outbox %s was already in Slack (%s); not posting again", key, found)
-                return Outcome(channel, found)
+                return self.update(channel, found, message)
+        if thread_ts:
+            message = {**message, "thread_ts": thread_ts}
         response = self.client.chat_postMessage(channel=channel, **message)
+        self._last_post[response["channel"]] = self._now
         return Outcome(response["channel"], response["ts"])
 
-    def _update(self, channel: str, ts: str, message: dict) -> Outcome:
+    def open_dm(self, user: str) -> str:
+        """The DM channel with a user."""
+        return self.client.conversations_open(users=user)["channel"]["id"]
+
+    def update(self, channel: str, ts: str, message: dict) -> Outcome:
+        """chat.update of a message we posted (the message keeps its ts)."""
         payload = {k: v for k, v in message.items() if k in ("text", "blocks", "metadata")}
         response = self.client.chat_update(channel=channel, ts=ts, **payload)
+        self._last_post[channel] = self._now
         return Outcome(response.get("channel", channel), response.get("ts", ts))
 
     def _find(self, channel: str, key: str, since: datetime, thread_ts: str | None) -> str | None:

@@ -9,6 +9,8 @@ DEFAULT_API_URL = "https://slack.com/api/"
 REQUIRED = {
     "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"),
     "serve": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
+    "clock": ("SLACK_BOT_TOKEN",),
+    "post": ("SLACK_BOT_TOKEN",),
 }
 PREFIXES = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
 

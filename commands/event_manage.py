@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session
 
 from commands.context import Caller, Invocation, load_caller, tokenize
-from commands.event_report import alert_key, check_description, check_moment
+from commands.event_report import alert_key, check_description, check_moment, event_changed
 from commands.event_types import event_type, match_event_type, type_names
 from commands.event_view import event_lines
 from commands.matching import fold
@@ -67,9 +69,13 @@ def _alert_changed(session: Session, caller: Caller, inv: Invocation, event: Eve
     if outbox.message(session, key=alert_key(event.id)) is None:
         return []
     outbox.enqueue(session, workspace_id=ws.id, key=f"alert.update:{event.id}", kind="alert.update",
-                   subject_id=event.id, now=inv.now)
+                   subject_id=event.id, now=inv.now, channel=event.alert_channel or ws.alert_channel)
     if not event.critical or event.withdrawn_at or event.acknowledged_at:
         outbox.cancel(session, key=renotify_key(event.id))
+    elif event.alert_ts:  # critical again after a downgrade: the one reminder is due again
+        outbox.enqueue(session, workspace_id=ws.id, key=renotify_key(event.id), kind="alert.renotify",
+                       subject_id=event.id, now=inv.now, channel=event.alert_channel,
+                       due_at=inv.now + timedelta(minutes=ws.renotify_minutes))
     return [t("event.updates_alert", channel=channel_ref(ws.alert_channel))] if ws.alert_channel else []
 
 
@@ -90,6 +96,8 @@ def edit_event(args: str, inv: Invocation, session: Session) -> Reply:
                   subject=f"#{event.id} {field}", year=event.iso_year, week=event.iso_week, old=old, new=new)
     session.flush()
     lines = _alert_changed(session, caller, inv, event)
+    event_changed(session, caller.workspace, event, session.get(Area, event.area_id).name,
+                  t("change.event.edited"), inv.now)
     title = t("event.changed.title", number=event.id, field=field, old=old or "–", new=new or "–")
     return Notice("ok", title, tuple(lines), week=Week(event.iso_year, event.iso_week))
 
@@ -137,6 +145,8 @@ def withdraw_event(args: str, inv: Invocation, session: Session) -> Reply:
                   subject=f"#{event.id}", year=event.iso_year, week=event.iso_week, old="aktiv", new=reason or "återkallad")
     session.flush()
     lines = ([t("event.withdrawn.reason", reason=reason)] if reason else []) + _alert_changed(session, caller, inv, event)
+    event_changed(session, caller.workspace, event, session.get(Area, event.area_id).name,
+                  t("change.event.withdrawn"), inv.now)
     return Notice("ok", t("event.withdrawn.title", number=event.id), tuple(lines),
                   week=Week(event.iso_year, event.iso_week))
 
@@ -151,10 +161,14 @@ def acknowledge(event_id: int, inv: Invocation, session: Session) -> Notice:
         return Notice("error", t("error.title"), (t("event.error.unknown_event", number=event_id),))
     if event.withdrawn_at is not None:
         return Notice("info", t("event.ack.withdrawn", number=event.id))
-    if event.acknowledged_by:
+    # Compare-and-set: of two clicks at the same moment exactly one records (SQLite has no row locks).
+    if not event_queries.set_acknowledged(session, event_id=event.id, user_id=inv.user_id, now=inv.now):
+        session.refresh(event)
+        if event.withdrawn_at is not None:
+            return Notice("info", t("event.ack.withdrawn", number=event.id))
         when = show(event.acknowledged_at.astimezone(caller.now_local.tzinfo))
         return Notice("info", t("event.ack.already", number=event.id, user=mention(event.acknowledged_by), when=when))
-    event.acknowledged_by, event.acknowledged_at = inv.user_id, inv.now
+    session.refresh(event)
     queries.audit(session, workspace_id=caller.workspace.id, at=inv.now, actor=inv.user_id,
                   action="event.acknowledge", subject=f"#{event.id}", year=event.iso_year, week=event.iso_week)
     session.flush()

@@ -13,6 +13,7 @@ from commands.matching import match_name
 from commands.rate import InputError, check_not_future, error_notice, resolve_area, take_week
 from commands.reply import EventForm, FieldErrors, Notice, Reply, channel_ref
 from commands.scale import level
+from commands.summary import week_changed
 from commands.texts import t
 from commands.week_grid import area_row
 from commands.weeks import Week, WeekError
@@ -145,7 +146,14 @@ def create_event(session: Session, caller: Caller, inv: Invocation, *, area: Are
     if kind.critical:
         outbox.enqueue(session, workspace_id=ws.id, key=alert_key(event.id), kind="alert.post",
                        subject_id=event.id, now=inv.now, channel=ws.alert_channel)
+    event_changed(session, ws, event, area.name, t("change.event.new"), inv.now)
     return event, True
+
+
+def event_changed(session: Session, workspace, event: Event, area: str, what: str, now: datetime) -> None:
+    """Keep an already posted summary of the event's week true."""
+    change = t("change.event", number=event.id, type=event_type(event.type_key).name, area=area, what=what)
+    week_changed(session, workspace, Week(event.iso_year, event.iso_week), change, now)
 
 
 def saved_notice(session: Session, caller: Caller, event: Event, created: bool) -> Notice:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlmodel import Session
 
 from commands.context import Invocation, load_caller, tokenize
 from commands.rate import InputError, check_not_future, error_notice, split_area_level, take_week
 from commands.reply import Notice, Reply, mention
 from commands.scale import level
+from commands.schedule import is_skipped
+from commands.summary import SummaryError, publish_summary, week_changed
 from commands.texts import t
 from commands.week_grid import area_row, build_grid
 from commands.weeks import WeekError
 from storage import queries
+from storage.models import SkippedWeek
 
 GRID_USAGE = "/veckolage [vecka]"
 AGREE_USAGE = "/veckolage fastställ [vecka] <område> <1-5>"
@@ -61,6 +65,7 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
     before = area_row(session, workspace_id=caller.workspace.id, area=area.name, week=week)
     old = queries.save_agreed(session, workspace_id=caller.workspace.id, area=area, year=week.year,
                               week=week.week, level=value, user_id=inv.user_id, now=inv.now)
+    week_changed(session, caller.workspace, week, t("change.agreed", area=area.name, value=value), inv.now)
     lines = []
     if old is not None:
         lines.append(t("agreed.saved.replaced", old=old))
@@ -68,3 +73,69 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
         lines.append(t("agreed.saved.proposed", proposed=before.value))
     title = t("agreed.saved.title", area=area.name, level=f"{value} {level(value).name}", week=week.short)
     return Notice("ok", title, tuple(lines), week=week)
+
+
+PUBLISH_USAGE = "/veckolage publicera [vecka]"
+SKIP_USAGE = "/veckolage hoppa-över [vecka]"
+UNSKIP_USAGE = "/veckolage återuppta [vecka]"
+
+
+def _coordinator_week(args: str, inv: Invocation, session: Session, usage: str, refusal: str, default_shift: int):
+    """Shared start of the coordinator's week commands: rights, then an optional week."""
+    caller = load_caller(session, inv)
+    if not caller.coordinator:
+        return caller, None, Notice("error", t("error.title"), (t(refusal),), usage=usage)
+    try:
+        week, rest = take_week(tokenize(args), caller)
+        if rest:
+            raise InputError(t("error.unknown_subcommand", word=rest[0].text), usage=usage)
+        week = week or caller.current_week.shift(default_shift)
+        check_not_future(week, caller)
+    except (InputError, WeekError) as error:
+        return caller, None, error_notice(error, usage=usage)
+    return caller, week, None
+
+
+def publish(args: str, inv: Invocation, session: Session) -> Reply:
+    """`publicera [vecka]` (default last week): post the summary now, or refresh the one already out."""
+    caller, week, refused = _coordinator_week(args, inv, session, PUBLISH_USAGE, "publish.not_coordinator", -1)
+    if refused:
+        return refused
+    if not caller.workspace.summary_channel:
+        return Notice("error", t("error.title"), (t("publish.no_channel"),), week=week)
+    try:
+        message = publish_summary(session, caller.workspace, week, actor=inv.user_id, now=inv.now)
+    except SummaryError as error:
+        return Notice("error", t("error.title"), (str(error),), week=week)
+    return Notice("ok", message, week=week)
+
+
+def skip_week(args: str, inv: Invocation, session: Session) -> Reply:
+    """`hoppa-över [vecka]` (default this week): no reminders and no summary for a week without a meeting."""
+    caller, week, refused = _coordinator_week(args, inv, session, SKIP_USAGE, "skip.not_coordinator", 0)
+    if refused:
+        return refused
+    ws = caller.workspace
+    if is_skipped(session, ws.id, week):
+        return Notice("info", t("skip.already", week=week.label.capitalize()), week=week)
+    session.add(SkippedWeek(workspace_id=ws.id, iso_year=week.year, iso_week=week.week, skipped_by=inv.user_id,
+                            skipped_at=inv.now))
+    queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="week.skip", subject=str(week),
+                  year=week.year, week=week.week)
+    return Notice("ok", t("skip.done", week=week.label.capitalize()), week=week)
+
+
+def unskip_week(args: str, inv: Invocation, session: Session) -> Reply:
+    """`återuppta [vecka]`: undo a skipped week."""
+    caller, week, refused = _coordinator_week(args, inv, session, UNSKIP_USAGE, "skip.not_coordinator", 0)
+    if refused:
+        return refused
+    ws = caller.workspace
+    removed = session.execute(delete(SkippedWeek).where(SkippedWeek.workspace_id == ws.id,
+                                                        SkippedWeek.iso_year == week.year,
+                                                        SkippedWeek.iso_week == week.week)).rowcount
+    if not removed:
+        return Notice("info", t("skip.not_skipped", week=week.label.capitalize()), week=week)
+    queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="week.unskip",
+                  subject=str(week), year=week.year, week=week.week)
+    return Notice("ok", t("skip.undone", week=week.label.capitalize()), week=week)

@@ -10,6 +10,7 @@ from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.matching import match_name
 from commands.reply import FormArea, Notice, RatingForm, Reply, mention
 from commands.scale import is_level, level
+from commands.summary import week_changed
 from commands.texts import t
 from commands.week_grid import area_row
 from commands.weeks import Week, WeekError, parse_week
@@ -140,6 +141,9 @@ def rate(args: str, inv: Invocation, session: Session) -> Reply:
         week=week.week, level=value, comment=comment, user_id=inv.user_id, now=inv.now,
     )
     session.flush()
+    old = previous.level if previous else "–"
+    week_changed(session, caller.workspace, week,
+                 t("change.rating", partner=caller.partner.name, area=area.name, old=old, new=value), inv.now)
     return saved_notice(session, caller, week, area, value, comment, previous)
 
 

@@ -10,6 +10,7 @@ from commands.context import Invocation, load_caller
 from commands.rate import InputError, check_not_future, clean_comment, parse_level
 from commands.reply import FieldErrors, Notice, Reply
 from commands.scale import level
+from commands.summary import week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError
 from storage import queries
@@ -55,13 +56,17 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
         return FieldErrors(errors)
     stored = {r.area_id: r for r in queries.ratings_for_weeks(
         session, workspace_id=caller.workspace.id, weeks=[(week.year, week.week)]) if r.partner_id == caller.partner.id}
-    lines = []
+    lines, changed = [], 0
     for area, value, comment in checked:
         old = stored.get(area.id)
         if old is None or (old.level, old.comment) != (value, comment):
+            changed += 1
             queries.save_rating(session, workspace_id=caller.workspace.id, area=area, partner=caller.partner,
                                 year=week.year, week=week.week, level=value, comment=comment,
                                 user_id=inv.user_id, now=inv.now)
         lines.append(f"{area.name}: {value} {level(value).name}" + (f" – {comment}" if comment else ""))
+    if changed:
+        week_changed(session, caller.workspace, week, t("change.form", partner=caller.partner.name, count=changed),
+                     inv.now)
     title = t("rate.form.saved.title", partner=caller.partner.name, week=week.label)
     return Notice("ok", title, tuple(lines) or (t("rate.form.saved.none"),), week=week)

@@ -23,9 +23,21 @@ from commands.event_manage import (
 from commands.event_report import USAGE as EVENT_USAGE
 from commands.event_report import report
 from commands.matching import fold
-from commands.overview import AGREE_USAGE, GRID_USAGE, agree, show_grid
+from commands.overview import (
+    AGREE_USAGE,
+    GRID_USAGE,
+    PUBLISH_USAGE,
+    SKIP_USAGE,
+    UNSKIP_USAGE,
+    agree,
+    publish,
+    show_grid,
+    skip_week,
+    unskip_week,
+)
 from commands.rate import USAGE as RATE_USAGE
 from commands.rate import rate
+from commands.reminders import MUTE_USAGE, set_reminders
 from commands.reply import HelpEntry, HelpReply, Reply
 from commands.scale import SCALE
 from commands.texts import t
@@ -56,7 +68,7 @@ class Slash:
 
 SLASH_COMMANDS: tuple[Slash, ...] = (
     Slash("/lage", "Rapportera din organisations läge för ett område", "[vecka] <område> <1-5> [kommentar]"),
-    Slash("/veckolage", "Visa veckans samlade lägesbild", "[vecka] | fastställ … | hjälp"),
+    Slash("/veckolage", "Visa veckans samlade lägesbild", "[vecka] | fastställ … | publicera | hoppa-över | hjälp"),
     Slash("/handelse", "Rapportera en händelse; kritiska larmar direkt",
           "[vecka] <område> <typ> [när] [beskrivning] | lista | ändra | återkalla | hjälp", ("/händelse",)),
 )
@@ -68,11 +80,19 @@ COMMANDS: tuple[Command, ...] = (
             rate),
     Command("/lage", (), "/lage [vecka]", "Öppnar formuläret: alla områden på en gång, ifyllt med det ni redan "
             "rapporterat.", rate),
+    Command("/lage", ("påminnelser", "paminnelser"), MUTE_USAGE, "Stänger av eller slår på dina påminnelser.",
+            set_reminders),
     Command("/lage", HELP_WORDS, "/lage hjälp", "Visar den här hjälpen.", None),
     Command("/veckolage", (), GRID_USAGE, "Veckans samlade lägesbild: områden × parter, färg och siffra, "
             "förändring och vem som inte rapporterat.", show_grid),
     Command("/veckolage", ("fastställ", "faststall"), AGREE_USAGE,
             "Samordnare: fastställer mötets gemensamma bedömning för ett område.", agree),
+    Command("/veckolage", ("publicera",), PUBLISH_USAGE, "Samordnare: publicerar veckans sammanfattning nu (standard "
+            "förra veckan), eller uppdaterar den som redan finns.", publish),
+    Command("/veckolage", ("hoppa-över", "hoppa-over"), SKIP_USAGE, "Samordnare: en vecka utan möte – inga "
+            "påminnelser och ingen sammanfattning.", skip_week),
+    Command("/veckolage", ("återuppta", "ateruppta"), UNSKIP_USAGE, "Samordnare: ångrar hoppa-över.",
+            unskip_week),
     Command("/veckolage", HELP_WORDS, "/veckolage hjälp", "Visar den här hjälpen.", None),
     Command("/handelse", (), EVENT_USAGE, "Rapporterar en händelse. Skjutning, sprängning och brandattentat är "
             "kritiska: larmet går direkt till larmkanalen och området blir minst 5 för veckan.", report),

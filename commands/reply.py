@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -133,6 +134,15 @@ MENTION_OPEN, MENTION_CLOSE = "\ue000", "\ue001"
 def mention(user_id: str) -> str:
     """A user mention inside reply text; surfaces turn it into their own form after escaping."""
     return f"{MENTION_OPEN}{user_id}{MENTION_CLOSE}"
+
+
+def plain_text(text: str) -> str:
+    """Reply text for plain surfaces: mentions as `@U…`, channels as `#C…`."""
+    def ref(match: re.Match) -> str:
+        return ("#" if match.group(1)[0] in "CG" else "@") + match.group(1)
+
+    text = re.sub(f"{MENTION_OPEN}([A-Z0-9]+){MENTION_CLOSE}", ref, text)
+    return text.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ DAYS = {
     "sondag": 6, "sunday": 6, "sun": 6, "son": 6,
 }
 TOP_KEYS = {"team_id", "timezone", "summary_channel", "alert_channel", "coordinators", "admins", "areas",
-            "partner", "deadline"}
+            "partner", "deadline", "alert_renotify_minutes", "schedule"}
+SCHEDULE_KEYS = {"summary", "reminders"}
 PARTNER_KEYS = {"name", "members"}
 NAME_LIMIT = 80
 AREA_LIMIT = 40  # the rating modal holds two blocks per area within Slack's 100
@@ -48,6 +49,15 @@ class Setup:
     partners: tuple[PartnerSetup, ...]
     deadline_weekday: int = 0
     deadline_minute: int = 600
+    renotify_minutes: int = 15
+    summary_weekday: int = 0
+    summary_minute: int = 480
+    reminder_slots: tuple[tuple[int, int], ...] = ((4, 720), (0, 480))
+
+    @property
+    def reminder_text(self) -> str:
+        """The reminder slots as stored: `4:720,0:480`."""
+        return ",".join(f"{day}:{minute}" for day, minute in self.reminder_slots)
 
 
 class SetupError(ValueError):
@@ -168,14 +178,31 @@ class _Checker:
         if len(areas) > AREA_LIMIT:
             self.fail("areas", f"högst {AREA_LIMIT} områden (rapportformuläret rymmer inte fler); {len(areas)} angivna")
         partners = self.partners(data.get("partner", []))
-        weekday, minute = self.deadline(data.get("deadline", "måndag 10:00"))
+        weekday, minute = self.day_time("deadline", data.get("deadline", "måndag 10:00"))
+        renotify = data.get("alert_renotify_minutes", 15)
+        if not isinstance(renotify, int) or isinstance(renotify, bool) or not 1 <= renotify <= 24 * 60:
+            self.fail("alert_renotify_minutes", f"”{renotify}” ska vara ett antal minuter 1–1440")
+            renotify = 15
+        schedule = data.get("schedule", {})
+        if not isinstance(schedule, dict):
+            self.fail("schedule", "skrivs som en [schedule]-tabell")
+            schedule = {}
+        for key in sorted(set(schedule) - SCHEDULE_KEYS):
+            self.fail(key, "okänd nyckel i [schedule] (stavfel?)")
+        summary = self.day_time("summary", schedule.get("summary", "måndag 08:00"))
+        raw_reminders = schedule.get("reminders", ["fredag 12:00", "måndag 08:00"])
+        if not isinstance(raw_reminders, list):
+            self.fail("reminders", "ska vara en lista, t.ex. [\"fredag 12:00\", \"måndag 08:00\"] (tom: inga påminnelser)")
+            raw_reminders = []
+        reminders = tuple(dict.fromkeys(self.day_time("reminders", r) for r in raw_reminders))
         return Setup(
             workspace_key=str(key), timezone=str(timezone),
             summary_channel=self.channel(data, "summary_channel"), alert_channel=self.channel(data, "alert_channel"),
             coordinators=self.ids(data, "coordinators", USER_ID, "användar-id"),
             admins=self.ids(data, "admins", USER_ID, "användar-id"),
             areas=tuple(a.strip() for a in areas), partners=partners,
-            deadline_weekday=weekday, deadline_minute=minute,
+            deadline_weekday=weekday, deadline_minute=minute, renotify_minutes=renotify,
+            summary_weekday=summary[0], summary_minute=summary[1], reminder_slots=reminders,
         )
 
     def partners(self, raw: object) -> tuple[PartnerSetup, ...]:
@@ -203,10 +230,10 @@ class _Checker:
         self.names([p.name for p in result], "partner", "partner", tables=tables)
         return tuple(result)
 
-    def deadline(self, raw: object) -> tuple[int, int]:
+    def day_time(self, key: str, raw: object) -> tuple[int, int]:
         match = re.fullmatch(r"\s*(\S+)\s+(\d{1,2}):(\d{2})\s*", raw) if isinstance(raw, str) else None
         day = DAYS.get(fold(match.group(1))) if match else None
         if match is None or day is None or int(match.group(2)) > 23 or int(match.group(3)) > 59:
-            self.fail("deadline", f"”{raw}” ska vara veckodag och tid, t.ex. \"måndag 10:00\"")
+            self.fail(key, f"”{raw}” ska vara veckodag och tid, t.ex. \"måndag 10:00\"")
             return 0, 600
         return day, int(match.group(2)) * 60 + int(match.group(3))

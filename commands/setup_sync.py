@@ -28,13 +28,17 @@ def sync_setup(session: Session, setup: Setup, *, now: datetime) -> SyncReport:
     report = SyncReport()
     workspace = session.execute(select(Workspace).where(Workspace.key == setup.workspace_key)).scalars().first()
     if workspace is None:
-        workspace = Workspace(key=setup.workspace_key)
+        workspace = Workspace(key=setup.workspace_key, created_at=now)
         session.add(workspace)
         report.changes.append(f"arbetsyta {setup.workspace_key} skapad")
-    for attr in ("timezone", "summary_channel", "alert_channel", "deadline_weekday", "deadline_minute"):
-        if getattr(workspace, attr) != getattr(setup, attr):
-            setattr(workspace, attr, getattr(setup, attr))
-            report.changes.append(f"{attr} = {getattr(setup, attr)}")
+    wanted = {attr: getattr(setup, attr) for attr in ("timezone", "summary_channel", "alert_channel",
+                                                       "deadline_weekday", "deadline_minute", "renotify_minutes",
+                                                       "summary_weekday", "summary_minute")}
+    wanted["reminder_slots"] = setup.reminder_text
+    for attr, value in wanted.items():
+        if getattr(workspace, attr) != value:
+            setattr(workspace, attr, value)
+            report.changes.append(f"{attr} = {value}")
     session.flush()
     report.workspace_id = workspace.id
 

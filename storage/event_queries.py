@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlmodel import Session
 
 from storage.models import Event
@@ -21,6 +22,15 @@ def event_by_id(session: Session, *, workspace_id: int, event_id: int, lock: boo
     if lock:
         query = query.with_for_update()
     return session.execute(query).scalars().first()
+
+def set_acknowledged(session: Session, *, event_id: int, user_id: str, now: datetime) -> bool:
+    """Record the acknowledgement unless someone already did (or it was withdrawn); True when this call did."""
+    result = session.execute(
+        update(Event).where(Event.id == event_id, Event.acknowledged_by.is_(None), Event.withdrawn_at.is_(None))
+        .values(acknowledged_by=user_id, acknowledged_at=now)
+    )
+    return result.rowcount == 1
+
 
 def events_for_weeks(
     session: Session, *, workspace_id: int, weeks: Sequence[tuple[int, int]], include_withdrawn: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -25,6 +25,11 @@ class Workspace(SQLModel, table=True):
     deadline_weekday: int = Field(default=0)  # ISO weekday - 1: Monday = 0
     deadline_minute: int = Field(default=600)  # minutes after local midnight: 10:00
     renotify_minutes: int = Field(default=15)  # re-notify an unacknowledged critical alert after this long
+    summary_weekday: int = Field(default=0)  # the Monday summary: Monday = 0
+    summary_minute: int = Field(default=480)  # 08:00
+    reminder_slots: str = Field(default="4:720,0:480", max_length=200)  # "weekday:minute,…": Fri 12:00, Mon 08:00
+    setup_fingerprint: str | None = Field(default=None, max_length=64)  # the veckolage.toml last synced
+    created_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
 class Area(SQLModel, table=True):
@@ -173,3 +178,26 @@ class OutboxMessage(SQLModel, table=True):
     channel: str | None = Field(default=None, max_length=32)
     ts: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, max_length=500)
+    body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # text fixed when queued
+
+
+class SkippedWeek(SQLModel, table=True):
+    """A week without a meeting: no reminders and no summary for it."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "iso_year", "iso_week", name="uq_skipped_week"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    iso_year: int
+    iso_week: int
+    skipped_by: str = Field(max_length=32)
+    skipped_at: datetime = Field(sa_column=_utc_column())
+
+
+class ReminderMute(SQLModel, table=True):
+    """A member who asked not to get reminders (`/lage påminnelser av`)."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_reminder_mute"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    user_id: str = Field(max_length=32)
+    muted_at: datetime = Field(sa_column=_utc_column())

@@ -9,31 +9,51 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from storage.models import OutboxMessage
-from storage.queries import upsert
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 
 
 def enqueue(
     session: Session, *, workspace_id: int, key: str, kind: str, subject_id: int | None, now: datetime,
-    due_at: datetime | None = None, channel: str | None = None,
+    due_at: datetime | None = None, channel: str | None = None, body: str | None = None,
 ) -> None:
     """Add a message to deliver, or mark an existing one (same key) as due again with new content."""
     existing = session.execute(select(OutboxMessage).where(OutboxMessage.key == key).with_for_update()).scalars().first()
     if existing is None:
-        values = dict(workspace_id=workspace_id, key=key, kind=kind, subject_id=subject_id, status=PENDING,
-                      generation=1, attempts=0, due_at=due_at or now, created_at=now, channel=channel)
-        upsert(session, OutboxMessage, values, keys=("key",), update=())
+        add_once(session, workspace_id=workspace_id, key=key, kind=kind, now=now, subject_id=subject_id,
+                 channel=channel, body=body, due_at=due_at)
         return
+    if body is not None:
+        existing.body = body
     existing.generation += 1
     existing.due_at = due_at or now
     existing.attempts = 0
     existing.last_error = None
     if existing.status != SENDING:  # a worker holding it will see the new generation and redo it
         existing.status = PENDING
+
+
+def add_once(
+    session: Session, *, workspace_id: int, key: str, kind: str, now: datetime, subject_id: int | None = None,
+    channel: str | None = None, body: str | None = None, due_at: datetime | None = None,
+) -> bool:
+    """Claim a unique key: insert the row unless it exists (in any state); True when this call made it."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(OutboxMessage).values(
+        workspace_id=workspace_id, key=key, kind=kind, subject_id=subject_id, status=PENDING, generation=1,
+        attempts=0, due_at=due_at or now, created_at=now, channel=channel, body=body,
+    ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
+    return session.execute(statement).first() is not None  # (rowcount is -1 with RETURNING on PostgreSQL)
+
+
+def postpone(session: Session, *, row_id: int, due_at: datetime) -> None:
+    """Not yet (e.g. Slack's one message per second per channel): due again later, no attempt spent."""
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == PENDING)
+                    .values(due_at=due_at))
 
 
 def cancel(session: Session, *, key: str) -> None:

@@ -79,3 +79,18 @@ def fake_slack() -> Iterator[FakeSlack]:
     """A running fake Slack Web API for one test."""
     with FakeSlack() as fake:
         yield fake
+
+
+def block_actions_body(action_id: str, value: str, *, user: str = "U0POL1", team: str = TEAM,
+                       channel: str = "C0TEST", response_url: str | None = None) -> str:
+    """A button click in a message: `payload=<json>` of type block_actions."""
+    payload = {
+        "type": "block_actions", "team": {"id": team, "domain": "test"},
+        "user": {"id": user, "username": user.lower(), "team_id": team}, "api_app_id": "A0TEST",
+        "token": "verification-token-unused", "trigger_id": "555.666.ghi", "channel": {"id": channel},
+        "container": {"type": "message", "channel_id": channel},
+        "actions": [{"type": "button", "action_id": action_id, "value": value, "action_ts": "1"}],
+        "response_url": response_url or "https://hooks.slack.com/actions/T0TEST/1/abc",
+    }
+    return urlencode({"payload": json.dumps(payload)})
+

@@ -1,0 +1,90 @@
+"""Reminders before the meeting: who still has areas to rate, and members who asked for quiet."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from commands.context import Invocation, load_caller
+from commands.matching import fold
+from commands.reply import Notice, Reply
+from commands.texts import t
+from commands.weeks import Week
+from storage import outbox, queries
+from storage.models import Member, ReminderMute, Workspace
+
+MUTE_USAGE = "/lage påminnelser av|på"
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """What one member's reminder says, computed when it is delivered."""
+
+    user_id: str
+    partner: str
+    week: Week
+    missing: tuple[str, ...]
+    total: int
+
+
+def missing_areas(session: Session, workspace: Workspace, partner_id: int, week: Week) -> tuple[list[str], int]:
+    """The areas a partner has not rated for a week, and how many areas there are."""
+    areas = queries.active_areas(session, workspace_id=workspace.id)
+    rated = {r.area_id for r in queries.ratings_for_weeks(session, workspace_id=workspace.id,
+                                                           weeks=[(week.year, week.week)]) if r.partner_id == partner_id}
+    return [a.name for a in areas if a.id not in rated], len(areas)
+
+
+def muted_users(session: Session, workspace_id: int) -> set[str]:
+    """Members who turned reminders off."""
+    query = select(ReminderMute.user_id).where(ReminderMute.workspace_id == workspace_id)
+    return set(session.execute(query).scalars())
+
+
+def claim_reminders(session: Session, workspace: Workspace, week: Week, slot: str, now: datetime) -> int:
+    """Queue one DM per member of each partner with areas left (muted members excepted); once per slot."""
+    muted = muted_users(session, workspace.id)
+    claimed = 0
+    for partner in queries.active_partners(session, workspace_id=workspace.id):
+        missing, _ = missing_areas(session, workspace, partner.id, week)
+        if not missing:
+            continue
+        members = session.execute(select(Member.user_id).where(Member.partner_id == partner.id)).scalars()
+        for user in sorted(set(members) - muted):
+            body = json.dumps({"week": str(week), "user": user})
+            claimed += outbox.add_once(session, workspace_id=workspace.id, kind="reminder.dm", now=now, body=body,
+                                       key=f"reminder.dm:{workspace.id}:{user}:{week}:{slot}")
+    return claimed
+
+
+def reminder_for(session: Session, workspace: Workspace, user_id: str, week: Week) -> Reminder | None:
+    """The reminder to send now, or None when there is nothing left to nag about."""
+    partner = queries.partner_of(session, workspace_id=workspace.id, user_id=user_id)
+    if partner is None or user_id in muted_users(session, workspace.id):
+        return None
+    missing, total = missing_areas(session, workspace, partner.id, week)
+    return Reminder(user_id, partner.name, week, tuple(missing), total) if missing else None
+
+
+def set_reminders(args: str, inv: Invocation, session: Session) -> Reply:
+    """`/lage påminnelser av|på`: a member mutes or unmutes their own reminders."""
+    caller = load_caller(session, inv)
+    choice = fold(args.strip())
+    if caller.partner is None:
+        return Notice("error", t("error.title"), (t("error.not_member"), t("error.not_member.hint")))
+    if choice not in ("av", "pa", "off", "on"):
+        return Notice("error", t("error.title"), (t("reminders.usage"),), usage=MUTE_USAGE)
+    ws = caller.workspace
+    if choice in ("av", "off"):
+        queries.upsert(session, ReminderMute, dict(workspace_id=ws.id, user_id=inv.user_id, muted_at=inv.now),
+                       keys=("workspace_id", "user_id"), update=())
+        queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="reminders.off",
+                      subject=inv.user_id)
+        return Notice("ok", t("reminders.off"))
+    session.execute(delete(ReminderMute).where(ReminderMute.workspace_id == ws.id, ReminderMute.user_id == inv.user_id))
+    queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="reminders.on", subject=inv.user_id)
+    return Notice("ok", t("reminders.on"))

@@ -1,0 +1,107 @@
+"""The weekly summary: what the Monday post says, and keeping it true when the week changes later."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from sqlmodel import Session
+
+from commands.reply import AreaRow, EventLine, MissingReport, WeekGrid, channel_ref, mention
+from commands.texts import t
+from commands.week_grid import build_grid
+from commands.weeks import Week
+from storage import outbox, queries
+from storage.models import Workspace
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Last week at a glance: critical events first, then what rose, disagreements, who is missing."""
+
+    grid: WeekGrid
+    critical: tuple[EventLine, ...]
+    rose: tuple[AreaRow, ...]
+    disagreements: tuple[AreaRow, ...]
+    missing: tuple[MissingReport, ...]
+
+
+def build_summary(session: Session, workspace: Workspace, week: Week) -> Summary:
+    """The summary of a week from the current data."""
+    grid = build_grid(session, workspace_id=workspace.id, week=week)
+    return Summary(
+        grid=grid,
+        critical=tuple(e for e in grid.events if e.critical),
+        rose=tuple(r for r in grid.rows if r.change > 0),
+        disagreements=tuple(r for r in grid.rows if r.disagreement),
+        missing=grid.missing,
+    )
+
+
+def summary_key(workspace: Workspace, week: Week) -> str:
+    """The unique claim of a week's summary: workspace, channel, kind, ISO week."""
+    return f"summary.post:{workspace.id}:{workspace.summary_channel}:{week}"
+
+
+def week_body(week: Week) -> str:
+    """The outbox body naming a week."""
+    return json.dumps({"week": str(week)})
+
+
+def body_week(body: str | None) -> Week:
+    """The week an outbox body names."""
+    year, number = json.loads(body or "{}")["week"].split("-W")
+    return Week(int(year), int(number))
+
+
+def claim_summary(session: Session, workspace: Workspace, week: Week, now: datetime) -> bool:
+    """Claim the week's summary post (once per workspace, channel and week); True when this call did."""
+    if not workspace.summary_channel:
+        return False
+    if workspace.created_at and datetime.combine(week.monday() + timedelta(days=7), time.min, UTC) <= workspace.created_at:
+        return False  # the week ended before Veckoläge was set up: nothing to sum up
+    return outbox.add_once(session, workspace_id=workspace.id, key=summary_key(workspace, week), kind="summary.post",
+                           now=now, channel=workspace.summary_channel, body=week_body(week))
+
+
+class SummaryError(ValueError):
+    """A summary that cannot be posted; the message is Swedish."""
+
+
+def publish_summary(session: Session, workspace: Workspace, week: Week, *, actor: str, now: datetime) -> str:
+    """Post the week's summary now, or refresh the one already out; returns what happens, in Swedish.
+
+    Raises SummaryError for a week that ended before Veckoläge was set up.
+    """
+    channel = channel_ref(workspace.summary_channel)
+    row = outbox.message(session, key=summary_key(workspace, week))
+    if row is None:
+        if not claim_summary(session, workspace, week, now):
+            raise SummaryError(t("publish.before_setup", week=week.label))
+        message = t("publish.queued", week=week.label, channel=channel)
+    elif row.status == outbox.SENT:
+        week_changed(session, workspace, week, t("change.published", user=mention(actor)), now)
+        message = t("publish.refresh", week=week.label, channel=channel)
+    elif row.status in (outbox.FAILED, outbox.CANCELLED):
+        outbox.enqueue(session, workspace_id=workspace.id, key=row.key, kind=row.kind, subject_id=None, now=now)
+        message = t("publish.queued", week=week.label, channel=channel)
+    else:
+        message = t("publish.pending", week=week.label, channel=channel)
+    queries.audit(session, workspace_id=workspace.id, at=now, actor=actor, action="summary.publish",
+                  subject=str(week), year=week.year, week=week.week)
+    return message
+
+
+def week_changed(session: Session, workspace: Workspace, week: Week, change: str, now: datetime) -> None:
+    """After a change to a week whose summary is out: update it in place and note the change in its thread."""
+    posted = outbox.message(session, key=summary_key(workspace, week)) if workspace.summary_channel else None
+    if posted is None or posted.status != outbox.SENT:
+        return  # not posted yet: the post will show the current state
+    base = f"{workspace.id}:{workspace.summary_channel}:{week}"
+    outbox.enqueue(session, workspace_id=workspace.id, key=f"summary.update:{base}", kind="summary.update",
+                   subject_id=None, now=now, channel=workspace.summary_channel, body=week_body(week))
+    note = json.dumps({"week": str(week), "text": change})
+    outbox.add_once(session, workspace_id=workspace.id, key=f"summary.note:{base}:{uuid.uuid4().hex}",
+                    kind="summary.note", now=now, channel=workspace.summary_channel, body=note)
