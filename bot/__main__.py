@@ -25,6 +25,21 @@ def parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="lokal konsol mot samma databas")
     console.add_argument("--user", help="ditt Slack-användar-id (standard: första admin i veckolage.toml)")
     console.add_argument("--no-color", action="store_true", help="utan färger")
+    console.add_argument("--demo", action="store_true",
+                         help="demo: exemplets områden med Hässelby-Vällingbys riktiga år 2023 inläst")
+    export = sub.add_parser("export", help="årstabellen som fil: csv, xlsx eller png")
+    export.add_argument("--year", type=int, required=True, help="året, t.ex. 2023")
+    export.add_argument("--format", choices=("csv", "xlsx", "png"), default="csv")
+    export.add_argument("--out", help="filnamn (standard lagesbild-ÅR.FORMAT)")
+    purge = sub.add_parser("purge", help="gallra kommentarer och beskrivningar äldre än ett datum nu")
+    purge.add_argument("--before", required=True, help="datum ÅÅÅÅ-MM-DD")
+    cfg = sub.add_parser("config", help="veckolage.toml ↔ databasen (databasen gäller efter första start)")
+    cfg.add_argument("action", choices=("export", "import"), help="export: skriv filen; import: läs in filen")
+    cfg.add_argument("--out", help="export till annan fil ('-' = skärmen)")
+    load = sub.add_parser("import", help="läs in en historisk årstabell (CSV) som fastställda värden")
+    load.add_argument("file", help="CSV: första kolumnen vecka, sedan en kolumn per område")
+    load.add_argument("--year", type=int, required=True, help="året filen gäller")
+    load.add_argument("--create-areas", action="store_true", help="lägg till områden som inte finns")
     sub.add_parser("migrate", help="uppgradera databasschemat (Alembic) till senaste")
     sub.add_parser("clock", help="veckorytmen: sammanfattning och påminnelser (en enda process)")
     post = sub.add_parser("post-summary", help="publicera (eller uppdatera) veckans sammanfattning nu")
@@ -83,7 +98,16 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
             return 2
         return entry.post_summary(settings, args.week)
     if mode == "console":
-        return entry.console(settings, user=args.user, color=not args.no_color and sys.stdout.isatty())
+        return entry.console(settings, user=args.user, color=not args.no_color and sys.stdout.isatty(),
+                             demo=args.demo)
+    if mode == "purge":
+        return entry.purge(settings, before=args.before)
+    if mode == "config":
+        return entry.config(settings, action=args.action, out=args.out)
+    if mode == "export":
+        return entry.export(settings, year=args.year, fmt=args.format, out=args.out)
+    if mode == "import":
+        return entry.import_file(settings, path=args.file, year=args.year, create_areas=args.create_areas)
     missing = settings.missing(mode)
     if missing:
         text = cli_text.MISSING_SIGNING_SECRET if mode == "serve" else cli_text.MISSING_CREDENTIALS

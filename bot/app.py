@@ -29,6 +29,7 @@ def create_app(
     authorize: Callable | None = None,
     logger: logging.Logger | None = None,
     notify: Callable[[], None] = lambda: None,
+    background: Callable[[Callable[[], None]], object] | None = None,
 ) -> App:
     """A Bolt App on our engine; tokens are passed explicitly, Web API calls go to SLACK_API_URL."""
     client = WebClient(token=None if authorize else settings.bot_token, base_url=settings.slack_api_url,
@@ -42,5 +43,5 @@ def create_app(
         logger=logger or logging.getLogger("veckolage.slack"),
         token_verification_enabled=authorize is None,
     )
-    register_listeners(app, engine=engine, clock=clock, notify=notify)
+    register_listeners(app, engine=engine, clock=clock, notify=notify, background=background)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from bot.slack_text import BLOCK_LIMIT, context, escape, header, pack, section
-from commands.reply import EventLine, EventList, HelpReply, Notice, WeekGrid
+from commands.reply import EventLine, EventList, HelpReply, Notice, Trend, WeekGrid
 from commands.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
 from commands.texts import t
 
@@ -116,3 +116,26 @@ def row_text(grid: WeekGrid, row) -> str:
         for name, cell in zip(grid.partners, row.cells, strict=True)
     )
     return f"{first}\n        {cells}"
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def trend_lines(trend: Trend) -> tuple[str, str, str]:
+    """Title, the colour row with numbers, and the comparison with the collaboration."""
+    first, last = trend.points[0].week, trend.points[-1].week
+    title = t("trend.title", area=trend.area, first=first.short, last=f"{last.short} {last.year}")
+    row = " ".join(f"{p.week.short} {cell_text(p.value)}" for p in trend.points)
+    mean, average = trend.mean, trend.collaboration_mean
+    if mean is None:
+        return title, row, t("trend.none")
+    verdict = "trend.same" if average is None or abs(mean - average) < 0.25 else (
+        "trend.above" if mean > average else "trend.below")
+    return title, row, t("trend.compare", mean=_number(mean), average=_number(average), verdict=t(verdict))
+
+
+@render.register
+def _trend(trend: Trend) -> dict:
+    title, row, compare = trend_lines(trend)
+    return {"text": escape(title), "blocks": [section(f"*📈 {escape(title)}*"), section(row), context(compare)]}

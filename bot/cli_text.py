@@ -28,6 +28,17 @@ NO_SETUP_FILE = ("Ingen {path} hittades – konsolen använder exemplet {example
 NO_CONSOLE_USER = "Ange vem du är: python -m bot console --user U… (ett användar-id ur veckolage.toml)."
 DATABASE_DOWN = "Kan inte ansluta till databasen ({url}): {error}\nKontrollera DATABASE_URL och att servern är igång."
 MIGRATED = "Databasen är på senaste schemat ({revision})."
+DEMO = ("Demo: exemplets samverkan (Hässelby-Vällingby) på {database}, med 2023 års riktiga lägesbild inläst.\n"
+        "Prova /veckolage år 2023, /veckolage 2023-W01 eller /veckolage trend Vällingby.\n")
+NO_FILE = "Filen {path} finns inte."
+BAD_DATE = "”{text}” är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2024-11-01."
+PURGED = ("Gallrat allt före {date}: {comments} kommentarer, {descriptions} händelsebeskrivningar och {audit} "
+          "rader i granskningsloggen tömdes. Nivåerna finns kvar.")
+CONFIG_IMPORTED = "Inställningarna i {path} är inlästa; databasen följer filen."
+CONFIG_EXPORTED = "Skrev databasens inställningar till {path}."
+IMPORT_REFUSED = "Inget importerades från {path}: {error}"
+IMPORTED = "Importerat år {year}: {changed} värden ändrade, {unchanged} redan lika, nya områden: {created}."
+EXPORTED = "Sparade {path} ({size} byte)."
 SOCKET_START = "Veckoläge ansluter till Slack i Socket Mode …"
 CLOCK_START = "Veckolägets klocka går: sammanfattningar och påminnelser enligt schemat i veckolage.toml."
 NO_SUMMARY_CHANNEL = "Ingen sammanfattningskanal är inställd (summary_channel i veckolage.toml)."

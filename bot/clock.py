@@ -14,7 +14,6 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
-from bot.startup import sync_if_changed
 from commands.schedule import tick
 from storage.db import session_scope
 
@@ -22,10 +21,9 @@ log = logging.getLogger("veckolage.clock")
 TIMEZONE = "Europe/Stockholm"
 
 
-def clock_tick(engine: Engine, config_path: str | None, *, now: datetime) -> list[str]:
-    """One round: pick up a changed veckolage.toml, then claim every post that is due."""
-    if config_path:
-        sync_if_changed(engine, config_path, now=now)
+def clock_tick(engine: Engine, config_path: str | None = None, *, now: datetime) -> list[str]:
+    """One round: claim every post that is due (the schedule is read from the database each time,
+    so a change made with /lagesadmin applies from the next minute)."""
     with session_scope(engine) as session:
         return tick(session, now=now)
 

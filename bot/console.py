@@ -5,14 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.engine import Engine
 
-from bot.console_render import render_text
+from bot.console_render import render_text, year_text
+from bot.year_delivery import export_bytes
 from commands.context import Invocation
 from commands.registry import SLASH_COMMANDS, canonical, dispatch, help_reply
+from commands.reply import ExportRequest, FileReply, YearRequest
 from commands.texts import t
+from commands.year_table import build_year_table
 from storage.db import session_scope
 
 log = logging.getLogger("veckolage.console")
@@ -49,7 +53,17 @@ def run_console(
                 else:
                     stdout.write(f"Okänt kommando ”{word}”.\n")
                     reply = help_reply("/lage", inv, session)
-            stdout.write(render_text(reply, color=color) + "\n\n")
+                if isinstance(reply, YearRequest | ExportRequest):
+                    table = build_year_table(session, workspace_id=workspace_id, year=reply.year)
+            if isinstance(reply, YearRequest):
+                stdout.write(year_text(table, color=color) + "\n\n")
+            elif isinstance(reply, ExportRequest | FileReply):
+                data, name = (export_bytes(table, reply.format) if isinstance(reply, ExportRequest)
+                              else (reply.content.encode("utf-8"), reply.filename))
+                Path(name).write_bytes(data)
+                stdout.write(f"Sparade {name} ({len(data)} byte).\n\n")
+            else:
+                stdout.write(render_text(reply, color=color) + "\n\n")
         except Exception:  # one bad line must not end the session; nothing was saved (rolled back)
             log.exception("Console command failed: %s", line)
             stdout.write(t("error.internal") + "\n\n")

@@ -13,11 +13,13 @@ from commands.reply import (
     HelpReply,
     Notice,
     RatingForm,
+    Trend,
     WeekGrid,
     plain_text,
 )
 from commands.scale import MISSING_MARK, SCALE, level
 from commands.texts import t
+from commands.year_table import YearTable, summary_lines
 
 RESET = "\033[0m"
 BOLD = "\033[1m"
@@ -112,3 +114,22 @@ def _grid(grid: WeekGrid, color: bool = True) -> str:
     out += ["", legend, f"– {t('grid.legend.missing')} · F fastställd · "
             f"{t('grid.legend.change', previous=grid.week.shift(-1).short)} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse"]
     return "\n".join(out)
+
+
+@render_text.register
+def _trend(trend: Trend, color: bool = True) -> str:
+    from bot.blocks import trend_lines
+
+    title, _, compare = trend_lines(trend)
+    cells = "  ".join(f"{p.week.short} {paint(p.value, color)}" for p in trend.points)
+    return "\n".join([title, cells, compare])
+
+
+def year_text(table: YearTable, color: bool = True) -> str:
+    """The year table in the terminal: weeks down, areas across, coloured cells; critical marked with !."""
+    rows = [[f"v{w.week}", *(paint(table.value(w.week, a), color, extra="!" if (w.week, a) in table.critical else "")
+                             if table.value(w.week, a) is not None else "" for a in table.areas)]
+            for w in table.weeks]
+    out = [t("year.summary.title", year=table.year),
+           tabulate(rows, headers=["vecka", *table.areas], tablefmt="simple", disable_numparse=True), ""]
+    return "\n".join(out + summary_lines(table))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -19,6 +20,7 @@ from storage.db import make_engine
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parent / "veckolage.example.toml"  # shipped as package data
 DEMO_DATABASE = "sqlite:///veckolage-demo.db"
+DEMO_CSV = Path(__file__).resolve().parent / "demo" / "hasselby-vallingby-2023.csv"  # Hässelby-Vällingby 2023
 
 
 def say(text: str, stream=None) -> None:
@@ -49,18 +51,21 @@ def migrate(settings: Settings) -> int:
     return 0
 
 
-def console(settings: Settings, *, user: str | None, color: bool) -> int:
+def console(settings: Settings, *, user: str | None, color: bool, demo: bool = False) -> int:
     """The local console on the configured database (or the shipped example on a demo database)."""
     from bot.console import run_console
 
-    if not Path(settings.config_path).exists() and EXAMPLE_CONFIG.exists():
+    if demo:
+        say(cli_text.DEMO.format(database=DEMO_DATABASE))
+        settings = dataclasses.replace(settings, config_path=str(EXAMPLE_CONFIG), database_url=DEMO_DATABASE)
+    elif not Path(settings.config_path).exists() and EXAMPLE_CONFIG.exists():
         say(cli_text.NO_SETUP_FILE.format(path=settings.config_path, example=EXAMPLE_CONFIG.name,
                                            database=DEMO_DATABASE))
         settings = dataclasses.replace(settings, config_path=str(EXAMPLE_CONFIG), database_url=DEMO_DATABASE)
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
-    setup = ready.setup
-    user = user or next(iter(setup.admins or setup.coordinators or
-                             [m for p in setup.partners for m in p.members]), None)
+    if demo:
+        _import(ready, DEMO_CSV, year=2023, create_areas=False)
+    user = user or _first_user(ready)
     if user is None:
         say(cli_text.NO_CONSOLE_USER, sys.stderr)
         return 2
@@ -144,6 +149,110 @@ def post_summary(settings: Settings, week_text: str | None) -> int:
         say(cli_text.SUMMARY_SENT.format(channel=row.channel, ts=row.ts))
         return 0
     say(cli_text.SUMMARY_QUEUED)
+    return 0
+
+
+def _first_user(ready) -> str | None:
+    """The console's default person: the first admin, else coordinator, else member."""
+    from sqlalchemy import select
+
+    from storage import queries
+    from storage.db import session_scope
+    from storage.models import Member
+
+    with session_scope(ready.engine) as session:
+        for role in (queries.ADMIN, queries.COORDINATOR):
+            users = queries.users_with_role(session, workspace_id=ready.workspace_id, role=role)
+            if users:
+                return users[0]
+        return session.execute(select(Member.user_id).where(Member.workspace_id == ready.workspace_id)
+                               .order_by(Member.id)).scalars().first()
+
+
+def config(settings: Settings, *, action: str, out: str | None) -> int:
+    """`config export [--out FILE]` writes the database's set-up as TOML; `config import` applies the file."""
+    from bot.startup import apply_setup_file, remember_export
+    from commands.setup_export import export_setup
+    from storage.db import session_scope
+
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    if action == "import":
+        apply_setup_file(ready.engine, settings.config_path, now=utc_now())
+        say(cli_text.CONFIG_IMPORTED.format(path=settings.config_path))
+        return 0
+    with session_scope(ready.engine) as session:
+        text = export_setup(session, workspace_id=ready.workspace_id)
+    target = out or settings.config_path
+    if target == "-":
+        sys.stdout.write(text)
+        return 0
+    Path(target).write_text(text, encoding="utf-8")
+    if Path(target).resolve() == Path(settings.config_path).resolve():
+        remember_export(ready.engine, ready.workspace_id, settings.config_path)
+    say(cli_text.CONFIG_EXPORTED.format(path=target))
+    return 0
+
+
+def purge(settings: Settings, *, before: str) -> int:
+    """`purge --before DATE`: blank comments and descriptions older than a date now; numbers stay."""
+    from datetime import date, datetime, time
+
+    from commands.retention import purge as run_purge
+    from storage.db import session_scope
+
+    try:
+        cutoff = datetime.combine(date.fromisoformat(before), time.min, tzinfo=UTC)
+    except ValueError:
+        say(cli_text.BAD_DATE.format(text=before), sys.stderr)
+        return 2
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    with session_scope(ready.engine) as session:
+        report = run_purge(session, workspace_id=ready.workspace_id, before=cutoff, now=utc_now(), actor="cli")
+    say(cli_text.PURGED.format(date=before, comments=report.comments, descriptions=report.descriptions,
+                               audit=report.audit))
+    return 0
+
+
+def _import(ready, path: Path, *, year: int, create_areas: bool):
+    from commands.year_import import import_year, parse_year_csv
+    from storage.db import session_scope
+
+    file = parse_year_csv(path.read_text(encoding="utf-8-sig"), year=year)
+    with session_scope(ready.engine) as session:
+        return import_year(session, workspace_id=ready.workspace_id, file=file, create_areas=create_areas,
+                           now=utc_now())
+
+
+def import_file(settings: Settings, *, path: str, year: int, create_areas: bool) -> int:
+    """`import FILE --year Y`: the whole file or nothing, values become fastställda."""
+    from commands.year_import import YearFileError
+
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    try:
+        report = _import(ready, Path(path), year=year, create_areas=create_areas)
+    except FileNotFoundError:
+        say(cli_text.NO_FILE.format(path=path), sys.stderr)
+        return 2
+    except (YearFileError, UnicodeDecodeError) as error:
+        say(cli_text.IMPORT_REFUSED.format(path=path, error=error), sys.stderr)
+        return 2
+    say(cli_text.IMPORTED.format(year=year, changed=report.changed, unchanged=report.unchanged,
+                                 created=", ".join(report.created_areas) or "inga"))
+    return 0
+
+
+def export(settings: Settings, *, year: int, fmt: str, out: str | None) -> int:
+    """`export --year Y --format csv|xlsx|png [--out FILE]`."""
+    from bot.year_delivery import export_bytes
+    from commands.year_table import build_year_table
+    from storage.db import session_scope
+
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    with session_scope(ready.engine) as session:
+        table = build_year_table(session, workspace_id=ready.workspace_id, year=year)
+    data, name = export_bytes(table, fmt)
+    Path(out or name).write_bytes(data)
+    say(cli_text.EXPORTED.format(path=out or name, size=len(data)))
     return 0
 
 

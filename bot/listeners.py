@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from slack_bolt import App, BoltResponse
@@ -15,14 +17,18 @@ from bot.alerts import ACK_ACTION
 from bot.blocks import render
 from bot.event_modal import CALLBACK_ID as EVENT_CALLBACK_ID
 from bot.event_modal import event_view, read_event_submission
+from bot.home_view import home_view
 from bot.rating_modal import CALLBACK_ID, done_view, errors_for, rating_view, read_submission
 from bot.reminder_blocks import OPEN_FORM_ACTION
+from bot.slack_text import escape
+from bot.year_delivery import send_export, send_file, send_year_picture
 from commands.context import Invocation
 from commands.event_manage import acknowledge
 from commands.event_report import submit_event_form
+from commands.home import Home, home
 from commands.rate_form import submit_form
 from commands.registry import SLASH_COMMANDS, dispatch
-from commands.reply import EventForm, FieldErrors, Notice, RatingForm
+from commands.reply import EventForm, ExportRequest, FieldErrors, FileReply, Notice, RatingForm, YearRequest
 from commands.texts import t
 from storage import queries
 from storage.db import session_scope
@@ -30,10 +36,19 @@ from storage.db import session_scope
 log = logging.getLogger("veckolage.slack")
 
 
+@functools.cache
+def _executor() -> ThreadPoolExecutor:
+    """A small pool for work after the ack (year pictures, exports)."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="veckolage-files")
+
+
 def register_listeners(
-    app: App, *, engine: Engine, clock: Callable[[], datetime], notify: Callable[[], None] = lambda: None
+    app: App, *, engine: Engine, clock: Callable[[], datetime], notify: Callable[[], None] = lambda: None,
+    background: Callable[[Callable[[], None]], object] | None = None,
 ) -> None:
-    """Attach every listener and the error handler; `notify` wakes the outbox after a commit."""
+    """Attach every listener and the error handler; `notify` wakes the outbox after a commit and
+    `background` runs slow work (drawing, uploads) after the ack."""
+    background = background or _executor().submit
 
     def invocation(session, body: dict, request_id: str | None = None) -> Invocation | None:
         team = body.get("team_id") or (body.get("team") or {}).get("id")
@@ -47,12 +62,22 @@ def register_listeners(
     def not_set_up() -> Notice:
         return Notice("error", t("error.title"), (t("error.workspace"),))
 
-    def slash(ack, body, client) -> None:
+    def slash(ack, body, client, respond) -> None:
         trigger = body.get("trigger_id")
         with session_scope(engine) as session:  # committed before anything goes to Slack
             inv = invocation(session, body, f"trigger:{trigger}" if trigger else None)
             reply = dispatch(body["command"], body.get("text", ""), inv, session) if inv else not_set_up()
         notify()
+        if isinstance(reply, YearRequest | ExportRequest | FileReply):
+            if isinstance(reply, YearRequest):
+                working = t("year.working", year=reply.year)
+            elif isinstance(reply, ExportRequest):
+                working = t("export.working", year=reply.year, format=reply.format)
+            else:
+                working = t("file.working", name=reply.filename)
+            ack(response_type="ephemeral", text=escape(working))
+            background(lambda: _send_file(reply, inv, client, respond))
+            return
         if isinstance(reply, RatingForm | EventForm):
             build = rating_view if isinstance(reply, RatingForm) else event_view
             client.views_open(trigger_id=trigger, view=build(reply, channel_id=inv.channel_id))
@@ -75,6 +100,15 @@ def register_listeners(
             ack(response_action="errors", errors={field: message for (_, field), message in reply.errors.items()})
         else:
             ack(response_action="update", view=done_view(reply))
+
+    @app.event("app_home_opened")
+    def home_opened(event, body, client) -> None:
+        if event.get("tab") not in (None, "home"):
+            return
+        with session_scope(engine) as session:
+            inv = invocation(session, {"team_id": body.get("team_id"), "user_id": event.get("user")})
+            view = home_view(home(inv, session)) if inv else home_view(Home(known=False))
+        client.views_publish(user_id=event["user"], view=view)
 
     @app.action(OPEN_FORM_ACTION)
     def open_form_from_reminder(ack, body, action, client, respond) -> None:
@@ -108,6 +142,19 @@ def register_listeners(
             ack(response_action="errors", errors=errors_for(reply.errors))
         else:
             ack(response_action="update", view=done_view(reply))
+
+    def _send_file(reply, inv: Invocation, client, respond) -> None:
+        try:
+            if isinstance(reply, YearRequest):
+                send_year_picture(engine, client, reply, workspace_id=inv.workspace_id, user_id=inv.user_id,
+                                  respond=respond)
+            elif isinstance(reply, FileReply):
+                send_file(client, reply, respond=respond)
+            else:
+                send_export(engine, client, reply, workspace_id=inv.workspace_id, respond=respond)
+        except Exception:  # after the ack no error handler sees this: log it and tell the user
+            log.exception("Building or sending a file failed")
+            respond(response_type="ephemeral", replace_original=False, text=t("error.internal"))
 
     @app.error
     def on_error(error: Exception, body: dict, logger: logging.Logger) -> BoltResponse:

@@ -97,7 +97,9 @@ class Deliverer:
             outcome = action(attempts > 1)
         except SlackApiError as error:
             status = error.response.status_code
-            code = error.response.get("error") if isinstance(error.response.data, dict) else None
+            if not isinstance(error.response.data, dict):  # a garbled answer: nobody refused, try again
+                return self._retry(row_id, attempts, now, f"HTTP {status}: svar som inte är JSON", None)
+            code = error.response.get("error")
             retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
             if status == 429 or status >= 500:
                 return self._retry(row_id, attempts, now, f"HTTP {status} {code or ''}".strip(), retry_after)
@@ -118,7 +120,10 @@ class Deliverer:
                 log.error("OUTBOX GAVE UP after %s attempts: %s (%s)", attempts, row.key, error)
                 outbox.fail(session, row_id=row_id, worker=self.worker_id, error=error)
                 return
-            seconds = float(retry_after) if retry_after and retry_after.replace(".", "", 1).isdigit() else None
+            try:
+                seconds = float(retry_after) if retry_after else None
+            except ValueError:
+                seconds = None
             due = now + self.policy.delay(attempts, seconds)
             log.warning("Outbox %s not delivered (%s); attempt %s, next at %s", row.key, error, attempts, due)
             outbox.retry(session, row_id=row_id, worker=self.worker_id, due_at=due, error=error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.slack_text import clip, escape, pack
+from commands.matching import plain_int
 from commands.rate import COMMENT_LIMIT
 from commands.rate_form import FormEntry
 from commands.reply import Notice, RatingForm
@@ -61,7 +62,7 @@ def read_submission(view: dict) -> tuple[Week, list[FormEntry]]:
     entries: dict[int, dict] = {}
     for block_id, actions in values.items():
         kind, _, area_id = block_id.partition("-")
-        if kind not in (LEVEL, COMMENT) or not area_id.isdigit():
+        if kind not in (LEVEL, COMMENT) or plain_int(area_id) is None:
             continue
         action = actions.get(kind, {})
         value = (action.get("selected_option") or {}).get("value") if kind == LEVEL else action.get("value")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from commands.matching import plain_int
+
 DEFAULT_API_URL = "https://slack.com/api/"
 REQUIRED = {
     "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"),
@@ -93,7 +95,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if problem:
         problems.append(problem)
     port_text = get("PORT") or "3000"
-    port = int(port_text) if port_text.isdigit() and 0 < int(port_text) < 65536 else 0
+    port = plain_int(port_text) or 0
+    port = port if 0 < port < 65536 else 0
     if not port:
         problems.append(f"PORT ska vara ett portnummer 1–65535, inte {port_text!r}")
     if problems:

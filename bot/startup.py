@@ -1,4 +1,8 @@
-"""Start-up shared by every entry point: check the set-up file, migrate, sync — or refuse to start."""
+"""Start-up shared by every entry point: migrate, then take the set-up from veckolage.toml on the first
+start only. After that the database is the authority (admins change it in chat with /lagesadmin);
+`python -m bot config export` writes it out and `config import` deliberately applies an edited file.
+A file that differs from the database is never applied silently: the start-up log says so.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from commands.setup_file import Setup, SetupError, load_setup
+from commands.setup_file import SetupError, load_setup
 from commands.setup_sync import sync_setup
 from storage import migrate
 from storage.db import make_engine, session_scope
@@ -22,48 +26,57 @@ log = logging.getLogger("veckolage")
 
 @dataclass(frozen=True)
 class Ready:
-    """What a running process needs: the engine and the synced workspace."""
+    """What a running process needs: the engine and the collaboration's workspace."""
 
     engine: Engine
-    setup: Setup
     workspace_id: int
 
 
 def fingerprint(path: str) -> str:
-    """A hash of the set-up file, to notice when it changes."""
+    """A hash of the set-up file, to notice when it differs from what the database holds."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def prepare(database_url: str, config_path: str, *, now: datetime) -> Ready:
-    """Read the whole set-up first (a bad file starts nothing), then migrate and sync in one go."""
-    setup = load_setup(config_path)
+    """Migrate; on the first start read the whole set-up file (a bad file starts nothing) and store it."""
     engine = make_engine(database_url)
     if migrate.upgrade(engine):
         log.info("Databasen uppgraderad till senaste schemat.")
-    return Ready(engine, setup, _sync(engine, setup, fingerprint(config_path), now))
+    with session_scope(engine) as session:
+        existing = session.execute(select(Workspace).order_by(Workspace.id)).scalars().first()
+    if existing is None:
+        return Ready(engine, apply_setup_file(engine, config_path, now=now))
+    _warn_if_different(existing, config_path)
+    return Ready(engine, existing.id)
 
 
-def _sync(engine: Engine, setup: Setup, digest: str, now: datetime) -> int:
+def apply_setup_file(engine: Engine, config_path: str, *, now: datetime) -> int:
+    """Read the file whole and bring the database in line with it (first start, or `config import`)."""
+    setup = load_setup(config_path)
     with session_scope(engine) as session:
         report = sync_setup(session, setup, now=now)
-        session.get(Workspace, report.workspace_id).setup_fingerprint = digest
+        session.get(Workspace, report.workspace_id).setup_fingerprint = fingerprint(config_path)
     for change in report.changes:
         log.info("Set-up: %s", change)
     return report.workspace_id
 
 
-def sync_if_changed(engine: Engine, config_path: str, *, now: datetime) -> bool:
-    """Re-read the set-up when the file changed since the last sync; a bad file is logged and ignored."""
+def _warn_if_different(workspace: Workspace, config_path: str) -> None:
     try:
-        digest = fingerprint(config_path)
-        with session_scope(engine) as session:
-            known = set(session.execute(select(Workspace.setup_fingerprint)).scalars())
-        if digest in known:
-            return False
-        setup = load_setup(config_path)
+        if fingerprint(config_path) == workspace.setup_fingerprint:
+            return
+        load_setup(config_path)
+    except FileNotFoundError:
+        return
     except (OSError, SetupError) as error:
-        log.error("veckolage.toml kunde inte läsas om; den gamla inställningen gäller: %s", error)
-        return False
-    _sync(engine, setup, digest, now)
-    log.info("veckolage.toml ändrad: inställningarna är inlästa utan omstart.")
-    return True
+        log.warning("%s har fel och används inte (databasen gäller): %s", config_path, error)
+        return
+    log.warning("%s skiljer sig från databasen, som gäller sedan första start. Kör `python -m bot config "
+                "import` för att läsa in filen, eller `python -m bot config export` för att skriva ut databasen.",
+                config_path)
+
+
+def remember_export(engine: Engine, workspace_id: int, config_path: str) -> None:
+    """After writing the set-up file from the database, the two agree again."""
+    with session_scope(engine) as session:
+        session.get(Workspace, workspace_id).setup_fingerprint = fingerprint(config_path)

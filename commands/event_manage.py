@@ -10,7 +10,7 @@ from commands.context import Caller, Invocation, load_caller, tokenize
 from commands.event_report import alert_key, check_description, check_moment, event_changed
 from commands.event_types import event_type, match_event_type, type_names
 from commands.event_view import event_lines
-from commands.matching import fold
+from commands.matching import fold, plain_int
 from commands.rate import InputError, error_notice, resolve_area, take_week
 from commands.reply import EventList, Notice, Reply, channel_ref, mention
 from commands.texts import t
@@ -46,9 +46,9 @@ def list_events(args: str, inv: Invocation, session: Session) -> Reply:
 
 
 def _own_event(session: Session, caller: Caller, number_text: str | None, usage: str) -> Event:
-    if not number_text or not number_text.lstrip("#").isdigit():
+    number = plain_int((number_text or "").lstrip("#"))
+    if number is None:
         raise InputError(t("event.error.number"), usage=usage)
-    number = int(number_text.lstrip("#"))
     event = event_queries.event_by_id(session, workspace_id=caller.workspace.id, event_id=number, lock=True)
     if event is None:
         raise InputError(t("event.error.unknown_event", number=number), usage=usage)

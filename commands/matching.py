@@ -46,3 +46,11 @@ def _word_prefix(wanted: str, key: str) -> bool:
     """`hass g` matches `hasselby gard`: every typed word starts the name's word at that place."""
     typed, words = wanted.split(), key.split()
     return len(typed) == len(words) and all(word.startswith(part) for part, word in zip(typed, words, strict=True))
+
+
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def plain_int(text: str) -> int | None:
+    """A whole number written with ASCII digits (not `²` or `①`, not thousands of digits), else None."""
+    return int(text) if _PLAIN_NUMBER.fullmatch(text) else None

@@ -7,7 +7,7 @@ import re
 from sqlmodel import Session
 
 from commands.context import Caller, Invocation, Token, load_caller, tokenize
-from commands.matching import match_name
+from commands.matching import match_name, plain_int
 from commands.reply import FormArea, Notice, RatingForm, Reply, mention
 from commands.scale import is_level, level
 from commands.summary import week_changed
@@ -19,7 +19,7 @@ from storage.models import Area
 
 USAGE = "/lage [vecka] <område> <1-5> [kommentar]"
 COMMENT_LIMIT = 300
-_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_NUMBER = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?$")
 _QUOTES = "\"'“”„‘’«»`"
 
 
@@ -78,9 +78,10 @@ def _or_list(names: tuple[str, ...]) -> str:
 
 def parse_level(text: str, usage: str = USAGE) -> int:
     """A level 1–5 or an InputError."""
-    if not re.fullmatch(r"\d+", text) or not is_level(int(text)):
+    value = plain_int(text)
+    if value is None or not is_level(value):
         raise InputError(t("error.bad_level", value=text), usage=usage)
-    return int(text)
+    return value
 
 
 def clean_comment(text: str | None) -> str | None:

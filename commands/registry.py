@@ -11,6 +11,19 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from commands.admin import (
+    USAGES,
+    admin_role_command,
+    area_command,
+    channel_command,
+    coordinator_command,
+    deadline_command,
+    member_command,
+    partner_command,
+    retention_command,
+    schedule_command,
+)
+from commands.admin_view import audit_log, show_setup
 from commands.context import Invocation, load_caller
 from commands.event_manage import (
     EDIT_USAGE,
@@ -41,6 +54,7 @@ from commands.reminders import MUTE_USAGE, set_reminders
 from commands.reply import HelpEntry, HelpReply, Reply
 from commands.scale import SCALE
 from commands.texts import t
+from commands.year_commands import EXPORT_USAGE, TREND_USAGE, YEAR_USAGE, export, trend, year_picture
 
 Handler = Callable[[str, Invocation, Session], Reply]
 
@@ -64,13 +78,18 @@ class Slash:
     description: str
     hint: str
     aliases: tuple[str, ...] = ()
+    escape: bool = False  # Slack sends <@U…> and <#C…> for mentions (the admin command needs the ids)
 
 
 SLASH_COMMANDS: tuple[Slash, ...] = (
     Slash("/lage", "Rapportera din organisations läge för ett område", "[vecka] <område> <1-5> [kommentar]"),
-    Slash("/veckolage", "Visa veckans samlade lägesbild", "[vecka] | fastställ … | publicera | hoppa-över | hjälp"),
+    Slash("/veckolage", "Visa veckans samlade lägesbild",
+          "[vecka] | fastställ … | år | trend … | export … | publicera | hoppa-över | hjälp"),
     Slash("/handelse", "Rapportera en händelse; kritiska larmar direkt",
           "[vecka] <område> <typ> [när] [beskrivning] | lista | ändra | återkalla | hjälp", ("/händelse",)),
+    Slash("/lagesadmin", "Administrera samverkan: områden, parter, medlemmar, kanaler, schema, logg",
+          "visa | område … | partner … | medlem … | samordnare … | kanal … | schema … | logg … | hjälp",
+          escape=True),
 )
 
 HELP_WORDS = ("hjälp", "hjalp", "help")
@@ -93,6 +112,12 @@ COMMANDS: tuple[Command, ...] = (
             "påminnelser och ingen sammanfattning.", skip_week),
     Command("/veckolage", ("återuppta", "ateruppta"), UNSKIP_USAGE, "Samordnare: ångrar hoppa-över.",
             unskip_week),
+    Command("/veckolage", ("år", "ar"), YEAR_USAGE, "Årssammanställningen: veckor × områden som färgbild, "
+            "med antal veckor på 4–5 och längsta svit per område.", year_picture),
+    Command("/veckolage", ("trend",), TREND_USAGE, "Ett områdes senaste veckor (standard 12) jämfört med "
+            "samverkans snitt.", trend),
+    Command("/veckolage", ("export",), EXPORT_USAGE, "Samordnare: årstabellen som fil, skickas till dig som "
+            "direktmeddelande.", export),
     Command("/veckolage", HELP_WORDS, "/veckolage hjälp", "Visar den här hjälpen.", None),
     Command("/handelse", (), EVENT_USAGE, "Rapporterar en händelse. Skjutning, sprängning och brandattentat är "
             "kritiska: larmet går direkt till larmkanalen och området blir minst 5 för veckan.", report),
@@ -103,6 +128,27 @@ COMMANDS: tuple[Command, ...] = (
     Command("/handelse", ("återkalla", "aterkalla"), WITHDRAW_USAGE, "Återkallar en händelse; larmet och "
             "lägesbilden uppdateras.", withdraw_event),
     Command("/handelse", HELP_WORDS, "/handelse hjälp", "Visar den här hjälpen.", None),
+    Command("/lagesadmin", ("visa",), "/lagesadmin visa", "Visar uppsättningen: områden, parter med medlemmar, "
+            "roller, kanaler, veckorytm och gallring.", show_setup),
+    Command("/lagesadmin", ("område", "omrade"), USAGES["område"], "Lägger till, byter namn på eller tar bort ett "
+            "område (historiken finns kvar).", area_command),
+    Command("/lagesadmin", ("partner",), USAGES["partner"], "Samma för samverkansparter.", partner_command),
+    Command("/lagesadmin", ("medlem",), USAGES["medlem"], "Vem som rapporterar för vilken part.", member_command),
+    Command("/lagesadmin", ("samordnare",), "/lagesadmin samordnare lägg-till|ta-bort @användare …",
+            "Vem som fastställer, publicerar och exporterar.", coordinator_command),
+    Command("/lagesadmin", ("admin",), "/lagesadmin admin lägg-till|ta-bort @användare …",
+            "Vem som administrerar (minst en måste finnas).", admin_role_command),
+    Command("/lagesadmin", ("kanal",), USAGES["kanal"], "Kanalen för sammanfattningen eller för larm.",
+            channel_command),
+    Command("/lagesadmin", ("schema",), USAGES["schema"], "När sammanfattning och påminnelser går ut.",
+            schedule_command),
+    Command("/lagesadmin", ("deadline",), USAGES["deadline"], "När veckan under bedömning byts (standard måndag "
+            "10:00).", deadline_command),
+    Command("/lagesadmin", ("gallring",), USAGES["gallring"], "Hur länge kommentarer och beskrivningar sparas "
+            "(standard 24 månader).", retention_command),
+    Command("/lagesadmin", ("logg",), "/lagesadmin logg [område|partner|vecka] [csv]", "Granskningsloggen: vem "
+            "ändrade vad, när, från vad till vad; som CSV i ett direktmeddelande.", audit_log),
+    Command("/lagesadmin", HELP_WORDS, "/lagesadmin hjälp", "Visar den här hjälpen.", None),
 )
 
 
@@ -123,7 +169,9 @@ def dispatch(slash: str, text: str, inv: Invocation, session: Session) -> Reply:
     for command in candidates:
         if word and word in {fold(w) for w in command.words}:
             return command.handler(rest.strip(), inv, session) if command.handler else help_reply(slash, inv, session)
-    default = next(c for c in candidates if not c.words)
+    default = next((c for c in candidates if not c.words), None)
+    if default is None:  # a command family without a default action: its help
+        return help_reply(slash, inv, session)
     return default.handler(text, inv, session)
 
 

@@ -184,4 +184,64 @@ def channel_ref(channel_id: str) -> str:
     return mention(channel_id)
 
 
-Reply = Notice | HelpReply | WeekGrid | RatingForm | FieldErrors | EventList | EventForm
+
+@dataclass(frozen=True)
+class YearRequest:
+    """The year table was asked for; the surface renders it (a picture in Slack) off the request path."""
+
+    year: int
+    channel_id: str | None
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """A coordinator asked for the year table as a file, delivered to them directly."""
+
+    year: int
+    format: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One week of an area's trend, with the collaboration's average that week."""
+
+    week: Week
+    value: int | None
+    average: float | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    """An area's last N weeks."""
+
+    area: str
+    points: tuple[TrendPoint, ...]
+
+    @property
+    def mean(self) -> float | None:
+        """The area's mean over the weeks it was assessed."""
+        values = [p.value for p in self.points if p.value is not None]
+        return sum(values) / len(values) if values else None
+
+    @property
+    def collaboration_mean(self) -> float | None:
+        """The mean of the weekly averages over the same weeks."""
+        values = [p.average for p in self.points if p.average is not None]
+        return sum(values) / len(values) if values else None
+
+
+
+
+@dataclass(frozen=True)
+class FileReply:
+    """A ready file for the asker only (a DM in Slack, a file on disk in the console)."""
+
+    filename: str
+    content: str
+    user_id: str
+    comment: str
+
+
+Reply = (Notice | HelpReply | WeekGrid | RatingForm | FieldErrors | EventList | EventForm | YearRequest
+         | ExportRequest | Trend | FileReply)

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from commands.calendar import scheduled_moment
 from commands.reminders import claim_reminders
+from commands.retention import daily_purge
 from commands.summary import claim_summary
 from commands.weeks import Week, week_under_assessment
 from storage.models import SkippedWeek, Workspace
@@ -40,7 +41,7 @@ def reminder_slots(workspace: Workspace) -> list[tuple[int, int]]:
 
 def tick(session: Session, *, now: datetime) -> list[str]:
     """Claim every post that is due now and not yet claimed; returns what was claimed (for the log)."""
-    claimed = []
+    claimed = daily_purge(session, now=now)
     for workspace in session.execute(select(Workspace)).scalars():
         claimed += _summary(session, workspace, now) + _reminders(session, workspace, now)
     for line in claimed:

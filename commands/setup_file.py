@@ -20,7 +20,7 @@ DAYS = {
     "sondag": 6, "sunday": 6, "sun": 6, "son": 6,
 }
 TOP_KEYS = {"team_id", "timezone", "summary_channel", "alert_channel", "coordinators", "admins", "areas",
-            "partner", "deadline", "alert_renotify_minutes", "schedule"}
+            "partner", "deadline", "alert_renotify_minutes", "schedule", "retention_months"}
 SCHEDULE_KEYS = {"summary", "reminders"}
 PARTNER_KEYS = {"name", "members"}
 NAME_LIMIT = 80
@@ -50,6 +50,7 @@ class Setup:
     deadline_weekday: int = 0
     deadline_minute: int = 600
     renotify_minutes: int = 15
+    retention_months: int = 24
     summary_weekday: int = 0
     summary_minute: int = 480
     reminder_slots: tuple[tuple[int, int], ...] = ((4, 720), (0, 480))
@@ -183,6 +184,10 @@ class _Checker:
         if not isinstance(renotify, int) or isinstance(renotify, bool) or not 1 <= renotify <= 24 * 60:
             self.fail("alert_renotify_minutes", f"”{renotify}” ska vara ett antal minuter 1–1440")
             renotify = 15
+        retention = data.get("retention_months", 24)
+        if not isinstance(retention, int) or isinstance(retention, bool) or not 1 <= retention <= 120:
+            self.fail("retention_months", f"”{retention}” ska vara ett antal månader 1–120")
+            retention = 24
         schedule = data.get("schedule", {})
         if not isinstance(schedule, dict):
             self.fail("schedule", "skrivs som en [schedule]-tabell")
@@ -201,7 +206,7 @@ class _Checker:
             coordinators=self.ids(data, "coordinators", USER_ID, "användar-id"),
             admins=self.ids(data, "admins", USER_ID, "användar-id"),
             areas=tuple(a.strip() for a in areas), partners=partners,
-            deadline_weekday=weekday, deadline_minute=minute, renotify_minutes=renotify,
+            deadline_weekday=weekday, deadline_minute=minute, renotify_minutes=renotify, retention_months=retention,
             summary_weekday=summary[0], summary_minute=summary[1], reminder_slots=reminders,
         )
 

@@ -33,7 +33,7 @@ def sync_setup(session: Session, setup: Setup, *, now: datetime) -> SyncReport:
         report.changes.append(f"arbetsyta {setup.workspace_key} skapad")
     wanted = {attr: getattr(setup, attr) for attr in ("timezone", "summary_channel", "alert_channel",
                                                        "deadline_weekday", "deadline_minute", "renotify_minutes",
-                                                       "summary_weekday", "summary_minute")}
+                                                       "summary_weekday", "summary_minute", "retention_months")}
     wanted["reminder_slots"] = setup.reminder_text
     for attr, value in wanted.items():
         if getattr(workspace, attr) != value:

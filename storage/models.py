@@ -30,6 +30,8 @@ class Workspace(SQLModel, table=True):
     reminder_slots: str = Field(default="4:720,0:480", max_length=200)  # "weekday:minute,…": Fri 12:00, Mon 08:00
     setup_fingerprint: str | None = Field(default=None, max_length=64)  # the veckolage.toml last synced
     created_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    retention_months: int = Field(default=24)  # comments and event descriptions are blanked after this
+    purged_on: str | None = Field(default=None, max_length=10)  # the local date of the last retention run
 
 
 class Area(SQLModel, table=True):
@@ -62,6 +64,7 @@ class Member(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     partner_id: int = Field(foreign_key="partner.id", index=True)
     user_id: str = Field(max_length=32)
+    user_team: str | None = Field(default=None, max_length=32)  # Slack Connect: the member's own workspace
 
 
 class RoleGrant(SQLModel, table=True):

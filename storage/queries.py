@@ -10,7 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from storage.models import AgreedLevel, Area, AuditEntry, Member, Partner, Rating, RoleGrant, Workspace
+from storage.models import AgreedLevel, Area, AuditEntry, Event, Member, Partner, Rating, RoleGrant, Workspace
 
 COORDINATOR, ADMIN = "coordinator", "admin"
 
@@ -88,6 +88,26 @@ def agreed_for_weeks(
     """Every fastställd value of the given (year, week)s."""
     query = select(AgreedLevel).where(AgreedLevel.workspace_id == workspace_id, _in_weeks(AgreedLevel, weeks))
     return list(session.execute(query).scalars())
+
+
+def ratings_for_year(session: Session, *, workspace_id: int, year: int) -> list[Rating]:
+    """Every rating of an ISO year (uses the (workspace, year, week) index)."""
+    query = select(Rating).where(Rating.workspace_id == workspace_id, Rating.iso_year == year)
+    return list(session.execute(query).scalars())
+
+
+def agreed_for_year(session: Session, *, workspace_id: int, year: int) -> list[AgreedLevel]:
+    """Every fastställd value of an ISO year."""
+    query = select(AgreedLevel).where(AgreedLevel.workspace_id == workspace_id, AgreedLevel.iso_year == year)
+    return list(session.execute(query).scalars())
+
+
+def critical_weeks(session: Session, *, workspace_id: int, year: int) -> list[tuple[int, int]]:
+    """(week, area id) pairs with a critical event that was not withdrawn."""
+    query = select(Event.iso_week, Event.area_id).where(
+        Event.workspace_id == workspace_id, Event.iso_year == year, Event.critical.is_(True),
+        Event.withdrawn_at.is_(None)).distinct()
+    return [(week, area) for week, area in session.execute(query)]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class Call:
     args: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     token: str | None = None
+    body: bytes = b""  # the raw request body (file uploads)
 
 
 class _Server(ThreadingHTTPServer):
@@ -182,13 +183,19 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": f"D{args.get('users', '')}"}}
         if method == "apps.connections.open":
             return {"ok": True, "url": "ws://127.0.0.1:1/"}
+        if method == "files.getUploadURLExternal":  # files_upload_v2, step 1: where to send the bytes
+            file_id = f"F{self._next_id()}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self._root()}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":  # step 3: share it
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in args.get("files", [])]}
         return {"ok": True}
 
     def _record(self, h: _Handler) -> Call:
         """Parse the incoming request (query + JSON or form body) and record it."""
         parts = urlsplit(h.path)
         headers = {k.lower(): v for k, v in h.headers.items()}
-        raw = h.rfile.read(int(headers.get("content-length") or 0)).decode("utf-8", "replace")
+        body = h.rfile.read(int(headers.get("content-length") or 0))
+        raw = body.decode("utf-8", "replace")
         args = _parse_form(parts.query)
         ctype = headers.get("content-type", "")
         if "json" in ctype and raw:
@@ -201,7 +208,7 @@ class FakeSlack:
         auth = headers.get("authorization", "")
         token = auth[7:] if auth.lower().startswith("bearer ") else args.get("token")
         method = parts.path[5:] if parts.path.startswith("/api/") else parts.path
-        call = Call(method, args, headers, token)
+        call = Call(method, args, headers, token, body)
         with self._lock:
             self.calls.append(call)
         return call
@@ -210,7 +217,7 @@ class FakeSlack:
         """Answer one request."""
         call = self._record(h)
         if not h.path.startswith("/api/"):
-            ok = h.path.startswith("/respond/")
+            ok = h.path.startswith(("/respond/", "/upload/"))  # response_url, and files_upload_v2's upload
             return self._send(h, 200 if ok else 404, "ok" if ok else "not found", "text/plain")
         with self._lock:
             hangs, failures = self._hangs.get(call.method), self._failures.get(call.method)

@@ -94,3 +94,17 @@ def block_actions_body(action_id: str, value: str, *, user: str = "U0POL1", team
     }
     return urlencode({"payload": json.dumps(payload)})
 
+
+
+def event_body(event: dict, *, team: str = TEAM) -> str:
+    """An Events API callback as Slack posts it (JSON), e.g. `{"type": "app_home_opened", "user": …}`."""
+    return json.dumps({
+        "token": "verification-token-unused", "team_id": team, "api_app_id": "A0TEST", "type": "event_callback",
+        "event": {"event_ts": "1700000000.000100", **event}, "event_id": "Ev0TEST", "event_time": 1700000000,
+        "authorizations": [{"team_id": team, "user_id": BOT_USER, "is_bot": True}],
+    })
+
+
+def event_headers(body: str) -> dict:
+    """Signed headers for a JSON body (the Events API)."""
+    return {**signed_headers(body), "content-type": ["application/json"]}

@@ -107,9 +107,14 @@ def test_bad_setup_file_names_line_and_key_and_writes_nothing(tmp_path, case):
 
 
 def test_bad_setup_file_after_a_good_one_changes_nothing(tmp_path):
+    """After the first start the database is the authority: a broken file is reported, never applied."""
     assert console(tmp_path, "").returncode == 0
     broken = CONFIG.replace('"Grimsta"]', '"Grimsta", "Vinsta"]').replace('["U0SDF"]', '["U0SDF", "bob"]')
-    assert_refused(console(tmp_path, "", broken), "rad 10", "bob")
+    result = console(tmp_path, "", broken)
+    assert result.returncode == 0 and "rad 10" in result.stderr and "bob" in result.stderr
+    assert "databasen gäller" in result.stderr and "Traceback" not in result.stderr
+    assert_refused(run_bot(tmp_path, "config", "import", DATABASE_URL=f"sqlite:///{tmp_path / 'veckolage.db'}"),
+                   "rad 10", "bob")
     db = tmp_path / "veckolage.db"
     assert sorted(query(db, "SELECT name FROM area")) == [("Grimsta",), ("Hässelby gård",), ("Vällingby",)]
     assert query(db, "SELECT count(*) FROM member") == [(2,)]
@@ -161,6 +166,12 @@ def test_restarts_keep_one_row_per_area_and_retire_removed_ones(tmp_path):
 
     result = console(tmp_path, "/veckolage\n", CONFIG.replace(', "Grimsta"', ""))
     assert result.returncode == 0, result.stderr
+    assert "skiljer sig från databasen" in result.stderr  # never applied silently…
+    assert query(db, "SELECT count(*) FROM area WHERE retired_at IS NOT NULL") == [(0,)]
+    imported = run_bot(tmp_path, "config", "import", DATABASE_URL=f"sqlite:///{db}")  # …only on request
+    assert imported.returncode == 0 and "inlästa" in imported.stdout, imported.stderr
+    result = console(tmp_path, "/veckolage\n", CONFIG.replace(', "Grimsta"', ""))
+    assert "skiljer sig" not in result.stderr
     assert query(db, "SELECT name FROM area WHERE retired_at IS NOT NULL") == [("Grimsta",)]
     assert query(db, "SELECT count(*) FROM area") == [(3,)]
     assert query(db, "SELECT r.level FROM rating r JOIN area a ON a.id = r.area_id WHERE a.name = 'Grimsta'") == [(2,)]

@@ -24,8 +24,9 @@ def test_readme_table_is_the_registry() -> None:
 
 def test_manifest_slash_commands_are_the_registry() -> None:
     manifest = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
-    declared = [(c["command"], c["description"], c["usage_hint"]) for c in manifest["features"]["slash_commands"]]
-    assert declared == [(name, s.description, s.hint) for s in SLASH_COMMANDS for name in (s.name, *s.aliases)]
+    declared = [(c["command"], c["description"], c["usage_hint"], c["should_escape"])
+                for c in manifest["features"]["slash_commands"]]
+    assert declared == [(name, s.description, s.hint, s.escape) for s in SLASH_COMMANDS for name in (s.name, *s.aliases)]
     assert {c.slash for c in COMMANDS} == {s.name for s in SLASH_COMMANDS}
     assert manifest["settings"]["interactivity"]["is_enabled"] is True  # the rating modal needs it
 

@@ -1,0 +1,37 @@
+"""The App Home tab in Block Kit."""
+
+from __future__ import annotations
+
+from bot.blocks import event_text, render
+from bot.reminder_blocks import OPEN_FORM_ACTION
+from bot.slack_text import context, escape, header, section
+from commands.home import Home
+from commands.texts import t
+
+HOME_BLOCK_LIMIT = 100
+
+
+def home_view(home: Home) -> dict:
+    """A `home` view: what to do first, then the week's grid, then recent critical events."""
+    if not home.known:
+        return {"type": "home", "blocks": [header(t("home.title")), section(escape(t("home.unknown")))]}
+    blocks: list[dict] = [header(t("home.title"))]
+    todo = home.todo
+    if todo is not None and todo.missing:
+        text = t("home.todo", partner=todo.partner, count=len(todo.missing), total=todo.total, week=todo.week.label,
+                 areas=", ".join(todo.missing))
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"📝 {escape(text)}"},
+                       "accessory": {"type": "button", "action_id": OPEN_FORM_ACTION, "style": "primary",
+                                     "value": str(todo.week), "text": {"type": "plain_text",
+                                                                       "text": t("reminder.button")}}})
+    elif todo is not None:
+        blocks.append(section(f"✅ {escape(t('home.done', partner=todo.partner, week=todo.week.label))}"))
+    blocks.append({"type": "divider"})
+    blocks += render(home.grid)["blocks"]
+    blocks.append({"type": "divider"})
+    blocks.append(section(f"*🚨 {t('home.events')}*"))
+    if home.recent_critical:
+        blocks.append(section("\n".join(f"• {event_text(e)}" for e in home.recent_critical)))
+    else:
+        blocks.append(context(t("home.no_events")))
+    return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}

@@ -1,0 +1,84 @@
+"""The årssammanställning as an Excel workbook: one coloured sheet for the year, one for the legend."""
+
+from __future__ import annotations
+
+import io
+
+from bot.year_picture import ink
+from commands.scale import SCALE, level
+from commands.year_table import YearTable
+
+CRITICAL_NOTE = "Kritisk händelse"
+AUTHOR = "Veckoläge"
+LEGEND_SHEET = "Förklaring"
+
+
+def _argb(hex_colour: str) -> str:
+    """`#2e9e44` → `FF2E9E44`, the opaque ARGB form openpyxl and Excel expect."""
+    return "FF" + hex_colour.lstrip("#").upper()
+
+
+def year_xlsx(table: YearTable) -> bytes:
+    """The year table as .xlsx bytes: integers, level fills, critical cells bold, framed and commented."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    def fill(hex_colour: str) -> PatternFill:
+        return PatternFill(fill_type="solid", start_color=_argb(hex_colour), end_color=_argb(hex_colour))
+
+    def font(hex_colour: str, *, bold: bool = False) -> Font:
+        return Font(color=_argb(ink(hex_colour)), bold=bold)
+
+    thick = Side(style="thick", color="FF000000")
+    frame = Border(left=thick, right=thick, top=thick, bottom=thick)
+    centre = Alignment(horizontal="center", vertical="center")
+
+    wb = Workbook()
+    wb.properties.creator = AUTHOR
+    ws = wb.active
+    ws.title = f"{table.year}"
+    ws.append(["vecka", *table.areas])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="bottom", wrap_text=False)
+    for row, week in enumerate(table.weeks, start=2):
+        ws.cell(row=row, column=1, value=week.week).alignment = centre
+        for col, area in enumerate(table.areas, start=2):
+            value = table.value(week.week, area)
+            if value is None:
+                continue
+            colour = level(value).hex
+            critical = (week.week, area) in table.critical
+            cell = ws.cell(row=row, column=col, value=int(value))
+            cell.fill = fill(colour)
+            cell.font = font(colour, bold=critical)
+            cell.alignment = centre
+            if critical:
+                cell.border = frame
+                cell.comment = Comment(CRITICAL_NOTE, AUTHOR)
+    ws.freeze_panes = "B2"
+    ws.column_dimensions["A"].width = 8
+    for col, area in enumerate(table.areas, start=2):
+        ws.column_dimensions[get_column_letter(col)].width = max(len(area) + 2, 6)
+
+    legend = wb.create_sheet(LEGEND_SHEET)
+    legend.append(["nivå", "namn", "betydelse"])
+    for cell in legend[1]:
+        cell.font = Font(bold=True)
+    for step in SCALE:
+        legend.append([step.number, step.name, step.meaning])
+        number = legend.cell(row=legend.max_row, column=1)
+        number.fill, number.font, number.alignment = fill(step.hex), font(step.hex), centre
+    legend.append([])
+    legend.append([None, "fet ram + kommentar", "kritisk händelse (t.ex. skjutning, sprängning)"])
+    legend.cell(row=legend.max_row, column=2).border = frame
+    legend.append([None, "tom cell", "ingen bedömning den veckan (inte detsamma som 1)"])
+    legend.column_dimensions["A"].width = 6
+    legend.column_dimensions["B"].width = max(len(s.name) for s in SCALE) + 6
+    legend.column_dimensions["C"].width = max(len(s.meaning) for s in SCALE) + 6
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

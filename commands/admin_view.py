@@ -1,0 +1,106 @@
+"""`/lagesadmin visa` and `/lagesadmin logg`: the set-up at a glance and the audit trail in Swedish."""
+
+from __future__ import annotations
+
+import csv
+import io
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from commands.admin import admin_only
+from commands.admin_parse import show_day_time
+from commands.context import Caller, Invocation, tokenize
+from commands.matching import fold, match_name
+from commands.rate import take_week
+from commands.reply import FileReply, Notice, Reply, channel_ref, mention
+from commands.schedule import reminder_slots
+from commands.texts import t
+from commands.when import show
+from storage import queries, setup_queries
+from storage.models import AuditEntry
+
+LOG_LINES = 30
+ACTIONS = {
+    "rating.set": "bedömning", "agreed.set": "fastställt", "event.report": "händelse rapporterad",
+    "event.change": "händelse ändrad", "event.withdraw": "händelse återkallad", "event.acknowledge": "kvitterad",
+    "area.add": "område tillagt", "area.retire": "område borttaget", "area.restore": "område återställt",
+    "area.rename": "område omdöpt", "partner.add": "partner tillagd", "partner.retire": "partner borttagen",
+    "partner.restore": "partner återställd", "partner.rename": "partner omdöpt", "member.add": "medlem tillagd",
+    "member.move": "medlem flyttad", "member.remove": "medlem borttagen", "coordinator.add": "samordnare tillagd",
+    "coordinator.remove": "samordnare borttagen", "admin.add": "administratör tillagd",
+    "admin.remove": "administratör borttagen", "summary.publish": "sammanfattning publicerad",
+    "week.skip": "vecka överhoppad", "week.unskip": "vecka återupptagen", "export": "export",
+    "reminders.off": "påminnelser av", "reminders.on": "påminnelser på", "retention.purge": "gallring",
+}
+
+
+@admin_only
+def show_setup(caller: Caller, args: str, inv: Invocation, session: Session) -> Reply:
+    """`visa`: everything an admin can change, as it is now."""
+    ws = caller.workspace
+
+    def users(role: str) -> str:
+        return ", ".join(mention(u) for u in queries.users_with_role(session, workspace_id=ws.id, role=role)) or "–"
+
+    lines = [t("admin.show.areas", names=", ".join(a.name for a in queries.active_areas(session, workspace_id=ws.id))
+               or "–")]
+    for partner in queries.active_partners(session, workspace_id=ws.id):
+        members = setup_queries.members_of(session, workspace_id=ws.id, partner_id=partner.id)
+        lines.append(t("admin.show.partner", name=partner.name, members=", ".join(map(mention, members)) or "–"))
+    reminders = ", ".join(show_day_time(d, m) for d, m in reminder_slots(ws)) or t("admin.schedule.none")
+    lines += [
+        t("admin.show.roles", coordinators=users(queries.COORDINATOR), admins=users(queries.ADMIN)),
+        t("admin.show.channels", summary=channel_ref(ws.summary_channel) if ws.summary_channel else "–",
+          alert=channel_ref(ws.alert_channel) if ws.alert_channel else "–"),
+        t("admin.show.rhythm", deadline=show_day_time(ws.deadline_weekday, ws.deadline_minute),
+          summary=show_day_time(ws.summary_weekday, ws.summary_minute), reminders=reminders,
+          renotify=ws.renotify_minutes),
+        t("admin.show.retention", months=ws.retention_months),
+    ]
+    return Notice("info", t("admin.show.title"), tuple(lines))
+
+
+def _matches(entry: AuditEntry, wanted: str | None, week) -> bool:
+    if week is not None:
+        return (entry.iso_year, entry.iso_week) == (week.year, week.week)
+    return wanted is None or wanted in fold(entry.subject)
+
+
+@admin_only
+def audit_log(caller: Caller, args: str, inv: Invocation, session: Session) -> Reply:
+    """`logg [område|partner|vecka] [csv]`: who changed what, when, from what to what."""
+    ws = caller.workspace
+    tokens = tokenize(args)
+    as_csv = bool(tokens) and fold(tokens[-1].text) == "csv"
+    tokens = tokens[:-1] if as_csv else tokens
+    week, rest = take_week(tokens, caller)
+    wanted = None
+    if rest:
+        text = args[rest[0].start:rest[-1].end]
+        names = [a.name for a in queries.active_areas(session, workspace_id=ws.id)] + \
+                [p.name for p in queries.active_partners(session, workspace_id=ws.id)]
+        found = match_name(text, names)
+        wanted = fold(found.found or text)
+    entries = [e for e in queries.audit_entries(session, workspace_id=ws.id) if _matches(e, wanted, week)]
+    tz = ZoneInfo(ws.timezone)
+    if as_csv:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["tid", "vem", "vad", "gäller", "vecka", "från", "till"])
+        for e in entries:
+            writer.writerow([e.at.astimezone(tz).isoformat(timespec="seconds"), e.actor, ACTIONS.get(e.action, e.action),
+                             e.subject, f"{e.iso_year}-W{e.iso_week:02d}" if e.iso_week else "", e.old_value or "",
+                             e.new_value or ""])
+        return FileReply("granskningslogg.csv", out.getvalue(), inv.user_id, t("admin.log.csv", count=len(entries)))
+    if not entries:
+        return Notice("info", t("admin.log.empty"))
+    lines = []
+    for e in entries[-LOG_LINES:]:
+        who = mention(e.actor) if e.actor[:1] in "UW" else e.actor
+        change = f": {e.old_value or '–'} → {e.new_value or '–'}" if (e.old_value or e.new_value) else ""
+        when = f" v{e.iso_week}" if e.iso_week else ""
+        lines.append(f"{show(e.at.astimezone(tz))} · {who} · {ACTIONS.get(e.action, e.action)} · {e.subject}{when}"
+                     f"{change}")
+    title = t("admin.log.title", shown=len(lines), total=len(entries))
+    return Notice("info", title, tuple(lines), usage=t("admin.log.more") if len(entries) > LOG_LINES else None)

@@ -1,0 +1,116 @@
+"""Importing a historical year table (the shape of the Stockholm årssammanställning CSV).
+
+The file is checked whole before anything is written; imported values become fastställda values,
+so a re-import of the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from commands.matching import fold, plain_int
+from commands.scale import is_level
+from commands.weeks import weeks_in_year
+from storage import queries
+from storage.models import Area
+
+IMPORT_ACTOR = "import"
+
+
+class YearFileError(ValueError):
+    """A malformed file: the Swedish message names the line and column of the first problem."""
+
+
+@dataclass(frozen=True)
+class YearFile:
+    """A checked year table: area names in file order and the values per (week, area)."""
+
+    year: int
+    areas: tuple[str, ...]
+    values: dict[tuple[int, str], int]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did."""
+
+    created_areas: tuple[str, ...]
+    changed: int
+    unchanged: int
+
+
+def parse_year_csv(text: str, *, year: int) -> YearFile:
+    """First column the week, one column per area, empty cell = no assessment; `,` or `;` separated."""
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise YearFileError("rad 1: filen är tom; första raden ska vara vecka,<område>,<område>,…")
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = [cell.strip() for cell in rows[0]]
+    if fold(header[0]) not in ("vecka", "v", "week"):
+        raise YearFileError(f"rad 1, kolumn 1: ”{header[0]}” – första kolumnen ska heta vecka")
+    seen: dict[str, int] = {}
+    for column, name in enumerate(header[1:], start=2):
+        if not name:
+            raise YearFileError(f"rad 1, kolumn {column}: områdesnamnet saknas")
+        if fold(name) in seen:
+            raise YearFileError(f"rad 1, kolumn {column}: ”{name}” finns redan i kolumn {seen[fold(name)]}")
+        seen[fold(name)] = column
+    total, values, weeks = weeks_in_year(year), {}, set()
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise YearFileError(f"rad {line}: {len(row)} kolumner, rubrikraden har {len(header)}")
+        week_text = row[0].strip().lower().removeprefix("v").strip()
+        week = plain_int(week_text)
+        if week is None or not 1 <= week <= total:
+            raise YearFileError(f"rad {line}, kolumn 1: ”{row[0]}” är ingen vecka 1–{total} år {year}")
+        if week in weeks:
+            raise YearFileError(f"rad {line}, kolumn 1: vecka {week} finns redan tidigare i filen")
+        weeks.add(week)
+        for column, (name, cell) in enumerate(zip(header[1:], row[1:], strict=True), start=2):
+            cell = cell.strip()
+            if not cell:
+                continue
+            level = plain_int(cell)
+            if level is None or not is_level(level):
+                raise YearFileError(f"rad {line}, kolumn {column} ({name}): ”{cell}” är ingen nivå 1–5")
+            values[(week, name)] = level
+    return YearFile(year, tuple(header[1:]), values)
+
+
+def import_year(session: Session, *, workspace_id: int, file: YearFile, create_areas: bool, now: datetime,
+                actor: str = IMPORT_ACTOR) -> ImportReport:
+    """Write the values as fastställda; unknown areas are refused by name unless created on request."""
+    areas = {fold(a.name): a for a in queries.active_areas(session, workspace_id=workspace_id)}
+    unknown = [name for name in file.areas if fold(name) not in areas]
+    if unknown and not create_areas:
+        raise YearFileError("okända områden: " + ", ".join(f"”{n}”" for n in unknown)
+                            + " (lägg till dem i veckolage.toml, eller importera med --create-areas)")
+    position = len(areas)
+    for offset, name in enumerate(unknown):
+        area = Area(workspace_id=workspace_id, name=name, position=position + offset)
+        session.add(area)
+        session.flush()
+        areas[fold(name)] = area
+        queries.audit(session, workspace_id=workspace_id, at=now, actor=actor, action="area.add", subject=name,
+                      new=name)
+    current = {(a.iso_week, a.area_id): a.level
+               for a in queries.agreed_for_year(session, workspace_id=workspace_id, year=file.year)}
+    changed = unchanged = 0
+    for (week, name), level in sorted(file.values.items()):
+        area = areas[fold(name)]
+        if current.get((week, area.id)) == level:
+            unchanged += 1
+            continue
+        queries.save_agreed(session, workspace_id=workspace_id, area=area, year=file.year, week=week, level=level,
+                            user_id=actor, now=now)
+        changed += 1
+    return ImportReport(tuple(unknown), changed, unchanged)
