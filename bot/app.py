@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from slack_bolt import App
+from slack_bolt.oauth import OAuthFlow
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
@@ -30,18 +32,24 @@ def create_app(
     logger: logging.Logger | None = None,
     notify: Callable[[], None] = lambda: None,
     background: Callable[[Callable[[], None]], object] | None = None,
+    oauth: OAuthSettings | None = None,
 ) -> App:
-    """A Bolt App on our engine; tokens are passed explicitly, Web API calls go to SLACK_API_URL."""
-    client = WebClient(token=None if authorize else settings.bot_token, base_url=settings.slack_api_url,
+    """A Bolt App on our engine; tokens are passed explicitly, Web API calls go to SLACK_API_URL.
+
+    With `oauth` the app serves many workspaces (tokens from the installation store)."""
+    single = authorize is None and oauth is None
+    client = WebClient(token=settings.bot_token if single else None, base_url=settings.slack_api_url,
                        timeout=3)  # inside the 3-second ack window (views.open)
+    flow = OAuthFlow(client=WebClient(base_url=settings.slack_api_url), settings=oauth) if oauth else None
     app = App(
         client=client,
         signing_secret=settings.signing_secret or "",
         authorize=authorize,
+        oauth_flow=flow,
         token=None,
         process_before_response=True,  # ack in ~0.1 ms instead of Bolt's 10 ms polling
         logger=logger or logging.getLogger("veckolage.slack"),
-        token_verification_enabled=authorize is None,
+        token_verification_enabled=single,
     )
     register_listeners(app, engine=engine, clock=clock, notify=notify, background=background)
     return app

@@ -73,16 +73,35 @@ def console(settings: Settings, *, user: str | None, color: bool, demo: bool = F
                        stdout=sys.stdout, clock=utc_now, color=color, interactive=sys.stdin.isatty())
 
 
-def outbox_thread(settings: Settings, engine: Engine) -> OutboxThread:
+def _oauth(settings: Settings, engine: Engine):
+    """OAuth settings (and the installation store) when many workspaces are served, else None."""
+    if not settings.multi_workspace:
+        return None
+    from bot.oauth import oauth_settings
+
+    return oauth_settings(settings.client_id, settings.client_secret, engine, clock=utc_now)
+
+
+def deliverer(settings: Settings, engine: Engine, oauth=None) -> Deliverer:
+    """The outbox deliverer: one bot token, or each workspace's own from its installation."""
+    if oauth is not None:
+        from bot.oauth import client_for
+
+        return Deliverer(engine, None, clock=utc_now,
+                         client_for=client_for(oauth.installation_store, settings.slack_api_url))
+    return Deliverer(engine, outbox_client(settings.bot_token, settings.slack_api_url), clock=utc_now)
+
+
+def outbox_thread(settings: Settings, engine: Engine, oauth=None) -> OutboxThread:
     """The delivery thread (pending deliveries from before a restart go out first)."""
-    deliverer = Deliverer(engine, outbox_client(settings.bot_token, settings.slack_api_url), clock=utc_now)
-    return OutboxThread(deliverer).start()
+    return OutboxThread(deliverer(settings, engine, oauth)).start()
 
 
 def running_app(settings: Settings, engine: Engine, thread: OutboxThread | None = None):
-    """The Bolt app, waking the outbox after each commit."""
-    thread = thread or outbox_thread(settings, engine)
-    return create_app(settings, engine=engine, notify=thread.wake)
+    """The Bolt app, waking the outbox after each commit; with OAuth when SLACK_CLIENT_ID/SECRET are set."""
+    oauth = _oauth(settings, engine)
+    thread = thread or outbox_thread(settings, engine, oauth)
+    return create_app(settings, engine=engine, notify=thread.wake, oauth=oauth)
 
 
 def clock(settings: Settings) -> int:
@@ -91,8 +110,9 @@ def clock(settings: Settings) -> int:
 
     from bot.clock import TIMEZONE, schedule
 
-    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
-    thread = outbox_thread(settings, ready.engine)
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now(),
+                    require_setup=not settings.multi_workspace)
+    thread = outbox_thread(settings, ready.engine, _oauth(settings, ready.engine))
     scheduler = BlockingScheduler(timezone=TIMEZONE)
     schedule(scheduler, ready.engine, settings.config_path, clock=utc_now, after=thread.wake)
     say(cli_text.CLOCK_START)
@@ -132,11 +152,11 @@ def post_summary(settings: Settings, week_text: str | None) -> int:
             say(str(error), sys.stderr)
             return 2
         key = summary_key(workspace, week)
-    deliverer = Deliverer(ready.engine, outbox_client(settings.bot_token, settings.slack_api_url), clock=utc_now)
+    worker = deliverer(settings, ready.engine, _oauth(settings, ready.engine))
     deadline = time.monotonic() + 60  # bounded: what is still pending stays in the outbox for the bot
     rounds_after = 0
     while time.monotonic() < deadline and rounds_after < 3:
-        deliverer.run_once()
+        worker.run_once()
         with session_scope(ready.engine) as session:
             row = outbox.message(session, key=key)
         if row.status == outbox.FAILED:
@@ -281,7 +301,8 @@ def serve(settings: Settings) -> int:
     from bot.http import serve as run_server
     from bot.http import wsgi_app
 
-    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now(),
+                    require_setup=not settings.multi_workspace)
     ready.engine.dispose()  # no pooled connection crosses gunicorn's fork
     run_server(lambda: wsgi_app(running_app(settings, ready.engine)), host=settings.host, port=settings.port)
     return 0

@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 EVENTS_PATH = "/slack/events"
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")  # answered by Bolt when OAuth is configured
 
 
 def wsgi_app(app: App) -> Callable:
@@ -19,7 +20,7 @@ def wsgi_app(app: App) -> Callable:
         if path == "/healthz" and method in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"ok\n"]
-        if path == EVENTS_PATH and method == "POST":
+        if (path == EVENTS_PATH and method == "POST") or (path in OAUTH_PATHS and app.oauth_flow and method == "GET"):
             return slack(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"not found\n"]

@@ -23,7 +23,7 @@ from bot import deliveries
 from bot.deliveries import Outcome, Permanent
 from storage import outbox
 from storage.db import session_scope
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, Workspace
 
 log = logging.getLogger("veckolage.outbox")
 PACE = timedelta(seconds=1)
@@ -52,9 +52,12 @@ def outbox_client(token: str | None, base_url: str) -> WebClient:
 class Deliverer:
     """Delivers due outbox rows; safe to run in several threads or processes at once."""
 
-    def __init__(self, engine: Engine, client: WebClient, *, clock: Callable[[], datetime],
-                 policy: Policy | None = None, worker_id: str | None = None) -> None:
+    def __init__(self, engine: Engine, client: WebClient | None, *, clock: Callable[[], datetime],
+                 policy: Policy | None = None, worker_id: str | None = None,
+                 client_for: Callable[[str], WebClient] | None = None) -> None:
+        """`client` for a single workspace, or `client_for(team id)` when every workspace has its own token."""
         self.engine, self.client, self.clock = engine, client, clock
+        self.client_for = client_for
         self.policy = policy or Policy()
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._last_post: dict[str, datetime] = {}  # Slack allows about one message per second per channel
@@ -87,6 +90,11 @@ class Deliverer:
             row = session.get(OutboxMessage, row_id)
             attempts, key = row.attempts, row.key
             try:
+                if self.client_for is not None:  # one token per workspace (OAuth installs)
+                    try:
+                        self.client = self.client_for(session.get(Workspace, row.workspace_id).key)
+                    except LookupError as error:
+                        raise Permanent(str(error)) from error
                 action = deliveries.prepare(session, row, self)
             except Permanent as error:
                 action = None

@@ -32,6 +32,8 @@ class Settings:
     bot_token: str | None = None
     signing_secret: str | None = None
     app_token: str | None = None
+    client_id: str | None = None  # with client_secret: many workspaces through OAuth (HTTP mode)
+    client_secret: str | None = None
     slack_api_url: str = DEFAULT_API_URL
     database_url: str = "sqlite:///veckolage.db"
     config_path: str = "veckolage.toml"
@@ -43,7 +45,15 @@ class Settings:
         """The variables a mode (socket, serve) needs and does not have."""
         values = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_APP_TOKEN": self.app_token,
                   "SLACK_SIGNING_SECRET": self.signing_secret}
-        return [name for name in REQUIRED[mode] if not values[name]]
+        required = REQUIRED[mode]
+        if self.multi_workspace:  # tokens come from the installations instead of SLACK_BOT_TOKEN
+            required = tuple(name for name in required if name != "SLACK_BOT_TOKEN")
+        return [name for name in required if not values[name]]
+
+    @property
+    def multi_workspace(self) -> bool:
+        """OAuth install for many workspaces (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set)."""
+        return bool(self.client_id and self.client_secret)
 
     @property
     def safe_database_url(self) -> str:
@@ -105,6 +115,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         bot_token=get("SLACK_BOT_TOKEN"),
         signing_secret=get("SLACK_SIGNING_SECRET"),
         app_token=get("SLACK_APP_TOKEN"),
+        client_id=get("SLACK_CLIENT_ID"),
+        client_secret=get("SLACK_CLIENT_SECRET"),
         slack_api_url=api_url,
         database_url=database_url,
         config_path=get("VECKOLAGE_CONFIG") or "veckolage.toml",

@@ -29,7 +29,7 @@ class Ready:
     """What a running process needs: the engine and the collaboration's workspace."""
 
     engine: Engine
-    workspace_id: int
+    workspace_id: int | None  # None: many workspaces, none installed yet
 
 
 def fingerprint(path: str) -> str:
@@ -37,14 +37,18 @@ def fingerprint(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def prepare(database_url: str, config_path: str, *, now: datetime) -> Ready:
-    """Migrate; on the first start read the whole set-up file (a bad file starts nothing) and store it."""
+def prepare(database_url: str, config_path: str, *, now: datetime, require_setup: bool = True) -> Ready:
+    """Migrate; on the first start read the whole set-up file (a bad file starts nothing) and store it.
+
+    With many workspaces (OAuth) the file is optional: workspaces come from installs."""
     engine = make_engine(database_url)
     if migrate.upgrade(engine):
         log.info("Databasen uppgraderad till senaste schemat.")
     with session_scope(engine) as session:
         existing = session.execute(select(Workspace).order_by(Workspace.id)).scalars().first()
     if existing is None:
+        if not require_setup and not Path(config_path).exists():
+            return Ready(engine, None)
         return Ready(engine, apply_setup_file(engine, config_path, now=now))
     _warn_if_different(existing, config_path)
     return Ready(engine, existing.id)

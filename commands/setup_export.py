@@ -48,6 +48,6 @@ def export_setup(session: Session, *, workspace_id: int) -> str:
         f"reminders = {_value([show_day_time(d, m) for d, m in reminder_slots(ws)])}",
     ]
     for partner in queries.active_partners(session, workspace_id=ws.id):
-        members = setup_queries.members_of(session, workspace_id=ws.id, partner_id=partner.id)
+        members = setup_queries.members_of(session, workspace_id=ws.id, partner_id=partner.id, with_team=True)
         lines += ["", "[[partner]]", f"name = {_value(partner.name)}", f"members = {_value(members)}"]
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from commands.matching import fold
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+MEMBER_ID = re.compile(r"^(?:[TE][A-Z0-9]{2,20}:)?[UW][A-Z0-9]{2,20}$")  # "T0OTHER:U0123": Slack Connect
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,20}$")
 TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,20}$")
 DAYS = {
@@ -223,9 +224,9 @@ class _Checker:
             if not isinstance(name, str) or not name.strip():
                 self.fail("partner", "saknar name = \"…\"", index, label)
                 continue
-            members = self.ids(item, "members", USER_ID, "användar-id", label=f"{label} ({name}) members",
+            members = self.ids(item, "members", MEMBER_ID, "användar-id", label=f"{label} ({name}) members",
                                table=index)
-            for user in members:
+            for user in (m.rpartition(":")[2] for m in members):
                 if user in owner:
                     self.fail("members", f"{user} är redan medlem i {owner[user]}; en användare rapporterar "
                               "för en organisation", label=f"{label} ({name})", table=index)

@@ -78,7 +78,10 @@ def _sync_named(session, model, workspace_id: int, names: list[str], now, log, k
 
 
 def _sync_members(session, workspace_id: int, setup: Setup, partner_ids: dict[str, int], log) -> None:
-    wanted = {user: partner_ids[p.name] for p in setup.partners for user in p.members}
+    # "T0OTHER:U0123" is a member from another organisation's workspace (Slack Connect); Slack user ids
+    # are unique across workspaces, so the id alone identifies them and the team is kept for the record.
+    teams = {m.rpartition(":")[2]: m.rpartition(":")[0] or None for p in setup.partners for m in p.members}
+    wanted = {m.rpartition(":")[2]: partner_ids[p.name] for p in setup.partners for m in p.members}
     names = {pid: name for name, pid in partner_ids.items()}
     current = {m.user_id: m for m in session.execute(select(Member).where(Member.workspace_id == workspace_id)).scalars()}
     for user, member in current.items():
@@ -90,7 +93,7 @@ def _sync_members(session, workspace_id: int, setup: Setup, partner_ids: dict[st
             member.partner_id = wanted[user]
     for user, partner_id in wanted.items():
         if user not in current:
-            session.add(Member(workspace_id=workspace_id, partner_id=partner_id, user_id=user))
+            session.add(Member(workspace_id=workspace_id, partner_id=partner_id, user_id=user, user_team=teams[user]))
             log("member.add", f"{user} / {names[partner_id]}")
 
 

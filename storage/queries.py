@@ -13,6 +13,7 @@ from sqlmodel import Session
 from storage.models import AgreedLevel, Area, AuditEntry, Event, Member, Partner, Rating, RoleGrant, Workspace
 
 COORDINATOR, ADMIN = "coordinator", "admin"
+DEFAULT_KEY = "default"  # the workspace of a single-workspace install without a team id
 
 
 def upsert(session: Session, model: type, values: dict, *, keys: Sequence[str], update: Sequence[str]) -> None:
@@ -29,13 +30,14 @@ def upsert(session: Session, model: type, values: dict, *, keys: Sequence[str], 
 
 
 def workspace_for(session: Session, *, key: str | None) -> Workspace | None:
-    """The workspace with this key (Slack team id); in single-workspace mode, the only one."""
+    """The workspace with this key (Slack team id). A single-workspace install set up without a team id
+    (key "default") answers for any team; team-keyed workspaces never answer for another team."""
     if key:
         found = session.execute(select(Workspace).where(Workspace.key == key)).scalars().first()
         if found:
             return found
     workspaces = session.execute(select(Workspace).limit(2)).scalars().all()
-    return workspaces[0] if len(workspaces) == 1 else None
+    return workspaces[0] if len(workspaces) == 1 and workspaces[0].key == DEFAULT_KEY else None
 
 
 def active_areas(session: Session, *, workspace_id: int) -> list[Area]:

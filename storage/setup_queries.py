@@ -34,10 +34,12 @@ def retire(row, *, now: datetime) -> None:
     row.retired_at = now
 
 
-def members_of(session: Session, *, workspace_id: int, partner_id: int) -> list[str]:
-    """User ids reporting for a partner."""
-    query = select(Member.user_id).where(Member.workspace_id == workspace_id, Member.partner_id == partner_id)
-    return sorted(session.execute(query).scalars())
+def members_of(session: Session, *, workspace_id: int, partner_id: int, with_team: bool = False) -> list[str]:
+    """User ids reporting for a partner (`T…:U…` for members from another workspace when `with_team`)."""
+    query = select(Member.user_id, Member.user_team).where(Member.workspace_id == workspace_id,
+                                                           Member.partner_id == partner_id)
+    rows = session.execute(query).all()
+    return sorted(f"{team}:{user}" if with_team and team else user for user, team in rows)
 
 
 def set_member(session: Session, *, workspace_id: int, partner_id: int, user_id: str) -> int | None:
