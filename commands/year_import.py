@@ -16,7 +16,7 @@ from sqlmodel import Session
 from commands.matching import fold, plain_int
 from commands.scale import is_level
 from commands.weeks import weeks_in_year
-from storage import queries
+from storage import queries, setup_queries
 from storage.models import Area
 
 IMPORT_ACTOR = "import"
@@ -93,15 +93,12 @@ def import_year(session: Session, *, workspace_id: int, file: YearFile, create_a
     unknown = [name for name in file.areas if fold(name) not in areas]
     if unknown and not create_areas:
         raise YearFileError("okända områden: " + ", ".join(f"”{n}”" for n in unknown)
-                            + " (lägg till dem i veckolage.toml, eller importera med --create-areas)")
-    position = len(areas)
-    for offset, name in enumerate(unknown):
-        area = Area(workspace_id=workspace_id, name=name, position=position + offset)
-        session.add(area)
-        session.flush()
+                            + " (lägg till dem med /lagesadmin område lägg-till, eller importera med --create-areas)")
+    for name in unknown:  # a retired area of that name comes back with its history
+        area, restored = setup_queries.add_named(session, Area, workspace_id=workspace_id, name=name)
         areas[fold(name)] = area
-        queries.audit(session, workspace_id=workspace_id, at=now, actor=actor, action="area.add", subject=name,
-                      new=name)
+        queries.audit(session, workspace_id=workspace_id, at=now, actor=actor,
+                      action="area.restore" if restored else "area.add", subject=name, new=name)
     current = {(a.iso_week, a.area_id): a.level
                for a in queries.agreed_for_year(session, workspace_id=workspace_id, year=file.year)}
     changed = unchanged = 0

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-_JSON_FORM_KEYS = ("blocks", "view", "attachments")
+_JSON_FORM_KEYS = ("blocks", "view", "attachments", "files")
 _JSON_TYPE = "application/json; charset=utf-8"
 _AUTH_TEST = {
     "ok": True,
