@@ -108,3 +108,13 @@ def event_body(event: dict, *, team: str = TEAM) -> str:
 def event_headers(body: str) -> dict:
     """Signed headers for a JSON body (the Events API)."""
     return {**signed_headers(body), "content-type": ["application/json"]}
+
+
+def texts(payload) -> str:
+    """Every `text` string in a payload, one per line: what the user reads."""
+    if isinstance(payload, list):
+        return "\n".join(texts(item) for item in payload)
+    if not isinstance(payload, dict):
+        return ""
+    parts = [v if k == "text" and isinstance(v, str) else texts(v) for k, v in payload.items()]
+    return "\n".join(p for p in parts if p)

@@ -23,19 +23,10 @@ from storage.db import session_scope
 from storage.models import AuditEntry, Event, OutboxMessage
 from tests import slack_harness as h
 from tests.conftest import NOW, PG_OFF, SETUP_TOML, Chat, clean
+from tests.slack_harness import texts
 
 fake_slack = h.fake_slack
 ALERT = "/handelse Vällingby skjutning skott mot port <!here>"
-
-
-def texts(payload) -> str:
-    """Every `text` string in a payload, one per line: what the user reads."""
-    if isinstance(payload, list):
-        return "\n".join(texts(item) for item in payload)
-    if not isinstance(payload, dict):
-        return ""
-    parts = [v if k == "text" and isinstance(v, str) else texts(v) for k, v in payload.items()]
-    return "\n".join(p for p in parts if p)
 
 
 def buttons(blocks: list[dict]) -> list[str]:

@@ -24,6 +24,7 @@ from storage.db import session_scope
 from storage.models import OutboxMessage, SkippedWeek, Workspace
 from tests import slack_harness as h
 from tests.conftest import NOW, PG_OFF, SETUP_TOML, clean
+from tests.slack_harness import texts
 
 fake_slack = h.fake_slack
 AREAS = ["Hässelby gård", "Hässelby strand", "Vällingby", "Grimsta"]
@@ -39,16 +40,6 @@ def stockholm(y: int, m: int, d: int, hour: int = 0, minute: int = 0) -> datetim
 IN_W48 = stockholm(2026, 11, 28, 13)  # Saturday of week 48 (23–29 Nov)
 FRI_W48 = stockholm(2026, 11, 27, 12)  # the Friday reminder of week 48
 MON_W49 = stockholm(2026, 11, 30, 8)  # the Monday summary of week 48 (07:00 UTC)
-
-
-def texts(payload) -> str:
-    """Every `text` string in a payload, one per line: what the user reads."""
-    if isinstance(payload, list):
-        return "\n".join(texts(item) for item in payload)
-    if not isinstance(payload, dict):
-        return ""
-    parts = [v if k == "text" and isinstance(v, str) else texts(v) for k, v in payload.items()]
-    return "\n".join(p for p in parts if p)
 
 
 def configure(engine, workspace_id: int, **values) -> None:

@@ -20,6 +20,7 @@ from storage.db import session_scope
 from storage.models import AgreedLevel, Area, Partner, Rating
 from tests import slack_harness as h
 from tests.conftest import NOW
+from tests.slack_harness import texts
 
 fake_slack = h.fake_slack
 AREAS = ["Hässelby gård", "Hässelby strand", "Vällingby", "Grimsta"]
@@ -62,16 +63,6 @@ def slack(engine, fake_slack) -> Slack:
 def setup_slack(slack, workspace_id) -> Slack:
     """The app on the conftest collaboration (4 areas; Polisen, Stadsdelen, Bostadsbolaget)."""
     return slack
-
-
-def texts(payload) -> str:
-    """Every `text` string in a payload, one per line: what the user reads."""
-    if isinstance(payload, list):
-        return "\n".join(texts(item) for item in payload)
-    if not isinstance(payload, dict):
-        return ""
-    parts = [v if k == "text" and isinstance(v, str) else texts(v) for k, v in payload.items()]
-    return "\n".join(p for p in parts if p)
 
 
 def grid_row(payload: dict, area: str) -> str:
