@@ -40,7 +40,10 @@ def create_app(
     single = authorize is None and oauth is None
     client = WebClient(token=settings.bot_token if single else None, base_url=settings.slack_api_url,
                        timeout=3)  # inside the 3-second ack window (views.open)
-    flow = OAuthFlow(client=WebClient(base_url=settings.slack_api_url), settings=oauth) if oauth else None
+    # slack_sdk logs whole answers at DEBUG, and oauth.v2.access answers with the new bot token.
+    quiet = logging.getLogger("veckolage.oauth.client")
+    quiet.setLevel(max(logging.INFO, quiet.getEffectiveLevel()))
+    flow = OAuthFlow(client=WebClient(base_url=settings.slack_api_url, logger=quiet), settings=oauth) if oauth else None
     app = App(
         client=client,
         signing_secret=settings.signing_secret or "",

@@ -20,7 +20,7 @@ from commands.admin_parse import (
     without_mentions,
 )
 from commands.context import Caller, Invocation, load_caller
-from commands.matching import fold, match_name, plain_int
+from commands.matching import fold, match_name, plain_int, same_name
 from commands.rate import InputError
 from commands.reply import Notice, Reply, channel_ref, mention
 from commands.setup_file import AREA_LIMIT, NAME_LIMIT
@@ -104,7 +104,7 @@ def _named_command(model: type, key: str) -> Callable:
                 raise InputError(t("admin.exists", name=name), usage=usage)
             if model is Area and len(existing) >= AREA_LIMIT:
                 raise InputError(t("admin.area_limit", limit=AREA_LIMIT), usage=usage)
-            row, restored = setup_queries.add_named(session, model, workspace_id=ws.id, name=name)
+            row, restored = setup_queries.add_named(session, model, workspace_id=ws.id, name=name, same=same_name)
             _audit(session, caller, inv, f"{kind}.{'restore' if restored else 'add'}", name, new=name)
             return Notice("ok", t(f"admin.{kind}.{'restored' if restored else 'added'}", name=name))
         if verb == "rename":
@@ -113,9 +113,12 @@ def _named_command(model: type, key: str) -> Callable:
                 raise InputError(t("admin.rename_usage"), usage=usage)
             row = _find(session, model, caller, parts[0], usage)
             new = _name(parts[1], usage)
-            clash = setup_queries.named(session, model, workspace_id=ws.id, name=new)
-            if clash is not None and clash.id != row.id:
+            others = (queries.active_areas if model is Area else queries.active_partners)(session, workspace_id=ws.id)
+            if any(fold(other.name) == fold(new) and other.id != row.id for other in others):
                 raise InputError(t("admin.exists", name=new), usage=usage)
+            clash = setup_queries.named(session, model, workspace_id=ws.id, name=new)
+            if clash is not None and clash.id != row.id:  # a retired one: names stay unique in history too
+                raise InputError(t("admin.exists_retired", name=new), usage=usage)
             old, row.name = row.name, new
             _audit(session, caller, inv, f"{kind}.rename", new, old=old, new=new)
             return Notice("ok", t("admin.renamed", old=old, new=new))
@@ -251,6 +254,6 @@ def retention_command(caller: Caller, args: str, inv: Invocation, session: Sessi
     if months is None or not 1 <= months <= 120:
         raise InputError(t("admin.retention_usage"), usage=USAGES["gallring"])
     ws = caller.workspace
-    old, ws.retention_months = ws.retention_months, int(args)
-    _audit(session, caller, inv, "setting.retention", "retention_months", old=str(old), new=args)
-    return Notice("ok", t("admin.retention.set", months=args))
+    old, ws.retention_months = ws.retention_months, months
+    _audit(session, caller, inv, "setting.retention", "retention_months", old=str(old), new=str(months))
+    return Notice("ok", t("admin.retention.set", months=months))

@@ -54,3 +54,8 @@ _PLAIN_NUMBER = re.compile(r"[0-9]{1,9}")
 def plain_int(text: str) -> int | None:
     """A whole number written with ASCII digits (not `²` or `①`, not thousands of digits), else None."""
     return int(text) if _PLAIN_NUMBER.fullmatch(text) else None
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two names people would call the same (case, diacritics and spacing aside)."""
+    return fold(a) == fold(b)

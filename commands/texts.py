@@ -177,6 +177,7 @@ SV: dict[str, str] = {
     "admin.not_found": "”{name}” finns inte.",
     "admin.existing": "Finns: {names}.",
     "admin.exists": "”{name}” finns redan.",
+    "admin.exists_retired": "”{name}” finns redan bland borttagna; lägg till det igen i stället för att döpa om.",
     "admin.area_limit": "Högst {limit} områden får plats i rapportformuläret.",
     "admin.rename_usage": "Skriv gammalt namn -> nytt namn.",
     "admin.verb": "Ange lägg-till, byt-namn eller ta-bort.",

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from commands.matching import fold, plain_int
+from commands.matching import fold, plain_int, same_name
 from commands.scale import is_level
 from commands.weeks import weeks_in_year
 from storage import queries, setup_queries
@@ -95,7 +95,7 @@ def import_year(session: Session, *, workspace_id: int, file: YearFile, create_a
         raise YearFileError("okända områden: " + ", ".join(f"”{n}”" for n in unknown)
                             + " (lägg till dem med /lagesadmin område lägg-till, eller importera med --create-areas)")
     for name in unknown:  # a retired area of that name comes back with its history
-        area, restored = setup_queries.add_named(session, Area, workspace_id=workspace_id, name=name)
+        area, restored = setup_queries.add_named(session, Area, workspace_id=workspace_id, name=name, same=same_name)
         areas[fold(name)] = area
         queries.audit(session, workspace_id=workspace_id, at=now, actor=actor,
                       action="area.restore" if restored else "area.add", subject=name, new=name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -16,9 +17,13 @@ def named(session: Session, model: type, *, workspace_id: int, name: str):
     return session.execute(query).scalars().first()
 
 
-def add_named(session: Session, model: type, *, workspace_id: int, name: str) -> tuple[object, bool]:
-    """Add an area or partner at the end, or bring a retired one (with its history) back; (row, restored)."""
-    row = named(session, model, workspace_id=workspace_id, name=name)
+def add_named(session: Session, model: type, *, workspace_id: int, name: str,
+              same: Callable[[str, str], bool] = str.__eq__) -> tuple[object, bool]:
+    """Add an area or partner at the end, or bring a retired one (with its history) back; (row, restored).
+
+    `same` decides when two names are one (the commands pass a case- and diacritics-blind comparison)."""
+    rows = session.execute(select(model).where(model.workspace_id == workspace_id)).scalars()
+    row = next((r for r in rows if same(r.name, name)), None)
     if row is not None:
         row.retired_at = None
         return row, True

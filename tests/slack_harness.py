@@ -118,3 +118,52 @@ def texts(payload) -> str:
         return ""
     parts = [v if k == "text" and isinstance(v, str) else texts(v) for k, v in payload.items()]
     return "\n".join(p for p in parts if p)
+
+
+# --- Helpers for the admin, rights and isolation tests (appended) -------------------------------------------
+
+
+def inline_app(engine: Engine, fake: FakeSlack, *, clock: Callable[[], datetime], settings: Settings | None = None,
+               **options) -> App:
+    """The production app with slow work (uploads) run inline: the upload is done when `dispatch` returns.
+
+    Without `oauth` (or an explicit `authorize`) the fixed test installation is used."""
+    settings = settings or Settings(signing_secret=SECRET, slack_api_url=fake.url)
+    if "oauth" not in options:
+        options.setdefault("authorize", authorize)
+    return create_app(settings, engine=engine, clock=clock, background=lambda job: job(), **options)
+
+
+def slash(app: App, line: str, *, user: str, team: str = TEAM, secret: str = SECRET) -> dict:
+    """`/lagesadmin visa` as a signed slash command → the parsed ack body (empty dict for an empty ack)."""
+    command, _, text = line.partition(" ")
+    body = slash_body(command, text, user=user, team=team)
+    response = dispatch(app, body, signed_headers(body, secret=secret))
+    assert response.status == 200, response.body
+    return json.loads(response.body) if response.body else {}
+
+
+def wsgi_request(application: Callable, method: str, path: str, *, query: str = "", headers: dict | None = None,
+                 body: bytes = b"") -> tuple[int, dict[str, list[str]], str]:
+    """Call a WSGI app directly with an environ dict: (status code, headers by lower-case name, body text)."""
+    import io
+
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SERVER_PROTOCOL": "HTTP/1.1",
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "3000", "wsgi.url_scheme": "http",
+               "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+    for name, value in (headers or {}).items():
+        value = value[0] if isinstance(value, list) else value
+        if name.lower() == "content-type":
+            environ["CONTENT_TYPE"] = value
+        else:
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+    answer: dict = {}
+
+    def start_response(status: str, response_headers: list) -> None:
+        answer["status"] = int(status.split()[0])
+        answer["headers"] = {}
+        for name, value in response_headers:
+            answer["headers"].setdefault(name.lower(), []).append(value)
+
+    data = b"".join(application(environ, start_response))
+    return answer["status"], answer["headers"], data.decode("utf-8")
