@@ -105,9 +105,10 @@ class Deliverer:
             outcome = action(attempts > 1)
         except SlackApiError as error:
             status = error.response.status_code
-            if not isinstance(error.response.data, dict):  # a garbled answer: nobody refused, try again
+            code = error.response.get("error") if isinstance(error.response.data, dict) else None
+            if code is None or str(code).startswith("Received a response in a non-JSON format"):
+                # a garbled answer (slack_sdk's wording): nobody refused, so try again
                 return self._retry(row_id, attempts, now, f"HTTP {status}: svar som inte är JSON", None)
-            code = error.response.get("error")
             retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
             if status == 429 or status >= 500:
                 return self._retry(row_id, attempts, now, f"HTTP {status} {code or ''}".strip(), retry_after)
