@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 
 from commands.scale import SCALE, level
 from commands.year_table import YearTable
@@ -21,6 +22,10 @@ def _luminance(hex_colour: str) -> float:
     channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
 
 
 def ink(hex_colour: str) -> str:
@@ -56,8 +61,16 @@ def grid_pixels(table: YearTable) -> tuple[float, float, float, float]:
     return LEFT * DPI, (TITLE + header) * DPI, (WIDTH - right) * DPI, (height - LEGEND) * DPI
 
 
+_RENDER = threading.Lock()  # matplotlib's shared font and text-path caches (FreeType) are not thread-safe
+
+
 def year_png(table: YearTable, *, title: str | None = None) -> bytes:
-    """Render the year table as a colour-coded PNG (thread-safe: no pyplot, Agg canvas of its own)."""
+    """Render the year table as a colour-coded PNG (no pyplot; one render at a time per process)."""
+    with _RENDER:
+        return _render(table, title)
+
+
+def _render(table: YearTable, title: str | None) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch, Rectangle
@@ -72,16 +85,26 @@ def year_png(table: YearTable, *, title: str | None = None) -> bytes:
     ax = fig.add_axes((LEFT / WIDTH, LEGEND / height, 1 - (LEFT + right) / WIDTH, rows * ROW / height))
     ax.set_xlim(0, cols)
     ax.set_ylim(rows, 0)
+    # One image for all the cell colours and one marker collection per level for the numbers: drawing a
+    # thousand separate patches and texts took over a second.
+    rgb = [[_rgb(level(v).hex if (v := table.value(week, area)) is not None else MISSING_HEX) for area in areas]
+           for week in weeks]
+    ax.imshow(rgb or [[_rgb(MISSING_HEX)]], extent=(0, cols, rows, 0), aspect="auto", interpolation="nearest",
+              resample=False)
+    ax.hlines(range(1, rows), 0, cols, colors="white", linewidth=0.8)
+    ax.vlines(range(1, cols), 0, rows, colors="white", linewidth=0.8)
+    for step in SCALE:
+        cells = [(c + 0.5, r + 0.53) for r, week in enumerate(weeks) for c, area in enumerate(areas)
+                 if table.value(week, area) == step.number]
+        if cells:
+            label = f"{step.number}{step.marker}"
+            xs, ys = zip(*cells, strict=True)
+            ax.scatter(xs, ys, marker=f"${label}$", s=(CELL_PT * (1.0 + 0.7 * len(step.marker))) ** 2,
+                       c=ink(step.hex), linewidths=0, zorder=2)
     for r, week in enumerate(weeks):
         for c, area in enumerate(areas):
-            value = table.value(week, area)
-            colour = level(value).hex if value is not None else MISSING_HEX
-            ax.add_patch(Rectangle((c, r), 1, 1, facecolor=colour, edgecolor="white", linewidth=0.8))
-            if value is None:
-                continue
-            ax.text(c + 0.5, r + 0.53, f"{value}{level(value).marker}", ha="center", va="center",
-                    fontsize=CELL_PT, color=ink(colour), fontweight="bold")
-            if (week, area) in table.critical:  # black frame on the grid line, white ring inside it
+            if (week, area) in table.critical and table.value(week, area) is not None:
+                # black frame on the grid line, white ring inside it
                 ax.add_patch(Rectangle((c, r), 1, 1, fill=False, edgecolor="black", linewidth=2.4, zorder=3))
                 ax.add_patch(Rectangle((c + 0.05, r + 0.13), 0.9, 0.74, fill=False, edgecolor="white",
                                        linewidth=0.9, zorder=3))

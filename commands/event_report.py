@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from commands.area_value import area_value
 from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.event_types import EVENT_TYPES, EventType, event_type, match_event_type, type_names
 from commands.matching import match_name
@@ -15,7 +16,6 @@ from commands.reply import EventForm, FieldErrors, Notice, Reply, channel_ref
 from commands.scale import level
 from commands.summary import week_changed
 from commands.texts import t
-from commands.week_grid import area_row
 from commands.weeks import Week, WeekError
 from commands.when import parse_when, show
 from storage import event_queries, outbox, queries
@@ -168,7 +168,7 @@ def saved_notice(session: Session, caller: Caller, event: Event, created: bool) 
                      else t("event.saved.no_alert_channel"))
     else:
         lines.append(t("event.saved.not_critical"))
-    row = area_row(session, workspace_id=caller.workspace.id, area=area.name, week=week)
+    row = area_value(session, area_id=area.id, week=week)
     if row is not None and row.value is not None:
         lines.append(t("event.saved.level", area=area.name, value=row.value, name=level(row.value).name.lower(),
                        week=week.short))

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from commands.area_value import area_value
 from commands.event_types import event_type
 from commands.reply import EventLine, mention
 from commands.texts import t
@@ -19,11 +20,16 @@ from storage.models import Area, Event, Partner, Workspace
 ALERT_KINDS = ("alert.post", "alert.update", "alert.renotify")
 
 
-def event_lines(session: Session, workspace: Workspace, week: Week) -> tuple[EventLine, ...]:
-    """The week's events (withdrawn ones left out), oldest first."""
-    events = event_queries.events_for_weeks(session, workspace_id=workspace.id, weeks=[(week.year, week.week)])
-    failed = {m.subject_id for m in outbox.failed(session, workspace_id=workspace.id, kinds=("alert.post",))}
-    return tuple(event_line(session, workspace, e, undelivered=e.id in failed) for e in events)
+def event_lines(session: Session, workspace: Workspace, week: Week, *, events: list[Event] | None = None,
+                failed: list | None = None) -> tuple[EventLine, ...]:
+    """The week's events (withdrawn ones left out), oldest first; pass what the caller already read."""
+    if events is None:
+        events = event_queries.events_for_weeks(session, workspace_id=workspace.id, weeks=[(week.year, week.week)])
+    if failed is None:
+        failed = outbox.failed(session, workspace_id=workspace.id, kinds=("alert.post",))
+    undelivered = {m.subject_id for m in failed}
+    return tuple(event_line(session, workspace, e, undelivered=e.id in undelivered) for e in events
+                 if (e.iso_year, e.iso_week) == (week.year, week.week))
 
 
 def event_line(session: Session, workspace: Workspace, event: Event, *, undelivered: bool = False) -> EventLine:
@@ -43,10 +49,12 @@ def event_line(session: Session, workspace: Workspace, event: Event, *, undelive
                      status)
 
 
-def undelivered_warnings(session: Session, workspace: Workspace) -> tuple[str, ...]:
+def undelivered_warnings(session: Session, workspace: Workspace, *, failed: list | None = None) -> tuple[str, ...]:
     """A loud line per alert Slack never confirmed (shown to every grid reader until resolved)."""
     warnings = []
-    for row in outbox.failed(session, workspace_id=workspace.id, kinds=("alert.post",)):
+    if failed is None:
+        failed = outbox.failed(session, workspace_id=workspace.id, kinds=("alert.post",))
+    for row in failed:
         event = event_queries.event_by_id(session, workspace_id=workspace.id, event_id=row.subject_id)
         if event is None or event.withdrawn_at is not None:
             continue
@@ -81,13 +89,11 @@ class AlertView:
 
 def alert_view(session: Session, workspace: Workspace, event: Event) -> AlertView:
     """The current state of an event's alert."""
-    from commands.week_grid import area_row  # the grid imports this module
-
     tz = ZoneInfo(workspace.timezone)
     area = session.get(Area, event.area_id)
     partner = session.get(Partner, event.partner_id) if event.partner_id else None
     week = Week(event.iso_year, event.iso_week)
-    row = area_row(session, workspace_id=workspace.id, area=area.name, week=week) if area else None
+    row = area_value(session, area_id=area.id, week=week) if area else None
 
     def local(moment: datetime | None) -> str | None:
         return show(moment.astimezone(tz)) if moment else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete
 from sqlmodel import Session
 
+from commands.area_value import area_value
 from commands.context import Invocation, load_caller, tokenize
 from commands.rate import InputError, check_not_future, error_notice, split_area_level, take_week
 from commands.reply import Notice, Reply, mention
@@ -12,7 +13,7 @@ from commands.scale import level
 from commands.schedule import is_skipped
 from commands.summary import SummaryError, publish_summary, week_changed
 from commands.texts import t
-from commands.week_grid import area_row, build_grid
+from commands.week_grid import build_grid
 from commands.weeks import WeekError
 from storage import queries
 from storage.models import SkippedWeek
@@ -62,7 +63,7 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
         return error_notice(InputError(*error.lines, usage=AGREE_USAGE), week)
     except WeekError as error:
         return error_notice(error, week, usage=AGREE_USAGE)
-    before = area_row(session, workspace_id=caller.workspace.id, area=area.name, week=week)
+    before = area_value(session, area_id=area.id, week=week)
     old = queries.save_agreed(session, workspace_id=caller.workspace.id, area=area, year=week.year,
                               week=week.week, level=value, user_id=inv.user_id, now=inv.now)
     week_changed(session, caller.workspace, week, t("change.agreed", area=area.name, value=value), inv.now)

@@ -6,13 +6,13 @@ import re
 
 from sqlmodel import Session
 
+from commands.area_value import area_value
 from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.matching import match_name, plain_int
 from commands.reply import FormArea, Notice, RatingForm, Reply, mention
 from commands.scale import is_level, level
 from commands.summary import week_changed
 from commands.texts import t
-from commands.week_grid import area_row
 from commands.weeks import Week, WeekError, parse_week
 from storage import queries
 from storage.models import Area
@@ -160,7 +160,7 @@ def saved_notice(session, caller: Caller, week: Week, area: Area, value: int, co
                            by=mention(previous.by)))
     if comment:
         lines.append(t("rate.saved.comment", comment=comment))
-    row = area_row(session, workspace_id=caller.workspace.id, area=area.name, week=week)
+    row = area_value(session, area_id=area.id, week=week)
     if row is not None and row.value is not None:
         status = t("grid.status.agreed") if row.agreed else t("grid.status.proposed")
         lines.append(t("rate.saved.consolidated", area=area.name, value=row.value, status=status))

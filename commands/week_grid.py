@@ -10,7 +10,7 @@ from commands.consolidate import consolidate, disagreement
 from commands.event_view import event_lines, undelivered_warnings
 from commands.reply import AreaRow, Cell, Comment, MissingReport, WeekGrid
 from commands.weeks import Week
-from storage import event_queries, queries
+from storage import event_queries, outbox, queries
 from storage.models import Area, Partner, Workspace
 
 
@@ -24,8 +24,8 @@ def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
     agreed = queries.agreed_for_weeks(session, workspace_id=workspace_id, weeks=weeks)
     by_cell = {(r.iso_year, r.iso_week, r.area_id, r.partner_id): r for r in ratings}
     agreed_by = {(a.iso_year, a.iso_week, a.area_id): a.level for a in agreed}
-    critical = {(e.iso_year, e.iso_week, e.area_id)
-                for e in event_queries.events_for_weeks(session, workspace_id=workspace_id, weeks=weeks) if e.critical}
+    events = event_queries.events_for_weeks(session, workspace_id=workspace_id, weeks=weeks)
+    critical = {(e.iso_year, e.iso_week, e.area_id) for e in events if e.critical}
     partner_ids = {p.id for p in partners}
     levels: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for r in ratings:
@@ -55,8 +55,10 @@ def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
             critical=key in critical,
         ))
     workspace = session.get(Workspace, workspace_id)
+    failed = outbox.failed(session, workspace_id=workspace_id, kinds=("alert.post",))
     return WeekGrid(week, tuple(p.name for p in partners), tuple(rows), _missing(partners, rows), tuple(comments),
-                    events=event_lines(session, workspace, week), warnings=undelivered_warnings(session, workspace))
+                    events=event_lines(session, workspace, week, events=events, failed=failed),
+                    warnings=undelivered_warnings(session, workspace, failed=failed))
 
 
 def _missing(partners: list[Partner], rows: list[AreaRow]) -> tuple[MissingReport, ...]:
@@ -67,9 +69,3 @@ def _missing(partners: list[Partner], rows: list[AreaRow]) -> tuple[MissingRepor
         if missing:
             result.append(MissingReport(partner.name, missing, total))
     return tuple(result)
-
-
-def area_row(session: Session, *, workspace_id: int, area: str, week: Week) -> AreaRow | None:
-    """One area's row of the week grid (its consolidated value after a change)."""
-    grid = build_grid(session, workspace_id=workspace_id, week=week)
-    return next((row for row in grid.rows if row.area == area), None)

@@ -99,8 +99,8 @@ def import_year(session: Session, *, workspace_id: int, file: YearFile, create_a
         areas[fold(name)] = area
         queries.audit(session, workspace_id=workspace_id, at=now, actor=actor,
                       action="area.restore" if restored else "area.add", subject=name, new=name)
-    current = {(a.iso_week, a.area_id): a.level
-               for a in queries.agreed_for_year(session, workspace_id=workspace_id, year=file.year)}
+    current = {(week, area_id): level
+               for week, area_id, level in queries.agreed_for_year(session, workspace_id=workspace_id, year=file.year)}
     changed = unchanged = 0
     for (week, name), level in sorted(file.values.items()):
         area = areas[fold(name)]

@@ -68,11 +68,11 @@ def build_year_table(session: Session, *, workspace_id: int, year: int) -> YearT
     names = {a.id: a.name for a in areas}
     partner_ids = {p.id for p in queries.active_partners(session, workspace_id=workspace_id)}
     levels: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for rating in queries.ratings_for_year(session, workspace_id=workspace_id, year=year):
-        if rating.partner_id in partner_ids:
-            levels[(rating.iso_week, rating.area_id)].append(rating.level)
-    agreed = {(a.iso_week, a.area_id): a.level
-              for a in queries.agreed_for_year(session, workspace_id=workspace_id, year=year)}
+    for week, area_id, partner_id, level in queries.levels_for_year(session, workspace_id=workspace_id, year=year):
+        if partner_id in partner_ids:
+            levels[(week, area_id)].append(level)
+    agreed = {(week, area_id): level
+              for week, area_id, level in queries.agreed_for_year(session, workspace_id=workspace_id, year=year)}
     critical = {(week, area_id) for week, area_id in queries.critical_weeks(session, workspace_id=workspace_id,
                                                                             year=year)}
     values = {}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -16,27 +17,30 @@ COORDINATOR, ADMIN = "coordinator", "admin"
 DEFAULT_KEY = "default"  # the workspace of a single-workspace install without a team id
 
 
+@functools.cache
+def _upsert_statement(dialect_name: str, model: type, keys: tuple[str, ...], update: tuple[str, ...]):
+    """Built once per shape: the values travel as parameters (building it per call cost half a millisecond)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(model.__table__)
+    if update:
+        return statement.on_conflict_do_update(index_elements=list(keys),
+                                               set_={name: statement.excluded[name] for name in update})
+    return statement.on_conflict_do_nothing(index_elements=list(keys))
+
+
 def upsert(session: Session, model: type, values: dict, *, keys: Sequence[str], update: Sequence[str]) -> None:
     """INSERT … ON CONFLICT (keys) DO UPDATE (or DO NOTHING without `update`) on SQLite and PostgreSQL."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(**values)
-    if update:
-        statement = statement.on_conflict_do_update(
-            index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
-        )
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=list(keys))
-    session.execute(statement)
+    statement = _upsert_statement(session.get_bind().dialect.name, model, tuple(keys), tuple(update))
+    session.connection().execute(statement, values)
 
 
 def workspace_for(session: Session, *, key: str | None) -> Workspace | None:
     """The workspace with this key (Slack team id). A single-workspace install set up without a team id
     (key "default") answers for any team; team-keyed workspaces never answer for another team."""
-    if key:
-        found = session.execute(select(Workspace).where(Workspace.key == key)).scalars().first()
-        if found:
-            return found
-    workspaces = session.execute(select(Workspace).limit(2)).scalars().all()
+    query = select(Workspace).order_by((Workspace.key == (key or "")).desc(), Workspace.id).limit(2)
+    workspaces = session.execute(query).scalars().all()
+    if workspaces and key and workspaces[0].key == key:
+        return workspaces[0]
     return workspaces[0] if len(workspaces) == 1 and workspaces[0].key == DEFAULT_KEY else None
 
 
@@ -92,16 +96,40 @@ def agreed_for_weeks(
     return list(session.execute(query).scalars())
 
 
-def ratings_for_year(session: Session, *, workspace_id: int, year: int) -> list[Rating]:
-    """Every rating of an ISO year (uses the (workspace, year, week) index)."""
-    query = select(Rating).where(Rating.workspace_id == workspace_id, Rating.iso_year == year)
-    return list(session.execute(query).scalars())
+@functools.cache
+def _area_week_statement():
+    area, year, week = bindparam("area_id"), bindparam("year"), bindparam("week")
+    agreed = select(AgreedLevel.level).where(AgreedLevel.area_id == area, AgreedLevel.iso_year == year,
+                                             AgreedLevel.iso_week == week).scalar_subquery()
+    highest = (select(func.max(Rating.level)).join(Partner, Partner.id == Rating.partner_id)
+               .where(Rating.area_id == area, Rating.iso_year == year, Rating.iso_week == week,
+                      Partner.retired_at.is_(None)).scalar_subquery())
+    critical = select(func.count(Event.id)).where(Event.area_id == area, Event.iso_year == year,
+                                                  Event.iso_week == week, Event.critical.is_(True),
+                                                  Event.withdrawn_at.is_(None)).scalar_subquery()
+    return select(agreed, highest, critical)
 
 
-def agreed_for_year(session: Session, *, workspace_id: int, year: int) -> list[AgreedLevel]:
-    """Every fastställd value of an ISO year."""
-    query = select(AgreedLevel).where(AgreedLevel.workspace_id == workspace_id, AgreedLevel.iso_year == year)
-    return list(session.execute(query).scalars())
+def area_week(session: Session, *, area_id: int, year: int, week: int) -> tuple[int | None, int | None, bool]:
+    """One round trip for one area-week: (fastställd value, highest active partner's rating, critical event?)."""
+    row = session.connection().execute(_area_week_statement(), {"area_id": area_id, "year": year,
+                                                                 "week": week}).one()
+    return row[0], row[1], bool(row[2])
+
+
+def levels_for_year(session: Session, *, workspace_id: int, year: int) -> list[tuple[int, int, int, int]]:
+    """(week, area id, partner id, level) of every rating of an ISO year: plain columns, no ORM objects
+    (ten thousand rows a year; uses the (workspace, year, week) index)."""
+    query = select(Rating.iso_week, Rating.area_id, Rating.partner_id, Rating.level).where(
+        Rating.workspace_id == workspace_id, Rating.iso_year == year)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def agreed_for_year(session: Session, *, workspace_id: int, year: int) -> list[tuple[int, int, int]]:
+    """(week, area id, level) of every fastställd value of an ISO year."""
+    query = select(AgreedLevel.iso_week, AgreedLevel.area_id, AgreedLevel.level).where(
+        AgreedLevel.workspace_id == workspace_id, AgreedLevel.iso_year == year)
+    return [tuple(row) for row in session.execute(query)]
 
 
 def critical_weeks(session: Session, *, workspace_id: int, year: int) -> list[tuple[int, int]]:
