@@ -10,7 +10,7 @@ import sys
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.exc import OperationalError
 
-from bot import cli_text, entry
+from bot import cli_text, entry, maintenance
 from bot.entry import say
 from bot.settings import Settings, SettingsError, load_settings
 from commands.setup_file import SetupError
@@ -96,18 +96,18 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
         if missing:
             say(cli_text.MISSING_CREDENTIALS.format(missing=", ".join(missing)), sys.stderr)
             return 2
-        return entry.post_summary(settings, args.week)
+        return maintenance.post_summary(settings, args.week)
     if mode == "console":
         return entry.console(settings, user=args.user, color=not args.no_color and sys.stdout.isatty(),
                              demo=args.demo)
     if mode == "purge":
-        return entry.purge(settings, before=args.before)
+        return maintenance.purge(settings, before=args.before)
     if mode == "config":
-        return entry.config(settings, action=args.action, out=args.out)
+        return maintenance.config(settings, action=args.action, out=args.out)
     if mode == "export":
-        return entry.export(settings, year=args.year, fmt=args.format, out=args.out)
+        return maintenance.export(settings, year=args.year, fmt=args.format, out=args.out)
     if mode == "import":
-        return entry.import_file(settings, path=args.file, year=args.year, create_areas=args.create_areas)
+        return maintenance.import_file(settings, path=args.file, year=args.year, create_areas=args.create_areas)
     missing = settings.missing(mode)
     if missing:
         text = cli_text.MISSING_SIGNING_SECRET if mode == "serve" else cli_text.MISSING_CREDENTIALS

@@ -20,7 +20,7 @@ def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
     partners = queries.active_partners(session, workspace_id=workspace_id)
     previous = week.shift(-1)
     weeks = [(week.year, week.week), (previous.year, previous.week)]
-    ratings = queries.ratings_for_weeks(session, workspace_id=workspace_id, weeks=weeks)
+    ratings = queries.cells_for_weeks(session, workspace_id=workspace_id, weeks=weeks)
     agreed = queries.agreed_for_weeks(session, workspace_id=workspace_id, weeks=weeks)
     by_cell = {(r.iso_year, r.iso_week, r.area_id, r.partner_id): r for r in ratings}
     agreed_by = {(a.iso_year, a.iso_week, a.area_id): a.level for a in agreed}

@@ -88,6 +88,25 @@ def ratings_for_weeks(session: Session, *, workspace_id: int, weeks: Sequence[tu
     return list(session.execute(query).scalars())
 
 
+@dataclass(frozen=True)
+class CellRow:
+    """A rating as plain values (the grid reads hundreds; ORM objects cost more than the query)."""
+
+    iso_year: int
+    iso_week: int
+    area_id: int
+    partner_id: int
+    level: int
+    comment: str | None
+
+
+def cells_for_weeks(session: Session, *, workspace_id: int, weeks: Sequence[tuple[int, int]]) -> list[CellRow]:
+    """Every rating of the given (year, week)s as plain values."""
+    query = select(Rating.iso_year, Rating.iso_week, Rating.area_id, Rating.partner_id, Rating.level,
+                   Rating.comment).where(Rating.workspace_id == workspace_id, _in_weeks(Rating, weeks))
+    return [CellRow(*row) for row in session.execute(query)]
+
+
 def agreed_for_weeks(
     session: Session, *, workspace_id: int, weeks: Sequence[tuple[int, int]]
 ) -> list[AgreedLevel]:
