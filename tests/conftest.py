@@ -48,6 +48,20 @@ name = "Bostadsbolaget"
 members = ["U0BOST"]
 """
 
+# A smaller collaboration for tests that start the bot as a process (3 areas, 2 partners).
+SMALL_SETUP_TOML = """\
+coordinators = ["U0COORD"]
+areas = ["Hässelby gård", "Vällingby", "Grimsta"]
+
+[[partner]]
+name = "Polisen"
+members = ["U0POL1"]
+
+[[partner]]
+name = "Stadsdelen"
+members = ["U0SDF"]
+"""
+
 
 def pytest_report_header(config) -> str:
     """Say which databases the run uses, so a SQLite-only run is never mistaken for a full one."""

@@ -12,20 +12,9 @@ from pathlib import Path
 import pytest
 
 from storage.db import normalize_url
+from tests.conftest import SMALL_SETUP_TOML as CONFIG
 
 OWN_VARIABLES = ("DATABASE_URL", "VECKOLAGE_CONFIG", "PORT", "HOST", "LOG_LEVEL")
-CONFIG = """\
-coordinators = ["U0COORD"]
-areas = ["Hässelby gård", "Vällingby", "Grimsta"]
-
-[[partner]]
-name = "Polisen"
-members = ["U0POL1"]
-
-[[partner]]
-name = "Stadsdelen"
-members = ["U0SDF"]
-"""
 
 
 def bot_env(**values: str) -> dict[str, str]:

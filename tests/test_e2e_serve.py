@@ -24,24 +24,13 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 
 from storage.db import make_engine
+from tests.conftest import SMALL_SETUP_TOML as CONFIG
 from tests.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.e2e
 
 SECRET = "e2e-signing-secret"
 READY_TIMEOUT = 30
-CONFIG = """\
-coordinators = ["U0COORD"]
-areas = ["Hässelby gård", "Vällingby", "Grimsta"]
-
-[[partner]]
-name = "Polisen"
-members = ["U0POL1"]
-
-[[partner]]
-name = "Stadsdelen"
-members = ["U0SDF"]
-"""
 PG_ADMIN_URL = os.environ.get("VECKOLAGE_TEST_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/test").replace("+psycopg", "")
 PG_OFF = os.environ.get("VECKOLAGE_TEST_POSTGRES", "").lower() in {"0", "off", "no"}
