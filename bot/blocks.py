@@ -101,9 +101,14 @@ def _grid(grid: WeekGrid) -> dict:
 
 def row_text(grid: WeekGrid, row) -> str:
     """One area of the grid: consolidated value, change, markers, then every partner's cell."""
-    status = t("grid.status.agreed") if row.agreed else t("grid.status.proposed")
-    if row.value is None:
+    if row.agreed:
+        status = t("grid.status.agreed")
+    elif row.critical:
+        status = t("grid.status.critical")  # at least 5 because of the event, whatever partners said
+    elif row.value is None:
         status = t("grid.status.none")
+    else:
+        status = t("grid.status.proposed")
     parts = [cell_text(row.value), ARROWS[row.change], "🚨" if row.critical else "", f"*{escape(row.area)}*",
              f"_{status}_"]
     first = " ".join(part for part in parts if part)

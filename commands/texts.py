@@ -47,6 +47,7 @@ SV: dict[str, str] = {
     "grid.status.agreed": "fastställd",
     "grid.status.proposed": "föreslagen",
     "grid.status.none": "ingen bedömning",
+    "grid.status.critical": "kritisk händelse",
     "grid.disagreement": "oenighet",
     "grid.reported": "{reported} av {total} parter har rapporterat",
     "grid.agreed_count": "{count} av {total} områden fastställda",
