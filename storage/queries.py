@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -183,8 +183,9 @@ def save_rating(
 ) -> Previous | None:
     """Store a partner's rating (the last one wins) and audit it; returns what it replaced."""
     key = (Rating.area_id == area.id, Rating.partner_id == partner.id, Rating.iso_year == year, Rating.iso_week == week)
-    old = session.execute(select(Rating).where(*key).with_for_update()).scalars().first()
-    previous = Previous(old.level, old.comment, old.reported_by) if old else None
+    old = session.connection().execute(select(Rating.level, Rating.comment, Rating.reported_by).where(*key)
+                                       .with_for_update()).first()
+    previous = Previous(*old) if old else None
     values = dict(
         workspace_id=workspace_id, area_id=area.id, partner_id=partner.id, iso_year=year, iso_week=week,
         level=level, comment=comment, reported_by=user_id, reported_at=now,
@@ -228,9 +229,10 @@ def audit(
     old: str | None = None,
     new: str | None = None,
 ) -> None:
-    """Append one entry to the audit log."""
-    session.add(AuditEntry(workspace_id=workspace_id, at=at, actor=actor, action=action, subject=subject[:200],
-                           iso_year=year, iso_week=week, old_value=old, new_value=new))
+    """Append one entry to the audit log (a plain INSERT in the caller's transaction; no ORM object)."""
+    session.connection().execute(insert(AuditEntry.__table__), dict(
+        workspace_id=workspace_id, at=at, actor=actor, action=action, subject=subject[:200], iso_year=year,
+        iso_week=week, old_value=old, new_value=new))
 
 
 def audit_entries(session: Session, *, workspace_id: int) -> list[AuditEntry]:
