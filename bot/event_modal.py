@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot.slack_text import clip
+from bot.slack_text import clip, escape
 from commands.event_report import DESCRIPTION_LIMIT
 from commands.event_types import event_type
 from commands.reply import EventForm
+from commands.texts import t
 
 CALLBACK_ID = "event_form"
 AREA, TYPE, WHEN, DESCRIPTION = "area", "type", "when", "description"
@@ -20,30 +21,29 @@ def _option(text: str, value: str) -> dict:
 
 def event_view(form: EventForm, *, channel_id: str | None) -> dict:
     """The modal; critical types are marked so the reporter knows an alert will go out."""
-    types = [_option(f"{event_type(key).emoji} {name}" + (" (kritisk – larmar)" if event_type(key).critical else ""),
+    types = [_option(f"{event_type(key).emoji} {name}" + (t("form.event.critical") if event_type(key).critical else ""),
                      key) for key, name in form.types]
     blocks = [
         {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(
-            f"Rapporteras för *{form.partner}*. Skjutning, sprängning och brandattentat larmar larmkanalen direkt. "
-            "Skriv inga personuppgifter.")}]},
-        {"type": "input", "block_id": AREA, "label": {"type": "plain_text", "text": "Område"},
+            t("form.event.intro", partner=escape(form.partner)))}]},
+        {"type": "input", "block_id": AREA, "label": {"type": "plain_text", "text": t("form.event.area")},
          "element": {"type": "static_select", "action_id": AREA,
                      "options": [_option(name, str(area_id)) for area_id, name in form.areas][:100]}},
-        {"type": "input", "block_id": TYPE, "label": {"type": "plain_text", "text": "Typ av händelse"},
+        {"type": "input", "block_id": TYPE, "label": {"type": "plain_text", "text": t("form.event.type")},
          "element": {"type": "static_select", "action_id": TYPE, "options": types}},
-        {"type": "input", "block_id": WHEN, "label": {"type": "plain_text", "text": "När"},
+        {"type": "input", "block_id": WHEN, "label": {"type": "plain_text", "text": t("form.event.when")},
          "element": {"type": "datetimepicker", "action_id": WHEN,
                      "initial_date_time": int(form.now_local.timestamp())}},
         {"type": "input", "block_id": DESCRIPTION, "optional": True,
-         "label": {"type": "plain_text", "text": "Kort beskrivning"},
+         "label": {"type": "plain_text", "text": t("form.event.description")},
          "element": {"type": "plain_text_input", "action_id": DESCRIPTION, "multiline": True,
                      "max_length": DESCRIPTION_LIMIT}},
     ]
     return {
         "type": "modal", "callback_id": CALLBACK_ID,
-        "title": {"type": "plain_text", "text": "Rapportera händelse"},
-        "submit": {"type": "plain_text", "text": "Rapportera"},
-        "close": {"type": "plain_text", "text": "Avbryt"},
+        "title": {"type": "plain_text", "text": t("form.event.title")},
+        "submit": {"type": "plain_text", "text": t("form.event.submit")},
+        "close": {"type": "plain_text", "text": t("form.cancel")},
         "private_metadata": json.dumps({"channel": channel_id}),
         "blocks": blocks,
     }

@@ -10,6 +10,7 @@ from commands.rate import COMMENT_LIMIT
 from commands.rate_form import FormEntry
 from commands.reply import Notice, RatingForm
 from commands.scale import SCALE
+from commands.texts import t
 from commands.weeks import Week
 
 CALLBACK_ID = "rating_form"
@@ -26,29 +27,28 @@ def rating_view(form: RatingForm, *, channel_id: str | None) -> dict:
     """The modal, pre-filled with what the organisation already reported for the week."""
     blocks: list[dict] = [{
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": clip(
-            f"*{escape(form.partner)}* · {escape(form.week.label)} · välj nivå för de områden ni bedömer; "
-            "tomma områden lämnas orörda.")}],
+        "elements": [{"type": "mrkdwn", "text": clip(t("form.rating.intro", partner=escape(form.partner),
+                                                        week=escape(form.week.label)))}],
     }]
     for area in form.areas:
         select = {"type": "static_select", "action_id": LEVEL, "options": [_option(s.number) for s in SCALE],
-                  "placeholder": {"type": "plain_text", "text": "Välj nivå 1–5"}}
+                  "placeholder": {"type": "plain_text", "text": t("form.level.placeholder")}}
         if area.level is not None:
             select["initial_option"] = _option(area.level)
         comment = {"type": "plain_text_input", "action_id": COMMENT, "max_length": COMMENT_LIMIT,
-                   "placeholder": {"type": "plain_text", "text": "Kort kommentar (valfri, inga personuppgifter)"}}
+                   "placeholder": {"type": "plain_text", "text": t("form.comment.placeholder")}}
         if area.comment:
             comment["initial_value"] = area.comment
         blocks.append({"type": "input", "block_id": f"{LEVEL}-{area.area_id}", "optional": True,
                        "label": {"type": "plain_text", "text": clip(area.area, 2000)}, "element": select})
         blocks.append({"type": "input", "block_id": f"{COMMENT}-{area.area_id}", "optional": True,
-                       "label": {"type": "plain_text", "text": "Kommentar"}, "element": comment})
+                       "label": {"type": "plain_text", "text": t("form.comment.label")}, "element": comment})
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
-        "title": {"type": "plain_text", "text": f"Lägesbild {form.week.short}"},
-        "submit": {"type": "plain_text", "text": "Spara"},
-        "close": {"type": "plain_text", "text": "Avbryt"},
+        "title": {"type": "plain_text", "text": t("form.rating.title", week=form.week.short)},
+        "submit": {"type": "plain_text", "text": t("form.save")},
+        "close": {"type": "plain_text", "text": t("form.cancel")},
         "private_metadata": json.dumps({"week": str(form.week), "channel": channel_id}),
         "blocks": blocks[:100],
     }
@@ -81,7 +81,7 @@ def done_view(notice: Notice) -> dict:
     lines = [f"{'✅' if notice.tone == 'ok' else '⚠️'} *{escape(notice.title)}*", *(escape(x) for x in notice.lines)]
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": "Lägesbild"},
-        "close": {"type": "plain_text", "text": "Stäng"},
+        "title": {"type": "plain_text", "text": t("form.done.title")},
+        "close": {"type": "plain_text", "text": t("form.close")},
         "blocks": pack(lines),
     }

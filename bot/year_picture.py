@@ -7,11 +7,10 @@ import math
 import threading
 
 from commands.scale import SCALE, level
+from commands.texts import t
 from commands.year_table import YearTable
 
 MISSING_HEX = "#f2f2f2"
-FOOTNOTE = "‼ / ram = kritisk händelse (t.ex. skjutning, sprängning)"
-NO_DATA = "Inga bedömningar detta år"
 WIDTH, DPI = 7.0, 110  # inches, dots per inch
 ROW, LEFT, TITLE, LEGEND = 0.16, 0.62, 0.5, 0.85  # inches
 CELL_PT, LABEL_PT, WEEK_PT = 8.0, 8.5, 7.0  # font sizes in points
@@ -109,7 +108,7 @@ def _render(table: YearTable, title: str | None) -> bytes:
                 ax.add_patch(Rectangle((c + 0.05, r + 0.13), 0.9, 0.74, fill=False, edgecolor="white",
                                        linewidth=0.9, zorder=3))
     ax.set_yticks([r + 0.5 for r in range(rows)], [f"v{w}" for w in weeks], fontsize=WEEK_PT)
-    ax.set_ylabel("Vecka", fontsize=9)
+    ax.set_ylabel(t("year.picture.week"), fontsize=9)
     ax.xaxis.tick_top()
     ax.set_xticks([c + 0.5 for c in range(len(areas))], list(areas), fontsize=LABEL_PT,
                   rotation=45 if rotate else 0, ha="left" if rotate else "center",
@@ -117,17 +116,17 @@ def _render(table: YearTable, title: str | None) -> bytes:
     ax.tick_params(length=0, pad=3)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    heading = title if title is not None else f"Lägesbild {table.year} – årssammanställning"
+    heading = title if title is not None else t("year.picture.title", year=table.year)
     fig.text(0.5, 1 - 0.2 / height, heading, ha="center", va="center", fontsize=13, fontweight="bold")
     if table.empty:
-        fig.text(0.5, 1 - 0.42 / height, NO_DATA, ha="center", va="center", fontsize=10, color="#555555")
+        fig.text(0.5, 1 - 0.42 / height, t("year.picture.no_data"), ha="center", va="center", fontsize=10, color="#555555")
     handles = [Patch(facecolor=s.hex, edgecolor="#999999", label=f"{s.number} {s.name}") for s in SCALE]
-    handles.append(Patch(facecolor=MISSING_HEX, edgecolor="#999999", label="ej bedömd"))
+    handles.append(Patch(facecolor=MISSING_HEX, edgecolor="#999999", label=t("year.picture.missing")))
     per_row = 3  # matplotlib fills legend columns first; reorder so the rows read 1 2 3 / 4 5 ej bedömd
     handles = [handles[i] for c in range(per_row) for i in range(c, len(handles), per_row)]
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, (LEGEND - 0.06) / height),
                ncol=per_row, fontsize=8, frameon=False, handlelength=1.4, columnspacing=1.2)
-    fig.text(0.5, 0.2 / height, FOOTNOTE, ha="center", va="center", fontsize=8, color="#333333")
+    fig.text(0.5, 0.2 / height, t("year.picture.footnote"), ha="center", va="center", fontsize=8, color="#333333")
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
     return out.getvalue()
