@@ -55,6 +55,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
+def repeat(action, count: int, warmup: int = 5) -> list[float]:
+    """Time `action` `count` times after a warm-up."""
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
 def ms(seconds: float) -> str:
     """Seconds as milliseconds for the table."""
     return f"{seconds * 1000:.2f} ms" if seconds < 0.1 else f"{seconds * 1000:.0f} ms"

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.common import COORDINATOR, Result, database, percentile, pg_available, setup_toml
+from bench.common import COORDINATOR, Result, database, percentile, pg_available, repeat, setup_toml
 from bench.common import ms as fmt
 
 AREAS, PARTNERS, WEEKS = 20, 10, 52
@@ -54,18 +54,6 @@ def fill(engine) -> int:
         session.execute(insert(AgreedLevel), agreed)
         session.execute(insert(Event), events)
     return workspace
-
-
-def repeat(action, count: int, warmup: int = 5) -> list[float]:
-    """Time `action` `count` times after a warm-up."""
-    for _ in range(warmup):
-        action()
-    samples = []
-    for _ in range(count):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def measure(backend: str, quick: bool, workdir: Path) -> list[Result]:

@@ -12,7 +12,7 @@ import re
 import time
 from datetime import UTC, datetime
 
-from bench.common import AREAS, PARTNERS, Result, percentile, pg_available, pg_database
+from bench.common import AREAS, PARTNERS, Result, percentile, pg_available, pg_database, repeat
 from bench.common import ms as fmt
 
 FULL = (300, 3)  # workspaces, years: 300 × 20 areas × 10 partners × 52 weeks × 3 years = 9.36 M ratings
@@ -132,14 +132,7 @@ def timings(url: str, workspace: int, count: int, *, plans: bool) -> dict:
 
     out: dict = {}
     for name, action in (("grid", grid), ("year", year)):
-        for _ in range(3):
-            action()
-        samples = []
-        for _ in range(count):
-            start = time.perf_counter()
-            action()
-            samples.append(time.perf_counter() - start)
-        out[name] = percentile(samples, 50)
+        out[name] = percentile(repeat(action, count, warmup=3), 50)
         if plans:
             out[f"{name}-plans"] = [(sql, explain(engine, sql, params)) for sql, params in statements(engine, action)
                                     if re.search(r"\bFROM (rating|agreedlevel|event)\b", sql)]
