@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -268,3 +269,13 @@ def table(results: list[Result]) -> str:
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def on_both_backends(bench: str, measure, quick: bool) -> list[Result]:
+    """`measure(backend, quick, workdir)` on SQLite, then on PostgreSQL when it answers."""
+    with tempfile.TemporaryDirectory(prefix=f"vl-bench-{bench}-") as tmp:
+        results = measure("sqlite", quick, Path(tmp))
+        problem = pg_available()
+        results += [Result(bench, "PostgreSQL", "not available", note=problem)] if problem else \
+            measure("postgresql", quick, Path(tmp))
+    return results

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.common import COORDINATOR, Result, database, percentile, pg_available, repeat, setup_toml
+from bench.common import (
+    COORDINATOR,
+    Result,
+    database,
+    on_both_backends,
+    percentile,
+    repeat,
+    setup_toml,
+)
 from bench.common import ms as fmt
 
 AREAS, PARTNERS, WEEKS = 20, 10, 52
@@ -125,9 +132,4 @@ def picture(engine, workspace: int, quick: bool) -> list[Result]:
 
 def run(quick: bool = False) -> list[Result]:
     """SQLite, then PostgreSQL when it answers."""
-    with tempfile.TemporaryDirectory(prefix="vl-bench-grid-") as tmp:
-        results = measure("sqlite", quick, Path(tmp))
-        problem = pg_available()
-        results += [Result("grid", "PostgreSQL", "not available", note=problem)] if problem else \
-            measure("postgresql", quick, Path(tmp))
-    return results
+    return on_both_backends("grid", measure, quick)

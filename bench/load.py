@@ -7,7 +7,6 @@ Member i of partner p rates all 15 areas for week i+1 of last year, so every req
 from __future__ import annotations
 
 import http.client
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,15 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import common
-from bench.common import Result, Serve, database, member_id, percentile, pg_available, setup_toml
+from bench.common import (
+    Result,
+    Serve,
+    database,
+    member_id,
+    on_both_backends,
+    percentile,
+    setup_toml,
+)
 from bench.common import ms as fmt
 
 AREAS, PARTNERS, MEMBERS = 15, 10, 20  # 200 members
@@ -166,9 +173,4 @@ def _grid(port: int, user: str) -> None:
 
 def run(quick: bool = False) -> list[Result]:
     """SQLite, then PostgreSQL when it answers."""
-    with tempfile.TemporaryDirectory(prefix="vl-bench-load-") as tmp:
-        results = measure("sqlite", quick, Path(tmp))
-        problem = pg_available()
-        results += [Result("load", "PostgreSQL", "not available", note=problem)] if problem else \
-            measure("postgresql", quick, Path(tmp))
-    return results
+    return on_both_backends("load", measure, quick)

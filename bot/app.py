@@ -23,6 +23,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _oauth_flow(oauth: OAuthSettings, api_url: str) -> OAuthFlow:
+    """The install flow, its Web API calls to SLACK_API_URL through a client that never logs at DEBUG:
+    slack_sdk logs whole answers there, and oauth.v2.access answers with the new bot token."""
+    quiet = logging.getLogger("veckolage.oauth.client")
+    quiet.setLevel(max(logging.INFO, quiet.getEffectiveLevel()))
+    return OAuthFlow(client=WebClient(base_url=api_url, logger=quiet), settings=oauth)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -40,10 +48,7 @@ def create_app(
     single = authorize is None and oauth is None
     client = WebClient(token=settings.bot_token if single else None, base_url=settings.slack_api_url,
                        timeout=3)  # inside the 3-second ack window (views.open)
-    # slack_sdk logs whole answers at DEBUG, and oauth.v2.access answers with the new bot token.
-    quiet = logging.getLogger("veckolage.oauth.client")
-    quiet.setLevel(max(logging.INFO, quiet.getEffectiveLevel()))
-    flow = OAuthFlow(client=WebClient(base_url=settings.slack_api_url, logger=quiet), settings=oauth) if oauth else None
+    flow = _oauth_flow(oauth, settings.slack_api_url) if oauth else None
     app = App(
         client=client,
         signing_secret=settings.signing_secret or "",
