@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from commands.weeks import Week, local_week, week_under_assessment
 from storage import queries
-from storage.models import Partner, Workspace
+from storage.directory import AreaRef, PartnerRef, directory
+from storage.models import Workspace
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,10 @@ class Caller:
 
     workspace: Workspace
     user_id: str
-    partner: Partner | None
+    partner: PartnerRef | None
     roles: frozenset[str]
     now_local: datetime
+    areas: tuple[AreaRef, ...] = ()  # the active areas, in configured order
 
     @property
     def known(self) -> bool:
@@ -60,14 +62,15 @@ class Caller:
 
 
 def load_caller(session: Session, inv: Invocation) -> Caller:
-    """Read the caller's partner and roles."""
+    """The caller's partner and roles and the active areas: from the process's directory of the
+    workspace when it is current (storage/directory.py), otherwise read once and kept."""
     workspace = session.get(Workspace, inv.workspace_id)
     if workspace is None:
         raise LookupError(f"workspace {inv.workspace_id} does not exist")
-    partner = queries.partner_of(session, workspace_id=workspace.id, user_id=inv.user_id)
-    roles = frozenset(queries.roles_of(session, workspace_id=workspace.id, user_id=inv.user_id))
+    found = directory(session, workspace_id=workspace.id, version=workspace.setup_version)
     now_local = inv.now.astimezone(ZoneInfo(workspace.timezone))
-    return Caller(workspace, inv.user_id, partner, roles, now_local)
+    return Caller(workspace, inv.user_id, found.partner(inv.user_id), found.roles(inv.user_id), now_local,
+                  found.areas)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -32,6 +33,10 @@ class Workspace(SQLModel, table=True):
     created_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     retention_months: int = Field(default=24)  # comments and event descriptions are blanked after this
     purged_on: str | None = Field(default=None, max_length=10)  # the local date of the last retention run
+    # Bumped by triggers (migration 0005) whenever areas, partners, members or roles change; starts at a
+    # random value so a workspace created again under an old id never matches a process's cache.
+    setup_version: int = Field(default_factory=lambda: secrets.randbits(62),
+                               sa_column=Column(BigInteger(), nullable=False, server_default="0"))
 
 
 class Area(SQLModel, table=True):
