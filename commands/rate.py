@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from commands.area_value import area_value
+from commands.consolidate import consolidate
 from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.matching import match_name, plain_int
 from commands.reply import FormArea, Notice, RatingForm, Reply, mention
 from commands.scale import is_level, level
-from commands.summary import week_changed
+from commands.summary import summary_key, week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError, parse_week
-from storage import queries
-from storage.models import Area
+from storage import outbox, queries
+from storage.directory import AreaRef
+from storage.rating_write import Saved, save_rating
 
 USAGE = "/lage [vecka] <område> <1-5> [kommentar]"
 COMMENT_LIMIT = 300
@@ -55,7 +57,7 @@ def check_not_future(week: Week, caller: Caller) -> None:
         raise WeekError(t("error.future_week", week=week.label.capitalize(), last=last.label))
 
 
-def resolve_area(query: str, areas: list[Area]) -> Area:
+def resolve_area(query: str, areas: Sequence[AreaRef]) -> AreaRef:
     """The area a user meant, or an InputError listing the areas or suggestions."""
     names = [a.name for a in areas]
     if not areas:
@@ -98,7 +100,8 @@ def clean_comment(text: str | None) -> str | None:
     return text
 
 
-def split_area_level(args: str, tokens: list[Token], areas: list[Area], usage: str = USAGE) -> tuple[Area, int, str]:
+def split_area_level(args: str, tokens: list[Token], areas: Sequence[AreaRef], usage: str = USAGE,
+                     ) -> tuple[AreaRef, int, str]:
     """`<område> <1-5> [rest]`: area names may hold spaces, so try each number as the level."""
     numbers = [i for i, tok in enumerate(tokens) if i >= 1 and _NUMBER.match(tok.text)]
     for i in numbers:
@@ -130,28 +133,30 @@ def rate(args: str, inv: Invocation, session: Session) -> Reply:
         given, tokens = take_week(tokens, caller)
         week = given or week
         check_not_future(week, caller)
-        areas = queries.active_areas(session, workspace_id=caller.workspace.id)
+        areas = caller.areas
         if not tokens:
             return rating_form(session, caller, week, areas)
         area, value, rest = split_area_level(args, tokens, areas)
         comment = clean_comment(rest)
     except (InputError, WeekError) as error:
         return error_notice(error, week)
-    previous = queries.save_rating(
+    summary = summary_key(caller.workspace, week) if caller.workspace.summary_channel else None
+    saved = save_rating(
         session, workspace_id=caller.workspace.id, area=area, partner=caller.partner, year=week.year,
-        week=week.week, level=value, comment=comment, user_id=inv.user_id, now=inv.now,
+        week=week.week, level=value, comment=comment, user_id=inv.user_id, now=inv.now, summary_key=summary,
     )
-    session.flush()
-    old = previous.level if previous else "–"
+    old = saved.previous.level if saved.previous else "–"
     week_changed(session, caller.workspace, week,
-                 t("change.rating", partner=caller.partner.name, area=area.name, old=old, new=value), inv.now)
-    return saved_notice(session, caller, week, area, value, comment, previous)
+                 t("change.rating", partner=caller.partner.name, area=area.name, old=old, new=value), inv.now,
+                 summary_sent=saved.summary_status == outbox.SENT)
+    return saved_notice(caller, week, area, value, comment, saved)
 
 
-def saved_notice(session, caller: Caller, week: Week, area: Area, value: int, comment, previous) -> Notice:
+def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment: str | None, saved: Saved) -> Notice:
     """What the reporter sees after a save: exactly what is stored now."""
     step = level(value)
     lines = []
+    previous = saved.previous
     if previous is not None:
         if previous.level == value:
             lines.append(t("rate.saved.unchanged"))
@@ -160,15 +165,15 @@ def saved_notice(session, caller: Caller, week: Week, area: Area, value: int, co
                            by=mention(previous.by)))
     if comment:
         lines.append(t("rate.saved.comment", comment=comment))
-    row = area_value(session, area_id=area.id, week=week)
-    if row is not None and row.value is not None:
-        status = t("grid.status.agreed") if row.agreed else t("grid.status.proposed")
-        lines.append(t("rate.saved.consolidated", area=area.name, value=row.value, status=status))
+    highest = value if saved.others_highest is None else max(value, saved.others_highest)
+    consolidated = consolidate([highest], agreed=saved.agreed, critical=saved.critical)
+    status = t("grid.status.agreed") if saved.agreed is not None else t("grid.status.proposed")
+    lines.append(t("rate.saved.consolidated", area=area.name, value=consolidated, status=status))
     title = t("rate.saved.title", area=area.name, level=f"{value} {step.name}", partner=caller.partner.name)
     return Notice("ok", title, tuple(lines), week=week)
 
 
-def rating_form(session: Session, caller: Caller, week: Week, areas: list[Area]) -> Reply:
+def rating_form(session: Session, caller: Caller, week: Week, areas: Sequence[AreaRef]) -> Reply:
     """The form with one choice per area, pre-filled with the organisation's reports for the week."""
     if not areas:
         return Notice("error", t("error.title"), (t("error.no_areas"),), week=week)

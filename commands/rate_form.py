@@ -14,6 +14,7 @@ from commands.summary import week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError
 from storage import queries
+from storage.rating_write import save_rating
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
         check_not_future(week, caller)
     except WeekError as error:
         return Notice("error", t("error.title"), (str(error),), week=week)
-    areas = {a.id: a for a in queries.active_areas(session, workspace_id=caller.workspace.id)}
+    areas = {a.id: a for a in caller.areas}
     checked, errors = [], {}
     for entry in entries:
         if entry.area_id not in areas:
@@ -61,9 +62,9 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
         old = stored.get(area.id)
         if old is None or (old.level, old.comment) != (value, comment):
             changed += 1
-            queries.save_rating(session, workspace_id=caller.workspace.id, area=area, partner=caller.partner,
-                                year=week.year, week=week.week, level=value, comment=comment,
-                                user_id=inv.user_id, now=inv.now)
+            save_rating(session, workspace_id=caller.workspace.id, area=area, partner=caller.partner,
+                        year=week.year, week=week.week, level=value, comment=comment,
+                        user_id=inv.user_id, now=inv.now)
         lines.append(f"{area.name}: {value} {level(value).name}" + (f" – {comment}" if comment else ""))
     if changed:
         week_changed(session, caller.workspace, week, t("change.form", partner=caller.partner.name, count=changed),

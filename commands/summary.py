@@ -94,10 +94,17 @@ def publish_summary(session: Session, workspace: Workspace, week: Week, *, actor
     return message
 
 
-def week_changed(session: Session, workspace: Workspace, week: Week, change: str, now: datetime) -> None:
-    """After a change to a week whose summary is out: update it in place and note the change in its thread."""
-    posted = outbox.message(session, key=summary_key(workspace, week)) if workspace.summary_channel else None
-    if posted is None or posted.status != outbox.SENT:
+def week_changed(session: Session, workspace: Workspace, week: Week, change: str, now: datetime, *,
+                 summary_sent: bool | None = None) -> None:
+    """After a change to a week whose summary is out: update it in place and note the change in its thread.
+
+    `summary_sent` says whether the summary is out when the caller has read that already."""
+    if not workspace.summary_channel:
+        return
+    if summary_sent is None:
+        posted = outbox.message(session, key=summary_key(workspace, week))
+        summary_sent = posted is not None and posted.status == outbox.SENT
+    if not summary_sent:
         return  # not posted yet: the post will show the current state
     base = f"{workspace.id}:{workspace.summary_channel}:{week}"
     outbox.enqueue(session, workspace_id=workspace.id, key=f"summary.update:{base}", kind="summary.update",

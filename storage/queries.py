@@ -159,45 +159,6 @@ def critical_weeks(session: Session, *, workspace_id: int, year: int) -> list[tu
     return [(week, area) for week, area in session.execute(query)]
 
 
-@dataclass(frozen=True)
-class Previous:
-    """What a cell held before it was replaced."""
-
-    level: int
-    comment: str | None
-    by: str
-
-
-def save_rating(
-    session: Session,
-    *,
-    workspace_id: int,
-    area: Area,
-    partner: Partner,
-    year: int,
-    week: int,
-    level: int,
-    comment: str | None,
-    user_id: str,
-    now: datetime,
-) -> Previous | None:
-    """Store a partner's rating (the last one wins) and audit it; returns what it replaced."""
-    key = (Rating.area_id == area.id, Rating.partner_id == partner.id, Rating.iso_year == year, Rating.iso_week == week)
-    old = session.connection().execute(select(Rating.level, Rating.comment, Rating.reported_by).where(*key)
-                                       .with_for_update()).first()
-    previous = Previous(*old) if old else None
-    values = dict(
-        workspace_id=workspace_id, area_id=area.id, partner_id=partner.id, iso_year=year, iso_week=week,
-        level=level, comment=comment, reported_by=user_id, reported_at=now,
-    )
-    upsert(session, Rating, values, keys=("area_id", "partner_id", "iso_year", "iso_week"),
-           update=("level", "comment", "reported_by", "reported_at"))
-    audit(session, workspace_id=workspace_id, at=now, actor=user_id, action="rating.set",
-          subject=f"{area.name} / {partner.name}", year=year, week=week,
-          old=_describe(previous.level, previous.comment) if previous else None, new=_describe(level, comment))
-    return previous
-
-
 def save_agreed(
     session: Session, *, workspace_id: int, area: Area, year: int, week: int, level: int, user_id: str, now: datetime
 ) -> int | None:
@@ -210,10 +171,6 @@ def save_agreed(
     audit(session, workspace_id=workspace_id, at=now, actor=user_id, action="agreed.set", subject=area.name,
           year=year, week=week, old=None if old is None else str(old), new=str(level))
     return old
-
-
-def _describe(level: int, comment: str | None) -> str:
-    return f"{level} – {comment}" if comment else str(level)
 
 
 def audit(

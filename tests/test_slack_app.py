@@ -18,6 +18,7 @@ from commands.setup_sync import sync_setup
 from storage import queries
 from storage.db import session_scope
 from storage.models import AgreedLevel, Area, Partner, Rating
+from storage.rating_write import save_rating
 from tests import slack_harness as h
 from tests.conftest import NOW
 from tests.slack_harness import texts
@@ -248,9 +249,9 @@ def test_large_collaboration_grid_stays_within_slack_limits(slack, engine) -> No
     with session_scope(engine) as session:
         for area in queries.active_areas(session, workspace_id=workspace):
             for partner in queries.active_partners(session, workspace_id=workspace):
-                queries.save_rating(session, workspace_id=workspace, area=area, partner=partner, year=2026,
-                                    week=47, level=1 + (area.id + partner.id) % 5, comment="<&>" * 100,
-                                    user_id="U0P00", now=NOW)
+                save_rating(session, workspace_id=workspace, area=area, partner=partner, year=2026,
+                            week=47, level=1 + (area.id + partner.id) % 5, comment="<&>" * 100,
+                            user_id="U0P00", now=NOW)
     grid = slack.command("/veckolage", user="U0P00")
     assert_within_slack_limits(grid)
     shown = texts(grid["blocks"])

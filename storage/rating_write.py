@@ -1,0 +1,139 @@
+"""Saving one partner's rating: the hot path behind `/lage <område> <1-5>`.
+
+One call stores the rating (the last one wins), appends the audit row, and returns what the reply
+and the summary need: the value it replaced, the area-week's fastställd value, the highest rating
+of the other active partners, whether a critical event counts, and the state of the week's summary.
+
+PostgreSQL does it in one statement (one round trip): the old row is locked in a CTE that the
+INSERT reads first, so two reports on the same cell wait for each other and each audits the value
+it really replaced. SQLite runs in the process, where a statement costs no round trip: a read, the
+upsert and the audit insert, under the writer lock of `storage.db.session_scope`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, text
+from sqlmodel import Session
+
+from storage import queries
+from storage.models import Rating
+from storage.types import UTCDateTime
+
+CELL = "area_id = :area_id AND partner_id = :partner_id AND iso_year = :year AND iso_week = :week"
+
+FACTS = """
+    (SELECT level FROM agreedlevel
+     WHERE area_id = :area_id AND iso_year = :year AND iso_week = :week) AS agreed,
+    (SELECT max(r.level) FROM rating r JOIN partner p ON p.id = r.partner_id
+     WHERE r.area_id = :area_id AND r.iso_year = :year AND r.iso_week = :week
+       AND r.partner_id <> :partner_id AND p.retired_at IS NULL) AS others_highest,
+    (SELECT count(*) FROM event
+     WHERE area_id = :area_id AND iso_year = :year AND iso_week = :week
+       AND critical AND withdrawn_at IS NULL) AS critical,
+    (SELECT status FROM outboxmessage WHERE key = :summary_key) AS summary_status"""
+
+SQLITE_READ = f"""
+SELECT old.level, old.comment, old.reported_by, {FACTS}
+FROM (SELECT 1) AS one LEFT JOIN rating AS old ON old.{CELL.replace(" AND ", " AND old.")}"""
+
+# The audit text of the old value, as `_describe` writes it: "3" or "3 – comment".
+OLD_TEXT = ("CASE WHEN COALESCE(comment, '') = '' THEN CAST(level AS TEXT) "
+            "ELSE CAST(level AS TEXT) || ' – ' || comment END")
+
+POSTGRES_WRITE = f"""
+WITH old AS (
+    SELECT level, comment, reported_by FROM rating WHERE {CELL} FOR UPDATE
+), saved AS (
+    INSERT INTO rating (workspace_id, area_id, partner_id, iso_year, iso_week, level, comment,
+                        reported_by, reported_at)
+    SELECT :workspace_id, :area_id, :partner_id, :year, :week, :level, :comment, :user_id, :now
+    FROM (SELECT count(*) FROM old) AS old_locked_first
+    ON CONFLICT (area_id, partner_id, iso_year, iso_week) DO UPDATE
+    SET level = excluded.level, comment = excluded.comment, reported_by = excluded.reported_by,
+        reported_at = excluded.reported_at
+    RETURNING 1
+), audited AS (
+    INSERT INTO auditentry (workspace_id, at, actor, action, subject, iso_year, iso_week, old_value, new_value)
+    SELECT :workspace_id, :now, :user_id, 'rating.set', :subject, :year, :week,
+           (SELECT {OLD_TEXT} FROM old), :new_value
+    FROM saved
+    RETURNING 1
+)
+SELECT old.level, old.comment, old.reported_by, {FACTS}, (SELECT count(*) FROM audited) AS audited
+FROM (SELECT 1) AS one LEFT JOIN old ON true"""
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What a cell held before it was replaced."""
+
+    level: int
+    comment: str | None
+    by: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save replaced and what the area-week holds besides it."""
+
+    previous: Previous | None
+    agreed: int | None  # the fastställd value
+    others_highest: int | None  # the highest rating of the other active partners
+    critical: bool  # a critical event that was not withdrawn
+    summary_status: str | None  # the outbox status of the week's summary post; None when not queued
+
+
+@functools.cache
+def _statement(sql: str):
+    statement = text(sql)
+    return statement.bindparams(bindparam("now", type_=UTCDateTime())) if ":now" in sql else statement
+
+
+def save_rating(
+    session: Session,
+    *,
+    workspace_id: int,
+    area,
+    partner,
+    year: int,
+    week: int,
+    level: int,
+    comment: str | None,
+    user_id: str,
+    now: datetime,
+    summary_key: str | None = None,
+) -> Saved:
+    """Store a partner's rating for an area-week (the last one wins), audit it, and return `Saved`.
+
+    `area` and `partner` need `id` and `name`; `summary_key` is the outbox key of the week's summary."""
+    cell = dict(area_id=area.id, partner_id=partner.id, year=year, week=week, summary_key=summary_key)
+    subject = f"{area.name} / {partner.name}"[:200]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_statement(POSTGRES_WRITE), dict(
+            cell, workspace_id=workspace_id, level=level, comment=comment, user_id=user_id, now=now,
+            subject=subject, new_value=describe(level, comment))).one()
+        if row.audited != 1:
+            raise RuntimeError("the rating was saved without its audit row")
+    else:
+        row = connection.execute(_statement(SQLITE_READ), cell).one()
+        queries.upsert(session, Rating, dict(
+            workspace_id=workspace_id, area_id=area.id, partner_id=partner.id, iso_year=year, iso_week=week,
+            level=level, comment=comment, reported_by=user_id, reported_at=now),
+            keys=("area_id", "partner_id", "iso_year", "iso_week"), update=("level", "comment", "reported_by",
+                                                                           "reported_at"))
+        queries.audit(session, workspace_id=workspace_id, at=now, actor=user_id, action="rating.set",
+                      subject=subject, year=year, week=week,
+                      old=None if row.level is None else describe(row.level, row.comment),
+                      new=describe(level, comment))
+    previous = None if row.level is None else Previous(row.level, row.comment, row.reported_by)
+    return Saved(previous, row.agreed, row.others_highest, bool(row.critical), row.summary_status)
+
+
+def describe(level: int, comment: str | None) -> str:
+    """A rating as the audit log writes it: "3" or "3 – comment"."""
+    return f"{level} – {comment}" if comment else str(level)
