@@ -57,7 +57,7 @@ def register_listeners(
         if workspace is None or not user:
             return None
         channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
-        return Invocation(workspace.id, user, clock(), channel, request_id)
+        return Invocation(workspace.id, user, clock(), channel, request_id, workspace)
 
     def not_set_up() -> Notice:
         return Notice("error", t("error.title"), (t("error.workspace"),))

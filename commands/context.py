@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ class Invocation:
     now: datetime
     channel_id: str | None = None
     request_id: str | None = None  # Slack's trigger id or view id: the same request never acts twice
+    workspace: Workspace | None = field(default=None, compare=False, repr=False)  # the row, when read already
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class Caller:
 def load_caller(session: Session, inv: Invocation) -> Caller:
     """The caller's partner and roles and the active areas: from the process's directory of the
     workspace when it is current (storage/directory.py), otherwise read once and kept."""
-    workspace = session.get(Workspace, inv.workspace_id)
+    given = inv.workspace
+    workspace = given if given is not None and given in session else session.get(Workspace, inv.workspace_id)
     if workspace is None:
         raise LookupError(f"workspace {inv.workspace_id} does not exist")
     found = directory(session, workspace_id=workspace.id, version=workspace.setup_version)

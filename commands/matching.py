@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -14,6 +15,12 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"[\s_\-]+", " ", stripped.casefold()).strip()
+
+
+@functools.lru_cache(maxsize=256)
+def _folded(names: tuple[str, ...]) -> dict[str, str]:
+    """Folded name → name; the configured names are matched on every report, so fold them once."""
+    return {fold(name): name for name in names}
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ def match_name(query: str, names: Sequence[str]) -> NameMatch:
     wanted = fold(query)
     if not wanted:
         return NameMatch()
-    folded = {fold(name): name for name in names}
+    folded = _folded(tuple(names))
     if wanted in folded:
         return NameMatch(found=folded[wanted])
     prefixed = [name for key, name in folded.items() if key.startswith(wanted) or _word_prefix(wanted, key)]

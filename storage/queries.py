@@ -34,14 +34,22 @@ def upsert(session: Session, model: type, values: dict, *, keys: Sequence[str], 
     session.connection().execute(statement, values)
 
 
+@functools.cache
+def _workspace_statement():
+    key = bindparam("key")
+    count = select(func.count(Workspace.id)).scalar_subquery()
+    return (select(Workspace, count).where(or_(Workspace.key == key, Workspace.key == DEFAULT_KEY))
+            .order_by((Workspace.key == key).desc()).limit(1))
+
+
 def workspace_for(session: Session, *, key: str | None) -> Workspace | None:
     """The workspace with this key (Slack team id). A single-workspace install set up without a team id
     (key "default") answers for any team; team-keyed workspaces never answer for another team."""
-    query = select(Workspace).order_by((Workspace.key == (key or "")).desc(), Workspace.id).limit(2)
-    workspaces = session.execute(query).scalars().all()
-    if workspaces and key and workspaces[0].key == key:
-        return workspaces[0]
-    return workspaces[0] if len(workspaces) == 1 and workspaces[0].key == DEFAULT_KEY else None
+    row = session.execute(_workspace_statement(), {"key": key or ""}).first()
+    if row is None:
+        return None
+    workspace, count = row
+    return workspace if workspace.key == key or count == 1 else None
 
 
 def active_areas(session: Session, *, workspace_id: int) -> list[Area]:
