@@ -26,7 +26,7 @@ from commands.reply import Notice, Reply, channel_ref, mention
 from commands.setup_file import AREA_LIMIT, NAME_LIMIT
 from commands.texts import t
 from storage import queries, setup_queries
-from storage.models import Area, Partner
+from storage.models import Area, Partner, Workspace
 
 USAGES = {
     "område": "/lagesadmin område lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>]",
@@ -61,6 +61,11 @@ def admin_only(handler: Callable[[Caller, str, Invocation, Session], Reply]):
             return Notice("error", t("error.title"), error.lines, usage=error.usage)
     run.__doc__ = handler.__doc__
     return run
+
+
+def editable(session: Session, caller: Caller) -> Workspace:
+    """The caller's workspace as a model object, so that a changed setting is saved with the commit."""
+    return session.get(Workspace, caller.workspace.id)
 
 
 def _audit(session: Session, caller: Caller, inv: Invocation, action: str, subject: str,
@@ -200,7 +205,7 @@ def channel_command(caller: Caller, args: str, inv: Invocation, session: Session
     target = channel(rest)
     if attr is None or target is None:
         raise InputError(t("admin.channel_usage"), usage=USAGES["kanal"])
-    ws = caller.workspace
+    ws = editable(session, caller)
     old = getattr(ws, attr)
     setattr(ws, attr, target)
     _audit(session, caller, inv, f"setting.{attr}", attr, old=old, new=target)
@@ -211,7 +216,7 @@ def channel_command(caller: Caller, args: str, inv: Invocation, session: Session
 def schedule_command(caller: Caller, args: str, inv: Invocation, session: Session) -> Reply:
     """`schema sammanfattning <dag hh:mm>` / `schema påminnelser <dag hh:mm>, … | av`."""
     which, _, rest = args.partition(" ")
-    ws, usage = caller.workspace, USAGES["schema"]
+    ws, usage = editable(session, caller), USAGES["schema"]
     if fold(which) == "sammanfattning":
         when = day_time(rest)
         if when is None:
@@ -240,7 +245,7 @@ def deadline_command(caller: Caller, args: str, inv: Invocation, session: Sessio
     when = day_time(args)
     if when is None:
         raise InputError(t("admin.bad_time", value=args), usage=USAGES["deadline"])
-    ws = caller.workspace
+    ws = editable(session, caller)
     old = show_day_time(ws.deadline_weekday, ws.deadline_minute)
     ws.deadline_weekday, ws.deadline_minute = when
     _audit(session, caller, inv, "setting.deadline", "deadline", old=old, new=show_day_time(*when))
@@ -253,7 +258,7 @@ def retention_command(caller: Caller, args: str, inv: Invocation, session: Sessi
     months = plain_int(args)
     if months is None or not 1 <= months <= 120:
         raise InputError(t("admin.retention_usage"), usage=USAGES["gallring"])
-    ws = caller.workspace
+    ws = editable(session, caller)
     old, ws.retention_months = ws.retention_months, months
     _audit(session, caller, inv, "setting.retention", "retention_months", old=str(old), new=str(months))
     return Notice("ok", t("admin.retention.set", months=months))

@@ -13,6 +13,7 @@ from commands.weeks import Week, local_week, week_under_assessment
 from storage import queries
 from storage.directory import AreaRef, PartnerRef, directory
 from storage.models import Workspace
+from storage.queries import WorkspaceRow
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,14 @@ class Invocation:
     now: datetime
     channel_id: str | None = None
     request_id: str | None = None  # Slack's trigger id or view id: the same request never acts twice
-    workspace: Workspace | None = field(default=None, compare=False, repr=False)  # the row, when read already
+    workspace: WorkspaceRow | None = field(default=None, compare=False, repr=False)  # the row, when read already
 
 
 @dataclass(frozen=True)
 class Caller:
     """The caller's standing in the collaboration, read once per request."""
 
-    workspace: Workspace
+    workspace: Workspace | WorkspaceRow  # read it; to change a setting, load the Workspace (commands/admin.py)
     user_id: str
     partner: PartnerRef | None
     roles: frozenset[str]
@@ -65,8 +66,7 @@ class Caller:
 def load_caller(session: Session, inv: Invocation) -> Caller:
     """The caller's partner and roles and the active areas: from the process's directory of the
     workspace when it is current (storage/directory.py), otherwise read once and kept."""
-    given = inv.workspace
-    workspace = given if given is not None and given in session else session.get(Workspace, inv.workspace_id)
+    workspace = inv.workspace if inv.workspace is not None else session.get(Workspace, inv.workspace_id)
     if workspace is None:
         raise LookupError(f"workspace {inv.workspace_id} does not exist")
     found = directory(session, workspace_id=workspace.id, version=workspace.setup_version)

@@ -17,7 +17,7 @@ from commands.setup_file import parse_setup
 from commands.setup_sync import sync_setup
 from storage import queries
 from storage.db import session_scope
-from storage.models import AgreedLevel, Area, Partner, Rating
+from storage.models import AgreedLevel, Area, Partner, Rating, Workspace
 from storage.rating_write import save_rating
 from tests import slack_harness as h
 from tests.conftest import NOW
@@ -330,3 +330,17 @@ def test_help_lists_every_command(setup_slack, line) -> None:
     for command in COMMANDS:
         assert f"`{escape(command.usage)}`" in shown
     assert shown.index(line.split()[0]) < shown.index("/veckolage" if line.startswith("/lage") else "/lage ")
+
+
+def test_settings_changed_in_slack_are_saved(setup_slack, engine, workspace_id) -> None:
+    """The request reads the workspace as a plain row; the admin commands must still save their changes."""
+    answers = {line: setup_slack.command(f"/lagesadmin {line}", user="U0ADMIN")["text"] for line in (
+        "kanal sammanfattning <#C0NEWSUM>", "kanal larm <#C0NEWALR>", "schema sammanfattning tisdag 09:00",
+        "schema påminnelser torsdag 15:00", "deadline tisdag 12:00", "gallring 12")}
+    assert answers["kanal larm <#C0NEWALR>"].startswith("Kanal för larm: <#C0NEWALR>.")
+    assert answers["gallring 12"].startswith("Kommentarer och beskrivningar gallras efter 12 månader")
+    with session_scope(engine) as session:
+        ws = session.get(Workspace, workspace_id)
+        saved = (ws.summary_channel, ws.alert_channel, ws.summary_weekday, ws.summary_minute, ws.reminder_slots,
+                 ws.deadline_weekday, ws.deadline_minute, ws.retention_months)
+    assert saved == ("C0NEWSUM", "C0NEWALR", 1, 9 * 60, "3:900", 1, 12 * 60, 12)
