@@ -5,6 +5,7 @@ The help text, the README command table and manifest.json are checked against it
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -157,6 +158,11 @@ def sanitize(text: str) -> str:
     return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in {"Cc", "Co", "Cs", "Cn"})
 
 
+@functools.cache
+def _folded_words(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
 def dispatch(slash: str, text: str, inv: Invocation, session: Session) -> Reply:
     """Run what the user typed after a slash command and return the reply."""
     slash = canonical(slash)
@@ -167,7 +173,7 @@ def dispatch(slash: str, text: str, inv: Invocation, session: Session) -> Reply:
     if not candidates:
         raise KeyError(slash)
     for command in candidates:
-        if word and word in {fold(w) for w in command.words}:
+        if word and word in _folded_words(command.words):
             return command.handler(rest.strip(), inv, session) if command.handler else help_reply(slash, inv, session)
     default = next((c for c in candidates if not c.words), None)
     if default is None:  # a command family without a default action: its help

@@ -6,8 +6,9 @@ of the other active partners, whether a critical event counts, and the state of 
 
 PostgreSQL does it in one statement (one round trip): the old row is locked in a CTE that the
 INSERT reads first, so two reports on the same cell wait for each other and each audits the value
-it really replaced. SQLite runs in the process, where a statement costs no round trip: a read, the
-upsert and the audit insert, under the writer lock of `storage.db.session_scope`.
+it really replaced. SQLite runs in the process, where a statement costs no round trip but each one
+costs Python time: the audit insert (reading the old value) returns what the reply needs, then the
+upsert follows, under the writer lock of `storage.db.session_scope`.
 """
 
 from __future__ import annotations
@@ -36,13 +37,21 @@ FACTS = """
        AND critical AND withdrawn_at IS NULL) AS critical,
     (SELECT status FROM outboxmessage WHERE key = :summary_key) AS summary_status"""
 
-SQLITE_READ = f"""
-SELECT old.level, old.comment, old.reported_by, {FACTS}
-FROM (SELECT 1) AS one LEFT JOIN rating AS old ON old.{CELL.replace(" AND ", " AND old.")}"""
-
-# The audit text of the old value, as `_describe` writes it: "3" or "3 – comment".
+# The audit text of the old value, as `describe` writes it: "3" or "3 – comment".
 OLD_TEXT = ("CASE WHEN COALESCE(comment, '') = '' THEN CAST(level AS TEXT) "
             "ELSE CAST(level AS TEXT) || ' – ' || comment END")
+
+AUDIT_INSERT = """
+    INSERT INTO auditentry (workspace_id, at, actor, action, subject, iso_year, iso_week, old_value, new_value)"""
+
+# SQLite: the audit row first (its old value read from the cell), returning the cell and the facts;
+# the upsert follows in the same transaction.
+SQLITE_AUDIT = f"""{AUDIT_INSERT}
+SELECT :workspace_id, :now, :user_id, 'rating.set', :subject, :year, :week,
+       (SELECT {OLD_TEXT} FROM rating WHERE {CELL}), :new_value
+RETURNING (SELECT level FROM rating WHERE {CELL}) AS level,
+          (SELECT comment FROM rating WHERE {CELL}) AS comment,
+          (SELECT reported_by FROM rating WHERE {CELL}) AS reported_by, {FACTS}"""
 
 POSTGRES_WRITE = f"""
 WITH old AS (
@@ -56,8 +65,7 @@ WITH old AS (
     SET level = excluded.level, comment = excluded.comment, reported_by = excluded.reported_by,
         reported_at = excluded.reported_at
     RETURNING 1
-), audited AS (
-    INSERT INTO auditentry (workspace_id, at, actor, action, subject, iso_year, iso_week, old_value, new_value)
+), audited AS ({AUDIT_INSERT}
     SELECT :workspace_id, :now, :user_id, 'rating.set', :subject, :year, :week,
            (SELECT {OLD_TEXT} FROM old), :new_value
     FROM saved
@@ -111,25 +119,20 @@ def save_rating(
 
     `area` and `partner` need `id` and `name`; `summary_key` is the outbox key of the week's summary."""
     cell = dict(area_id=area.id, partner_id=partner.id, year=year, week=week, summary_key=summary_key)
-    subject = f"{area.name} / {partner.name}"[:200]
+    values = dict(cell, workspace_id=workspace_id, level=level, comment=comment, user_id=user_id, now=now,
+                  subject=f"{area.name} / {partner.name}"[:200], new_value=describe(level, comment))
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        row = connection.execute(_statement(POSTGRES_WRITE), dict(
-            cell, workspace_id=workspace_id, level=level, comment=comment, user_id=user_id, now=now,
-            subject=subject, new_value=describe(level, comment))).one()
+        row = connection.execute(_statement(POSTGRES_WRITE), values).one()
         if row.audited != 1:
             raise RuntimeError("the rating was saved without its audit row")
     else:
-        row = connection.execute(_statement(SQLITE_READ), cell).one()
+        row = connection.execute(_statement(SQLITE_AUDIT), values).one()
         queries.upsert(session, Rating, dict(
             workspace_id=workspace_id, area_id=area.id, partner_id=partner.id, iso_year=year, iso_week=week,
             level=level, comment=comment, reported_by=user_id, reported_at=now),
             keys=("area_id", "partner_id", "iso_year", "iso_week"), update=("level", "comment", "reported_by",
                                                                            "reported_at"))
-        queries.audit(session, workspace_id=workspace_id, at=now, actor=user_id, action="rating.set",
-                      subject=subject, year=year, week=week,
-                      old=None if row.level is None else describe(row.level, row.comment),
-                      new=describe(level, comment))
     previous = None if row.level is None else Previous(row.level, row.comment, row.reported_by)
     return Saved(previous, row.agreed, row.others_highest, bool(row.critical), row.summary_status)
 
