@@ -12,7 +12,7 @@ from bench.common import SECRET, TEAM, Result, database, percentile, pg_availabl
 from bench.common import ms as fmt
 
 TARGET_RATIO = 1.5
-WARMUP = 50
+WARMUP = 200
 TEXT = "Vällingby 3"
 
 
@@ -135,7 +135,7 @@ def measure(backend: str, count: int, workdir: Path) -> list[Result]:
 
 def run(quick: bool = False) -> list[Result]:
     """Both backends (PostgreSQL only when it answers)."""
-    count = 100 if quick else 300
+    count = 300 if quick else 2000  # enough samples for a p99 that is not one outlier
     results = []
     with tempfile.TemporaryDirectory(prefix="vl-bench-ack-") as tmp:
         results += measure("sqlite", count, Path(tmp))

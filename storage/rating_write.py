@@ -20,8 +20,6 @@ from datetime import datetime
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
-from storage import queries
-from storage.models import Rating
 from storage.types import UTCDateTime
 
 CELL = "area_id = :area_id AND partner_id = :partner_id AND iso_year = :year AND iso_week = :week"
@@ -52,6 +50,13 @@ SELECT :workspace_id, :now, :user_id, 'rating.set', :subject, :year, :week,
 RETURNING (SELECT level FROM rating WHERE {CELL}) AS level,
           (SELECT comment FROM rating WHERE {CELL}) AS comment,
           (SELECT reported_by FROM rating WHERE {CELL}) AS reported_by, {FACTS}"""
+
+SQLITE_UPSERT = """
+INSERT INTO rating (workspace_id, area_id, partner_id, iso_year, iso_week, level, comment, reported_by, reported_at)
+VALUES (:workspace_id, :area_id, :partner_id, :year, :week, :level, :comment, :user_id, :now)
+ON CONFLICT (area_id, partner_id, iso_year, iso_week) DO UPDATE
+SET level = excluded.level, comment = excluded.comment, reported_by = excluded.reported_by,
+    reported_at = excluded.reported_at"""
 
 POSTGRES_WRITE = f"""
 WITH old AS (
@@ -101,6 +106,12 @@ def _statement(sql: str):
     return statement.bindparams(bindparam("now", type_=UTCDateTime())) if ":now" in sql else statement
 
 
+@functools.cache
+def _sqlite_time(dialect):
+    """How SQLAlchemy stores a UTC datetime on this dialect, so rows written here read back alike."""
+    return UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+
+
 def save_rating(
     session: Session,
     *,
@@ -126,13 +137,10 @@ def save_rating(
         row = connection.execute(_statement(POSTGRES_WRITE), values).one()
         if row.audited != 1:
             raise RuntimeError("the rating was saved without its audit row")
-    else:
-        row = connection.execute(_statement(SQLITE_AUDIT), values).one()
-        queries.upsert(session, Rating, dict(
-            workspace_id=workspace_id, area_id=area.id, partner_id=partner.id, iso_year=year, iso_week=week,
-            level=level, comment=comment, reported_by=user_id, reported_at=now),
-            keys=("area_id", "partner_id", "iso_year", "iso_week"), update=("level", "comment", "reported_by",
-                                                                           "reported_at"))
+    else:  # sent as written (pysqlite takes :name parameters), skipping SQLAlchemy's compile step
+        values["now"] = _sqlite_time(connection.dialect)(now)
+        row = connection.exec_driver_sql(SQLITE_AUDIT, values).one()
+        connection.exec_driver_sql(SQLITE_UPSERT, values)
     previous = None if row.level is None else Previous(row.level, row.comment, row.reported_by)
     return Saved(previous, row.agreed, row.others_highest, bool(row.critical), row.summary_status)
 
