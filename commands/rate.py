@@ -167,7 +167,8 @@ def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment:
         lines.append(t("rate.saved.comment", comment=comment))
     highest = value if saved.others_highest is None else max(value, saved.others_highest)
     consolidated = consolidate([highest], agreed=saved.agreed, critical=saved.critical)
-    status = t("grid.status.agreed") if saved.agreed is not None else t("grid.status.proposed")
+    status = t("grid.status.agreed" if saved.agreed is not None else
+               "grid.status.critical" if saved.critical else "grid.status.proposed")  # as the grid says it
     lines.append(t("rate.saved.consolidated", area=area.name, value=consolidated, status=status))
     title = t("rate.saved.title", area=area.name, level=f"{value} {step.name}", partner=caller.partner.name)
     return Notice("ok", title, tuple(lines), week=week)

@@ -79,7 +79,11 @@ def load(session: Session, *, workspace_id: int) -> tuple[Directory, bool]:
 
     The version is read first, so under READ COMMITTED the rows read after it are at least as new as
     its label, never older. A transaction that has written may see its own uncommitted changes (which
-    a rollback would undo) under a committed version number, so what it reads is never shared."""
+    a rollback would undo) under a committed version number, so what it reads is never shared.
+
+    Commands read the caller once, before they write. A request that changes the set-up and then needs
+    the new state in the same transaction must call `load` itself: the version it holds is the one
+    it read before its own change."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         version, clean = connection.execute(

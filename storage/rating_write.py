@@ -6,7 +6,9 @@ of the other active partners, whether a critical event counts, and the state of 
 
 PostgreSQL does it in one statement (one round trip): the old row is locked in a CTE that the
 INSERT reads first, so two reports on the same cell wait for each other and each audits the value
-it really replaced. SQLite runs in the process, where a statement costs no round trip but each one
+it really replaced. When the cell was empty in the statement's snapshot but another report created
+it before our INSERT, the INSERT writes nothing (there was no old row to lock and audit) and the
+statement runs again on a new snapshot, which sees that row and locks it. SQLite runs in the process, where a statement costs no round trip but each one
 costs Python time: the audit insert (reading the old value) returns what the reply needs, then the
 upsert follows, under the writer lock of `storage.db.session_scope`.
 """
@@ -69,6 +71,7 @@ WITH old AS (
     ON CONFLICT (area_id, partner_id, iso_year, iso_week) DO UPDATE
     SET level = excluded.level, comment = excluded.comment, reported_by = excluded.reported_by,
         reported_at = excluded.reported_at
+    WHERE EXISTS (SELECT 1 FROM old)  -- else the row came after our snapshot: nothing written, try again
     RETURNING 1
 ), audited AS ({AUDIT_INSERT}
     SELECT :workspace_id, :now, :user_id, 'rating.set', :subject, :year, :week,
@@ -134,9 +137,12 @@ def save_rating(
                   subject=f"{area.name} / {partner.name}"[:200], new_value=describe(level, comment))
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        row = connection.execute(_statement(POSTGRES_WRITE), values).one()
-        if row.audited != 1:
-            raise RuntimeError("the rating was saved without its audit row")
+        for _attempt in range(3):
+            row = connection.execute(_statement(POSTGRES_WRITE), values).one()
+            if row.audited == 1:
+                break
+        else:
+            raise RuntimeError("the cell kept changing under a report; nothing was saved")
     else:  # sent as written (pysqlite takes :name parameters), skipping SQLAlchemy's compile step
         values["now"] = _sqlite_time(connection.dialect)(now)
         row = connection.exec_driver_sql(SQLITE_AUDIT, values).one()
