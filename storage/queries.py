@@ -77,12 +77,6 @@ def partner_of(session: Session, *, workspace_id: int, user_id: str) -> Partner 
     return session.execute(query).scalars().first()
 
 
-def roles_of(session: Session, *, workspace_id: int, user_id: str) -> set[str]:
-    """The roles (coordinator, admin) a user holds."""
-    query = select(RoleGrant.role).where(RoleGrant.workspace_id == workspace_id, RoleGrant.user_id == user_id)
-    return set(session.execute(query).scalars())
-
-
 def users_with_role(session: Session, *, workspace_id: int, role: str) -> list[str]:
     """User ids holding a role, sorted."""
     query = select(RoleGrant.user_id).where(RoleGrant.workspace_id == workspace_id, RoleGrant.role == role)

@@ -104,9 +104,8 @@ class Saved:
 
 
 @functools.cache
-def _statement(sql: str):
-    statement = text(sql)
-    return statement.bindparams(bindparam("now", type_=UTCDateTime())) if ":now" in sql else statement
+def _postgres_write():
+    return text(POSTGRES_WRITE).bindparams(bindparam("now", type_=UTCDateTime()))
 
 
 @functools.cache
@@ -132,13 +131,13 @@ def save_rating(
     """Store a partner's rating for an area-week (the last one wins), audit it, and return `Saved`.
 
     `area` and `partner` need `id` and `name`; `summary_key` is the outbox key of the week's summary."""
-    cell = dict(area_id=area.id, partner_id=partner.id, year=year, week=week, summary_key=summary_key)
-    values = dict(cell, workspace_id=workspace_id, level=level, comment=comment, user_id=user_id, now=now,
+    values = dict(area_id=area.id, partner_id=partner.id, year=year, week=week, summary_key=summary_key,
+                  workspace_id=workspace_id, level=level, comment=comment, user_id=user_id, now=now,
                   subject=f"{area.name} / {partner.name}"[:200], new_value=describe(level, comment))
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         for _attempt in range(3):
-            row = connection.execute(_statement(POSTGRES_WRITE), values).one()
+            row = connection.execute(_postgres_write(), values).one()
             if row.audited == 1:
                 break
         else:
