@@ -10,40 +10,41 @@ import sys
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.exc import OperationalError
 
-from bot import cli_text, entry, maintenance
+from bot import entry, maintenance
 from bot.entry import say
 from bot.settings import Settings, SettingsError, load_settings
 from commands.setup_file import SetupError
+from commands.texts import t
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line."""
-    p = argparse.ArgumentParser(prog="python -m bot", description="Veckoläge – veckans lägesbild i Slack.")
+    p = argparse.ArgumentParser(prog="python -m bot", description=t("cli.help.description"))
     sub = p.add_subparsers(dest="mode")
-    sub.add_parser("socket", help="Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)")
-    sub.add_parser("serve", help="HTTP-läge på $PORT: POST /slack/events, GET /healthz")
-    console = sub.add_parser("console", help="lokal konsol mot samma databas")
-    console.add_argument("--user", help="ditt Slack-användar-id (standard: första admin i veckolage.toml)")
-    console.add_argument("--no-color", action="store_true", help="utan färger")
+    sub.add_parser("socket", help=t("cli.help.socket"))
+    sub.add_parser("serve", help=t("cli.help.serve"))
+    console = sub.add_parser("console", help=t("cli.help.console"))
+    console.add_argument("--user", help=t("cli.help.console.user"))
+    console.add_argument("--no-color", action="store_true", help=t("cli.help.console.no_color"))
     console.add_argument("--demo", action="store_true",
-                         help="demo: exemplets områden med Hässelby-Vällingbys riktiga år 2023 inläst")
-    export = sub.add_parser("export", help="årstabellen som fil: csv, xlsx eller png")
-    export.add_argument("--year", type=int, required=True, help="året, t.ex. 2023")
+                         help=t("cli.help.console.demo"))
+    export = sub.add_parser("export", help=t("cli.help.export"))
+    export.add_argument("--year", type=int, required=True, help=t("cli.help.export.year"))
     export.add_argument("--format", choices=("csv", "xlsx", "png"), default="csv")
-    export.add_argument("--out", help="filnamn (standard lagesbild-ÅR.FORMAT)")
-    purge = sub.add_parser("purge", help="gallra kommentarer och beskrivningar äldre än ett datum nu")
-    purge.add_argument("--before", required=True, help="datum ÅÅÅÅ-MM-DD")
-    cfg = sub.add_parser("config", help="veckolage.toml ↔ databasen (databasen gäller efter första start)")
-    cfg.add_argument("action", choices=("export", "import"), help="export: skriv filen; import: läs in filen")
-    cfg.add_argument("--out", help="export till annan fil ('-' = skärmen)")
-    load = sub.add_parser("import", help="läs in en historisk årstabell (CSV) som fastställda värden")
-    load.add_argument("file", help="CSV: första kolumnen vecka, sedan en kolumn per område")
-    load.add_argument("--year", type=int, required=True, help="året filen gäller")
-    load.add_argument("--create-areas", action="store_true", help="lägg till områden som inte finns")
-    sub.add_parser("migrate", help="uppgradera databasschemat (Alembic) till senaste")
-    sub.add_parser("clock", help="veckorytmen: sammanfattning och påminnelser (en enda process)")
-    post = sub.add_parser("post-summary", help="publicera (eller uppdatera) veckans sammanfattning nu")
-    post.add_argument("week", nargs="?", help="vecka: v46, 46, 2026-W46 eller förra (standard: förra veckan)")
+    export.add_argument("--out", help=t("cli.help.export.out"))
+    purge = sub.add_parser("purge", help=t("cli.help.purge"))
+    purge.add_argument("--before", required=True, help=t("cli.help.purge.before"))
+    cfg = sub.add_parser("config", help=t("cli.help.config"))
+    cfg.add_argument("action", choices=("export", "import"), help=t("cli.help.config.action"))
+    cfg.add_argument("--out", help=t("cli.help.config.out"))
+    load = sub.add_parser("import", help=t("cli.help.import"))
+    load.add_argument("file", help=t("cli.help.import.file"))
+    load.add_argument("--year", type=int, required=True, help=t("cli.help.import.year"))
+    load.add_argument("--create-areas", action="store_true", help=t("cli.help.import.create_areas"))
+    sub.add_parser("migrate", help=t("cli.help.migrate"))
+    sub.add_parser("clock", help=t("cli.help.clock"))
+    post = sub.add_parser("post-summary", help=t("cli.help.post_summary"))
+    post.add_argument("week", nargs="?", help=t("cli.help.post_summary.week"))
     return p
 
 
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(os.environ)
     except SettingsError as error:
-        say("Felaktiga inställningar:\n" + "\n".join(f"  • {p}" for p in error.problems), sys.stderr)
+        say(t("cli.bad_settings") + "\n" + "\n".join(f"  • {p}" for p in error.problems), sys.stderr)
         return 2
     mode = resolve_mode(args.mode, settings)
     quiet = mode in ("console", "unconfigured") and settings.log_level == "INFO"
@@ -67,8 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         say(str(error), sys.stderr)
         return 2
     except OperationalError as error:
-        say(cli_text.DATABASE_DOWN.format(url=settings.safe_database_url, error=str(error.orig).strip()),
-            sys.stderr)
+        say(t("cli.database_down", url=settings.safe_database_url, error=str(error.orig).strip()), sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -94,7 +94,7 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
     if mode == "post-summary":
         missing = settings.missing("post")
         if missing:
-            say(cli_text.MISSING_CREDENTIALS.format(missing=", ".join(missing)), sys.stderr)
+            say(t("cli.missing_credentials", missing=", ".join(missing)), sys.stderr)
             return 2
         return maintenance.post_summary(settings, args.week)
     if mode == "console":
@@ -110,8 +110,8 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
         return maintenance.import_file(settings, path=args.file, year=args.year, create_areas=args.create_areas)
     missing = settings.missing(mode)
     if missing:
-        text = cli_text.MISSING_SIGNING_SECRET if mode == "serve" else cli_text.MISSING_CREDENTIALS
-        say(text.format(missing=", ".join(missing)), sys.stderr)
+        key = "cli.missing_signing_secret" if mode == "serve" else "cli.missing_credentials"
+        say(t(key, missing=", ".join(missing)), sys.stderr)
         return 2
     return {"socket": entry.socket, "serve": entry.serve, "clock": entry.clock}[mode](settings)
 

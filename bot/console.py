@@ -21,7 +21,6 @@ from storage.db import session_scope
 
 log = logging.getLogger("veckolage.console")
 QUIT = {"avsluta", "sluta", "exit", "quit", "q"}
-PROMPT = "veckoläge> "
 
 
 def run_console(
@@ -30,10 +29,10 @@ def run_console(
 ) -> int:
     """Read commands until end of input or `avsluta`; print each reply."""
     names = {s.name.lstrip("/"): s.name for s in SLASH_COMMANDS}
-    stdout.write(f"Veckoläge – lokal konsol som {user_id}. Skriv t.ex. /veckolage, /lage hjälp eller avsluta.\n")
+    stdout.write(t("cli.console.banner", user=user_id))
     while True:
         if interactive:
-            stdout.write(PROMPT)
+            stdout.write(t("cli.console.prompt"))
             stdout.flush()
         line = stdin.readline()
         if not line:
@@ -51,7 +50,7 @@ def run_console(
                 if canonical("/" + word) in names.values():
                     reply = dispatch("/" + word, rest, inv, session)
                 else:
-                    stdout.write(f"Okänt kommando ”{word}”.\n")
+                    stdout.write(t("cli.console.unknown_command", word=word))
                     reply = help_reply("/lage", inv, session)
                 if isinstance(reply, YearRequest | ExportRequest):
                     table = build_year_table(session, workspace_id=workspace_id, year=reply.year)

@@ -91,7 +91,7 @@ def _grid(grid: WeekGrid, color: bool = True) -> str:
     title = t("grid.title", week=grid.week.label)
     if not grid.rows:
         return f"{title}\n{t('grid.no_areas')}"
-    headers = ["Område", "Samlad", "", *grid.partners]
+    headers = [t("cli.console.grid.area"), t("cli.console.grid.value"), "", *grid.partners]
     rows = []
     for row in grid.rows:
         status = ("F" if row.agreed else "") + ({1: "↑", -1: "↓"}.get(row.change, "")) + ("🚨" if row.critical else "")
@@ -111,8 +111,8 @@ def _grid(grid: WeekGrid, color: bool = True) -> str:
         out += [t("grid.comments.title") + ":", *(f"  * {c.area} – {c.partner}: {c.text}" for c in grid.comments)]
     if grid.events:
         out += [t("event.list.title", week=grid.week.short) + ":", *(f"  {event_text(e)}" for e in grid.events)]
-    out += ["", legend, f"– {t('grid.legend.missing')} · F fastställd · "
-            f"{t('grid.legend.change', previous=grid.week.shift(-1).short)} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse"]
+    out += ["", legend, t("cli.console.grid.legend", missing=t("grid.legend.missing"),
+                          change=t("grid.legend.change", previous=grid.week.shift(-1).short))]
     return "\n".join(out)
 
 
@@ -131,5 +131,5 @@ def year_text(table: YearTable, color: bool = True) -> str:
                              if table.value(w.week, a) is not None else "" for a in table.areas)]
             for w in table.weeks]
     out = [t("year.summary.title", year=table.year),
-           tabulate(rows, headers=["vecka", *table.areas], tablefmt="simple", disable_numparse=True), ""]
+           tabulate(rows, headers=[t("cli.console.year.week"), *table.areas], tablefmt="simple", disable_numparse=True), ""]
     return "\n".join(out + summary_lines(table))

@@ -21,6 +21,7 @@ from commands.event_manage import renotify_key
 from commands.event_view import alert_view
 from commands.reminders import reminder_for
 from commands.summary import body_week, build_summary, summary_key
+from commands.texts import t
 from commands.weeks import Week
 from storage import event_queries, outbox
 from storage.models import OutboxMessage, Workspace
@@ -68,7 +69,7 @@ def prepare(session: Session, row: OutboxMessage, slack: Slack) -> Action:
         return _summary(session, row, workspace, slack)
     if kind == "reminder":
         return _reminder(session, row, workspace, slack)
-    raise Permanent(f"okänd sorts meddelande {row.kind}")
+    raise Permanent(t("outbox.unknown_kind", kind=row.kind))
 
 
 def record(session: Session, row: OutboxMessage, outcome: Outcome, now: datetime) -> None:
@@ -98,7 +99,7 @@ def _alert(session: Session, row: OutboxMessage, workspace: Workspace, slack: Sl
     channel, ts, key, since = event.alert_channel or row.channel or workspace.alert_channel, event.alert_ts, \
         row.key, row.created_at
     if not channel:
-        raise Permanent("ingen larmkanal är inställd (alert_channel)")
+        raise Permanent(t("outbox.no_alert_channel"))
     if row.kind == "alert.post":
         message = alert_message(view, outbox_key=key)
         if ts:  # already posted (found earlier): bring it up to date instead
@@ -115,7 +116,7 @@ def _alert(session: Session, row: OutboxMessage, workspace: Workspace, slack: Sl
         message = {"text": renotify_text(view), "metadata": metadata(key)}
         return lambda uncertain: slack.post(channel, message, key=key, since=since, check_first=uncertain,
                                             thread_ts=ts)
-    raise Permanent(f"okänd sorts meddelande {row.kind}")
+    raise Permanent(t("outbox.unknown_kind", kind=row.kind))
 
 
 def _summary(session: Session, row: OutboxMessage, workspace: Workspace, slack: Slack) -> Action:
@@ -123,7 +124,7 @@ def _summary(session: Session, row: OutboxMessage, workspace: Workspace, slack: 
     week = body_week(row.body)
     channel, key, since = row.channel or workspace.summary_channel, row.key, row.created_at
     if not channel:
-        raise Permanent("ingen sammanfattningskanal är inställd (summary_channel)")
+        raise Permanent(t("outbox.no_summary_channel"))
     if row.kind == "summary.post":
         message = {**summary_message(build_summary(session, workspace, week)), "metadata": metadata(key)}
         return lambda uncertain: slack.post(channel, message, key=key, since=since, check_first=uncertain)
@@ -142,7 +143,7 @@ def _summary(session: Session, row: OutboxMessage, workspace: Workspace, slack: 
     elif row.kind == "summary.note":
         message = {"text": note_text(body.get("text", "")), "metadata": metadata(key)}
     else:
-        raise Permanent(f"okänd sorts meddelande {row.kind}")
+        raise Permanent(t("outbox.unknown_kind", kind=row.kind))
     return lambda uncertain: slack.post(channel, message, key=key, since=since, check_first=uncertain, thread_ts=ts)
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from bot import cli_text
 from bot.app import create_app, utc_now
 from bot.outbox_worker import Deliverer, OutboxThread, outbox_client
 from bot.settings import Settings
 from bot.startup import prepare
+from commands.texts import t
 from storage import migrate as schema
 from storage.db import make_engine
 
@@ -30,10 +30,10 @@ def say(text: str, stream=None) -> None:
 
 def unconfigured(settings: Settings) -> int:
     """No Slack credentials: say what is missing and how to create the app, then offer the console."""
-    say(cli_text.MISSING_CREDENTIALS.format(missing=", ".join(settings.missing("socket"))), sys.stderr)
+    say(t("cli.missing_credentials", missing=", ".join(settings.missing("socket"))), sys.stderr)
     if not sys.stdin.isatty():
         return 2
-    sys.stdout.write(cli_text.OFFER_CONSOLE)
+    sys.stdout.write(t("cli.offer_console"))
     sys.stdout.flush()
     answer = sys.stdin.readline().strip().lower()
     if answer not in ("", "j", "ja", "y", "yes"):
@@ -45,7 +45,7 @@ def migrate(settings: Settings) -> int:
     """Upgrade the schema to head."""
     engine = make_engine(settings.database_url)
     schema.upgrade(engine)
-    say(cli_text.MIGRATED.format(revision=schema.current_revision(engine)))
+    say(t("cli.migrated", revision=schema.current_revision(engine)))
     return 0
 
 
@@ -54,11 +54,10 @@ def console(settings: Settings, *, user: str | None, color: bool, demo: bool = F
     from bot.console import run_console
 
     if demo:
-        say(cli_text.DEMO.format(database=DEMO_DATABASE))
+        say(t("cli.demo", database=DEMO_DATABASE))
         settings = dataclasses.replace(settings, config_path=str(EXAMPLE_CONFIG), database_url=DEMO_DATABASE)
     elif not Path(settings.config_path).exists() and EXAMPLE_CONFIG.exists():
-        say(cli_text.NO_SETUP_FILE.format(path=settings.config_path, example=EXAMPLE_CONFIG.name,
-                                           database=DEMO_DATABASE))
+        say(t("cli.no_setup_file", path=settings.config_path, example=EXAMPLE_CONFIG.name, database=DEMO_DATABASE))
         settings = dataclasses.replace(settings, config_path=str(EXAMPLE_CONFIG), database_url=DEMO_DATABASE)
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
     if demo:
@@ -67,7 +66,7 @@ def console(settings: Settings, *, user: str | None, color: bool, demo: bool = F
         import_csv(ready, DEMO_CSV, year=2023, create_areas=False)
     user = user or _first_user(ready)
     if user is None:
-        say(cli_text.NO_CONSOLE_USER, sys.stderr)
+        say(t("cli.no_console_user"), sys.stderr)
         return 2
     return run_console(ready.engine, workspace_id=ready.workspace_id, user_id=user, stdin=sys.stdin,
                        stdout=sys.stdout, clock=utc_now, color=color, interactive=sys.stdin.isatty())
@@ -115,7 +114,7 @@ def clock(settings: Settings) -> int:
     thread = outbox_thread(settings, ready.engine, oauth_for(settings, ready.engine))
     scheduler = BlockingScheduler(timezone=TIMEZONE)
     schedule(scheduler, ready.engine, settings.config_path, clock=utc_now, after=thread.wake)
-    say(cli_text.CLOCK_START)
+    say(t("cli.clock_start"))
     scheduler.start()
     return 0
 
@@ -151,7 +150,7 @@ def socket(settings: Settings) -> int:
     scheduler = BackgroundScheduler(timezone=TIMEZONE)  # the embedded default runs the clock in-process
     schedule(scheduler, ready.engine, settings.config_path, clock=utc_now, after=thread.wake)
     scheduler.start()
-    say(cli_text.SOCKET_START)
+    say(t("cli.socket_start"))
     client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
     SocketModeHandler(app, settings.app_token, web_client=client).start()
     return 0

@@ -7,11 +7,11 @@ import time
 from datetime import UTC
 from pathlib import Path
 
-from bot import cli_text
 from bot.app import utc_now
 from bot.entry import deliverer, oauth_for, say
 from bot.settings import Settings
 from bot.startup import prepare
+from commands.texts import t
 
 
 def post_summary(settings: Settings, week_text: str | None) -> int:
@@ -29,7 +29,7 @@ def post_summary(settings: Settings, week_text: str | None) -> int:
     with session_scope(ready.engine) as session:
         workspace = session.get(Workspace, ready.workspace_id)
         if not workspace.summary_channel:
-            say(cli_text.NO_SUMMARY_CHANNEL, sys.stderr)
+            say(t("cli.no_summary_channel"), sys.stderr)
             return 2
         current = Week.of(utc_now().astimezone(ZoneInfo(workspace.timezone)).date())
         try:
@@ -38,7 +38,7 @@ def post_summary(settings: Settings, week_text: str | None) -> int:
             say(str(error), sys.stderr)
             return 2
         if week is None:
-            say(cli_text.BAD_WEEK.format(text=week_text), sys.stderr)
+            say(t("cli.bad_week", text=week_text), sys.stderr)
             return 2
         try:
             say(plain_text(publish_summary(session, workspace, week, actor="cli", now=utc_now())))
@@ -54,15 +54,15 @@ def post_summary(settings: Settings, week_text: str | None) -> int:
         with session_scope(ready.engine) as session:
             row = outbox.message(session, key=key)
         if row.status == outbox.FAILED:
-            say(cli_text.SUMMARY_FAILED.format(error=row.last_error), sys.stderr)
+            say(t("cli.summary_failed", error=row.last_error), sys.stderr)
             return 1
         if row.status == outbox.SENT:
             rounds_after += 1  # a little longer for the comment thread (one message a second per channel)
         time.sleep(1.1)
     if row.status == outbox.SENT:
-        say(cli_text.SUMMARY_SENT.format(channel=row.channel, ts=row.ts))
+        say(t("cli.summary_sent", channel=row.channel, ts=row.ts))
         return 0
-    say(cli_text.SUMMARY_QUEUED)
+    say(t("cli.summary_queued"))
     return 0
 
 
@@ -75,7 +75,7 @@ def config(settings: Settings, *, action: str, out: str | None) -> int:
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
     if action == "import":
         apply_setup_file(ready.engine, settings.config_path, now=utc_now())
-        say(cli_text.CONFIG_IMPORTED.format(path=settings.config_path))
+        say(t("cli.config_imported", path=settings.config_path))
         return 0
     with session_scope(ready.engine) as session:
         text = export_setup(session, workspace_id=ready.workspace_id)
@@ -86,7 +86,7 @@ def config(settings: Settings, *, action: str, out: str | None) -> int:
     Path(target).write_text(text, encoding="utf-8")
     if Path(target).resolve() == Path(settings.config_path).resolve():
         remember_export(ready.engine, ready.workspace_id, settings.config_path)
-    say(cli_text.CONFIG_EXPORTED.format(path=target))
+    say(t("cli.config_exported", path=target))
     return 0
 
 
@@ -100,13 +100,13 @@ def purge(settings: Settings, *, before: str) -> int:
     try:
         cutoff = datetime.combine(date.fromisoformat(before), time.min, tzinfo=UTC)
     except ValueError:
-        say(cli_text.BAD_DATE.format(text=before), sys.stderr)
+        say(t("cli.bad_date", text=before), sys.stderr)
         return 2
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
     with session_scope(ready.engine) as session:
         report = run_purge(session, workspace_id=ready.workspace_id, before=cutoff, now=utc_now(), actor="cli")
-    say(cli_text.PURGED.format(date=before, comments=report.comments, descriptions=report.descriptions,
-                               audit=report.audit))
+    say(t("cli.purged", date=before, comments=report.comments, descriptions=report.descriptions,
+          audit=report.audit))
     return 0
 
 
@@ -128,13 +128,13 @@ def import_file(settings: Settings, *, path: str, year: int, create_areas: bool)
     try:
         report = import_csv(ready, Path(path), year=year, create_areas=create_areas)
     except FileNotFoundError:
-        say(cli_text.NO_FILE.format(path=path), sys.stderr)
+        say(t("cli.no_file", path=path), sys.stderr)
         return 2
     except (YearFileError, UnicodeDecodeError) as error:
-        say(cli_text.IMPORT_REFUSED.format(path=path, error=error), sys.stderr)
+        say(t("cli.import_refused", path=path, error=error), sys.stderr)
         return 2
-    say(cli_text.IMPORTED.format(year=year, changed=report.changed, unchanged=report.unchanged,
-                                 created=", ".join(report.created_areas) or "inga"))
+    say(t("cli.imported", year=year, changed=report.changed, unchanged=report.unchanged,
+          created=", ".join(report.created_areas) or t("cli.imported.none")))
     return 0
 
 
@@ -149,5 +149,5 @@ def export(settings: Settings, *, year: int, fmt: str, out: str | None) -> int:
         table = build_year_table(session, workspace_id=ready.workspace_id, year=year)
     data, name = export_bytes(table, fmt)
     Path(out or name).write_bytes(data)
-    say(cli_text.EXPORTED.format(path=out or name, size=len(data)))
+    say(t("cli.exported", path=out or name, size=len(data)))
     return 0

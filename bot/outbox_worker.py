@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from bot import deliveries
 from bot.deliveries import Outcome, Permanent
+from commands.texts import t
 from storage import outbox
 from storage.db import session_scope
 from storage.models import OutboxMessage, Workspace
@@ -108,11 +109,11 @@ class Deliverer:
             code = error.response.get("error") if isinstance(error.response.data, dict) else None
             if code is None or str(code).startswith("Received a response in a non-JSON format"):
                 # a garbled answer (slack_sdk's wording): nobody refused, so try again
-                return self._retry(row_id, attempts, now, f"HTTP {status}: svar som inte är JSON", None)
+                return self._retry(row_id, attempts, now, t("outbox.not_json", status=status), None)
             retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
             if status == 429 or status >= 500:
                 return self._retry(row_id, attempts, now, f"HTTP {status} {code or ''}".strip(), retry_after)
-            return self._fail(row_id, key, f"Slack svarade {code or status}")
+            return self._fail(row_id, key, t("outbox.refused", code=code or status))
         except Permanent as error:
             return self._fail(row_id, key, str(error))
         except (TimeoutError, OSError, ValueError) as error:  # network, timeouts, malformed answers
@@ -148,7 +149,7 @@ class Deliverer:
              thread_ts: str | None = None) -> Outcome:
         """chat.postMessage, after looking for an earlier copy when a previous attempt may have landed."""
         if not channel:
-            raise Permanent("ingen kanal att posta i")
+            raise Permanent(t("outbox.no_channel"))
         if check_first:
             found = self._find(channel, key, since, thread_ts)
             if found:  # it landed; bring it up to date, since it may have changed while unconfirmed

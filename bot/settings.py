@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from commands.matching import plain_int
+from commands.texts import t
 
 DEFAULT_API_URL = "https://slack.com/api/"
 REQUIRED = {
@@ -76,14 +77,13 @@ def _database_problem(url: str) -> str | None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    example = "sqlite:///veckolage.db eller postgresql://användare:lösen@värd:5432/databas"
     try:
         parsed = make_url(url)
         parsed.port  # noqa: B018 - a non-numeric port raises here
     except (ArgumentError, ValueError):
-        return f"DATABASE_URL går inte att tolka ({_redact(url)}); skriv t.ex. {example}"
+        return t("cli.settings.database_url", url=_redact(url), example=t("cli.settings.database_example"))
     if parsed.get_backend_name() not in ("sqlite", "postgres", "postgresql"):
-        return f"DATABASE_URL: bara SQLite och PostgreSQL stöds, inte {parsed.get_backend_name()}"
+        return t("cli.settings.database_backend", backend=parsed.get_backend_name())
     return None
 
 
@@ -94,10 +94,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     for name, prefix in PREFIXES.items():
         value = get(name)
         if value and not value.startswith(prefix):
-            problems.append(f"{name} ska börja med {prefix}")
+            problems.append(t("cli.settings.prefix", name=name, prefix=prefix))
     api_url = get("SLACK_API_URL") or DEFAULT_API_URL
     if not api_url.startswith(("https://", "http://")):
-        problems.append(f"SLACK_API_URL ska vara en http(s)-adress, inte {api_url!r}")
+        problems.append(t("cli.settings.api_url", url=api_url))
     if not api_url.endswith("/"):
         api_url += "/"
     database_url = get("DATABASE_URL") or "sqlite:///veckolage.db"
@@ -108,7 +108,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     port = plain_int(port_text) or 0
     port = port if 0 < port < 65536 else 0
     if not port:
-        problems.append(f"PORT ska vara ett portnummer 1–65535, inte {port_text!r}")
+        problems.append(t("cli.settings.port", port=port_text))
     if problems:
         raise SettingsError(problems)
     return Settings(

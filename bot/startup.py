@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from commands.setup_file import SetupError, load_setup
 from commands.setup_sync import sync_setup
+from commands.texts import t
 from storage import migrate
 from storage.db import make_engine, session_scope
 from storage.models import Workspace
@@ -43,7 +44,7 @@ def prepare(database_url: str, config_path: str, *, now: datetime, require_setup
     With many workspaces (OAuth) the file is optional: workspaces come from installs."""
     engine = make_engine(database_url)
     if migrate.upgrade(engine):
-        log.info("Databasen uppgraderad till senaste schemat.")
+        log.info(t("cli.schema_upgraded"))
     with session_scope(engine) as session:
         existing = session.execute(select(Workspace).order_by(Workspace.id)).scalars().first()
     if existing is None:
@@ -73,11 +74,9 @@ def _warn_if_different(workspace: Workspace, config_path: str) -> None:
     except FileNotFoundError:
         return
     except (OSError, SetupError) as error:
-        log.warning("%s har fel och används inte (databasen gäller): %s", config_path, error)
+        log.warning(t("cli.setup_file_ignored", path=config_path, error=error))
         return
-    log.warning("%s skiljer sig från databasen, som gäller sedan första start. Kör `python -m bot config "
-                "import` för att läsa in filen, eller `python -m bot config export` för att skriva ut databasen.",
-                config_path)
+    log.warning(t("cli.setup_file_differs", path=config_path))
 
 
 def remember_export(engine: Engine, workspace_id: int, config_path: str) -> None:

@@ -6,11 +6,12 @@ import io
 
 from bot.year_picture import ink
 from commands.scale import SCALE, level
+from commands.texts import t
 from commands.year_table import YearTable
 
-CRITICAL_NOTE = "Kritisk händelse"
-AUTHOR = "Veckoläge"
-LEGEND_SHEET = "Förklaring"
+CRITICAL_NOTE = t("year.xlsx.critical")
+AUTHOR = "Veckoläge"  # the product's name
+LEGEND_SHEET = t("year.xlsx.legend")
 
 
 def _argb(hex_colour: str) -> str:
@@ -39,7 +40,7 @@ def year_xlsx(table: YearTable) -> bytes:
     wb.properties.creator = AUTHOR
     ws = wb.active
     ws.title = f"{table.year}"
-    ws.append(["vecka", *table.areas])
+    ws.append([t("year.xlsx.week"), *table.areas])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="bottom", wrap_text=False)
@@ -64,7 +65,7 @@ def year_xlsx(table: YearTable) -> bytes:
         ws.column_dimensions[get_column_letter(col)].width = max(len(area) + 2, 6)
 
     legend = wb.create_sheet(LEGEND_SHEET)
-    legend.append(["nivå", "namn", "betydelse"])
+    legend.append([t("year.xlsx.legend.level"), t("year.xlsx.legend.name"), t("year.xlsx.legend.meaning")])
     for cell in legend[1]:
         cell.font = Font(bold=True)
     for step in SCALE:
@@ -72,9 +73,9 @@ def year_xlsx(table: YearTable) -> bytes:
         number = legend.cell(row=legend.max_row, column=1)
         number.fill, number.font, number.alignment = fill(step.hex), font(step.hex), centre
     legend.append([])
-    legend.append([None, "fet ram + kommentar", "kritisk händelse (t.ex. skjutning, sprängning)"])
+    legend.append([None, t("year.xlsx.legend.frame"), t("year.xlsx.legend.frame_meaning")])
     legend.cell(row=legend.max_row, column=2).border = frame
-    legend.append([None, "tom cell", "ingen bedömning den veckan (inte detsamma som 1)"])
+    legend.append([None, t("year.xlsx.legend.empty"), t("year.xlsx.legend.empty_meaning")])
     legend.column_dimensions["A"].width = 6
     legend.column_dimensions["B"].width = max(len(s.name) for s in SCALE) + 6
     legend.column_dimensions["C"].width = max(len(s.meaning) for s in SCALE) + 6

@@ -192,8 +192,8 @@ def _role_command(role: str, label: str) -> Callable:
     return handler
 
 
-coordinator_command = _role_command(queries.COORDINATOR, "samordnare")
-admin_role_command = _role_command(queries.ADMIN, "administratör")
+coordinator_command = _role_command(queries.COORDINATOR, t("admin.role.coordinator"))
+admin_role_command = _role_command(queries.ADMIN, t("admin.role.admin"))
 
 
 @admin_only

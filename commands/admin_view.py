@@ -15,24 +15,18 @@ from commands.matching import fold, match_name
 from commands.rate import take_week
 from commands.reply import FileReply, Notice, Reply, channel_ref, mention
 from commands.schedule import reminder_slots
-from commands.texts import t
+from commands.texts import SV, t
 from commands.when import show
 from storage import queries, setup_queries
 from storage.models import AuditEntry
 
 LOG_LINES = 30
-ACTIONS = {
-    "rating.set": "bedömning", "agreed.set": "fastställt", "event.report": "händelse rapporterad",
-    "event.change": "händelse ändrad", "event.withdraw": "händelse återkallad", "event.acknowledge": "kvitterad",
-    "area.add": "område tillagt", "area.retire": "område borttaget", "area.restore": "område återställt",
-    "area.rename": "område omdöpt", "partner.add": "partner tillagd", "partner.retire": "partner borttagen",
-    "partner.restore": "partner återställd", "partner.rename": "partner omdöpt", "member.add": "medlem tillagd",
-    "member.move": "medlem flyttad", "member.remove": "medlem borttagen", "coordinator.add": "samordnare tillagd",
-    "coordinator.remove": "samordnare borttagen", "admin.add": "administratör tillagd",
-    "admin.remove": "administratör borttagen", "summary.publish": "sammanfattning publicerad",
-    "week.skip": "vecka överhoppad", "week.unskip": "vecka återupptagen", "export": "export",
-    "reminders.off": "påminnelser av", "reminders.on": "påminnelser på", "retention.purge": "gallring",
-}
+
+
+def action_name(action: str) -> str:
+    """What an audit action is called in the log (`rating.set` → `bedömning`); unknown ones as stored."""
+    key = f"audit.{action}"
+    return t(key) if key in SV else action
 
 
 @admin_only
@@ -87,9 +81,9 @@ def audit_log(caller: Caller, args: str, inv: Invocation, session: Session) -> R
     if as_csv:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["tid", "vem", "vad", "gäller", "vecka", "från", "till"])
+        writer.writerow([t(f"admin.log.column.{c}") for c in ("at", "actor", "action", "subject", "week", "old", "new")])
         for e in entries:
-            writer.writerow([e.at.astimezone(tz).isoformat(timespec="seconds"), e.actor, ACTIONS.get(e.action, e.action),
+            writer.writerow([e.at.astimezone(tz).isoformat(timespec="seconds"), e.actor, action_name(e.action),
                              e.subject, f"{e.iso_year}-W{e.iso_week:02d}" if e.iso_week else "", e.old_value or "",
                              e.new_value or ""])
         return FileReply("granskningslogg.csv", out.getvalue(), inv.user_id, t("admin.log.csv", count=len(entries)))
@@ -100,7 +94,7 @@ def audit_log(caller: Caller, args: str, inv: Invocation, session: Session) -> R
         who = mention(e.actor) if e.actor[:1] in "UW" else e.actor
         change = f": {e.old_value or '–'} → {e.new_value or '–'}" if (e.old_value or e.new_value) else ""
         when = f" v{e.iso_week}" if e.iso_week else ""
-        lines.append(f"{show(e.at.astimezone(tz))} · {who} · {ACTIONS.get(e.action, e.action)} · {e.subject}{when}"
+        lines.append(f"{show(e.at.astimezone(tz))} · {who} · {action_name(e.action)} · {e.subject}{when}"
                      f"{change}")
     title = t("admin.log.title", shown=len(lines), total=len(entries))
     return Notice("info", title, tuple(lines), usage=t("admin.log.more") if len(entries) > LOG_LINES else None)

@@ -65,7 +65,7 @@ def split_area_type(args: str, tokens: list[Token], areas: list[Area]) -> tuple[
                     return area, kind, tokens[i + width:]
         _, guess = match_event_type(tokens[i].text)
         lines = [t("event.error.unknown_type", query=tokens[i].text)]
-        lines.append(t("error.did_you_mean", names=" eller ".join(f"”{c}”" for c in guess.candidates))
+        lines.append(t("error.did_you_mean", names=f" {t('error.or')} ".join(f"”{c}”" for c in guess.candidates))
                      if guess.candidates else t("event.error.types_are", names=type_names()))
         raise InputError(*lines, usage=USAGE)
     if tokens and match_name(args[tokens[0].start:tokens[-1].end], names).found:

@@ -60,7 +60,7 @@ def undelivered_warnings(session: Session, workspace: Workspace, *, failed: list
             continue
         area = session.get(Area, event.area_id)
         warnings.append(t("event.undelivered", number=event.id, type=event_type(event.type_key).name,
-                          area=area.name if area else "?", error=row.last_error or "okänt fel"))
+                          area=area.name if area else "?", error=row.last_error or t("event.undelivered.unknown_error")))
     return tuple(warnings)
 
 

@@ -75,7 +75,7 @@ def resolve_area(query: str, areas: Sequence[AreaRef]) -> AreaRef:
 
 def _or_list(names: tuple[str, ...]) -> str:
     quoted = [f"”{n}”" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " eller " + quoted[-1]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" {t('error.or')} " + quoted[-1]
 
 
 def parse_level(text: str, usage: str = USAGE) -> int:

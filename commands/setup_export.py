@@ -8,14 +8,9 @@ from sqlmodel import Session
 
 from commands.admin_parse import show_day_time
 from commands.schedule import reminder_slots
+from commands.texts import t
 from storage import queries, setup_queries
 from storage.models import Workspace
-
-HEADER = """\
-# Veckoläge – samverkans uppsättning, utskriven ur databasen ({key}).
-# Databasen gäller efter första start; ändra i Slack med /lagesadmin, eller redigera den här filen
-# och kör `python -m bot config import` (annars används den inte).
-"""
 
 
 def _value(value) -> str:
@@ -26,7 +21,7 @@ def export_setup(session: Session, *, workspace_id: int) -> str:
     """TOML text that `config import` reads back to the same set-up."""
     ws = session.get(Workspace, workspace_id)
     role = lambda name: queries.users_with_role(session, workspace_id=ws.id, role=name)  # noqa: E731
-    lines = [HEADER.format(key=ws.key)]
+    lines = [t("setupfile.export.header", team=ws.key)]
     if ws.key != "default":
         lines.append(f"team_id = {_value(ws.key)}")
     lines += [

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands.matching import fold
+from commands.texts import t
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 MEMBER_ID = re.compile(r"^(?:[TE][A-Z0-9]{2,20}:)?[UW][A-Z0-9]{2,20}$")  # "T0OTHER:U0123": Slack Connect
@@ -70,7 +71,7 @@ class SetupError(ValueError):
         super().__init__(f"{path}: " + "; ".join(problems))
 
     def __str__(self) -> str:
-        return f"Fel i {self.path}:\n" + "\n".join(f"  • {p}" for p in self.problems)
+        return t("setupfile.errors", path=self.path) + "\n" + "\n".join(f"  • {p}" for p in self.problems)
 
 
 def load_setup(path: str | Path) -> Setup:
@@ -79,9 +80,9 @@ def load_setup(path: str | Path) -> Setup:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SetupError(str(path), ["filen finns inte (kopiera bot/veckolage.example.toml och fyll i)"]) from None
+        raise SetupError(str(path), [t("setupfile.missing")]) from None
     except UnicodeDecodeError:
-        raise SetupError(str(path), ["filen är inte UTF-8"]) from None
+        raise SetupError(str(path), [t("setupfile.not_utf8")]) from None
     return parse_setup(text, str(path))
 
 
@@ -92,8 +93,9 @@ def parse_setup(text: str, name: str = "veckolage.toml") -> Setup:
     except tomllib.TOMLDecodeError as error:
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
         message = re.sub(r"\s*\(at .*\)$", "", str(error))
-        place = f"rad {where.group(1)}, kolumn {where.group(2)}: " if where else ""
-        raise SetupError(name, [f"{place}ogiltig TOML ({message})"]) from None
+        problem = (t("setupfile.bad_toml.at", line=where.group(1), column=where.group(2), message=message) if where
+                   else t("setupfile.bad_toml", message=message))
+        raise SetupError(name, [problem]) from None
     checker = _Checker(text)
     setup = checker.check(data)
     if checker.problems:
@@ -113,29 +115,29 @@ class _Checker:
         if table is not None:
             starts = [i for i, line in lines if re.match(r"^\s*\[\[\s*partner\s*\]\]", line)]
             if table >= len(starts):
-                return "filen"
+                return t("setupfile.whole_file")
             ends = [i for i, line in lines if i > starts[table] and re.match(r"^\s*\[", line)]
             lines = lines[starts[table]:ends[0] if ends else None]
             occurrence = 0
         hits = [i + 1 for i, line in lines if pattern.match(line)]
         if table is not None and not hits:
             hits = [lines[0][0] + 1]  # the key is missing: point at the table
-        return f"rad {hits[occurrence]}" if occurrence < len(hits) else "filen"
+        return t("setupfile.line", line=hits[occurrence]) if occurrence < len(hits) else t("setupfile.whole_file")
 
     def fail(self, key: str, message: str, occurrence: int = 0, label: str | None = None,
              table: int | None = None) -> None:
-        self.problems.append(f"{self.line_of(key, occurrence, table)}, {label or key}: {message}")
+        self.problems.append(t("setupfile.problem", where=self.line_of(key, occurrence, table), label=label or key,
+                               message=message))
 
     def ids(self, data: dict, key: str, pattern: re.Pattern, what: str, *, label: str | None = None,
             table: int | None = None) -> tuple[str, ...]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(key, f"ska vara en lista med {what}, t.ex. [\"U0123ABCD\"]", label=label, table=table)
+            self.fail(key, t("setupfile.not_a_list", what=what), label=label, table=table)
             return ()
         for item in value:
             if not pattern.match(item):
-                self.fail(key, f"”{item}” är inte ett giltigt {what} (se README: hitta ett Slack-id)",
-                          label=label, table=table)
+                self.fail(key, t("setupfile.bad_id", value=item, what=what), label=label, table=table)
         return tuple(dict.fromkeys(value))
 
     def channel(self, data: dict, key: str) -> str | None:
@@ -143,7 +145,7 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, str) or not CHANNEL_ID.match(value):
-            self.fail(key, f"”{value}” är inte ett kanal-id (börjar med C eller G)")
+            self.fail(key, t("setupfile.bad_channel", value=value))
             return None
         return value
 
@@ -155,57 +157,57 @@ class _Checker:
             if table is not None:
                 key = "name"
             if not value.strip() or len(value) > NAME_LIMIT:
-                self.fail(key, f"namnet ”{value}” måste vara 1–{NAME_LIMIT} tecken", **where)
+                self.fail(key, t("setupfile.name_length", value=value, limit=NAME_LIMIT), **where)
             elif fold(value) in seen:
-                self.fail(key, f"”{value}” och ”{seen[fold(value)]}” är samma namn", **where)
+                self.fail(key, t("setupfile.same_name", value=value, other=seen[fold(value)]), **where)
             seen.setdefault(fold(value), value)
 
     def check(self, data: dict) -> Setup:
         for key in sorted(set(data) - TOP_KEYS):
-            self.fail(key, "okänd nyckel (stavfel?)")
+            self.fail(key, t("setupfile.unknown_key"))
         key = data.get("team_id", "default")
         if key != "default" and (not isinstance(key, str) or not TEAM_ID.match(key)):
-            self.fail("team_id", f"”{key}” är inte ett Slack-team-id (börjar med T)")
+            self.fail("team_id", t("setupfile.bad_team", value=key))
         timezone = data.get("timezone", "Europe/Stockholm")
         try:
             ZoneInfo(str(timezone))
         except (ZoneInfoNotFoundError, ValueError):
-            self.fail("timezone", f"okänd tidszon ”{timezone}” (t.ex. \"Europe/Stockholm\")")
+            self.fail("timezone", t("setupfile.bad_timezone", value=timezone))
             timezone = "Europe/Stockholm"
         areas = data.get("areas")
         if not isinstance(areas, list) or not areas or not all(isinstance(a, str) for a in areas):
-            self.fail("areas", "ska vara en lista med minst ett områdesnamn, t.ex. [\"Vällingby\"]")
+            self.fail("areas", t("setupfile.no_areas"))
             areas = []
         self.names(areas, "areas", "areas")
         if len(areas) > AREA_LIMIT:
-            self.fail("areas", f"högst {AREA_LIMIT} områden (rapportformuläret rymmer inte fler); {len(areas)} angivna")
+            self.fail("areas", t("setupfile.too_many_areas", limit=AREA_LIMIT, count=len(areas)))
         partners = self.partners(data.get("partner", []))
         weekday, minute = self.day_time("deadline", data.get("deadline", "måndag 10:00"))
         renotify = data.get("alert_renotify_minutes", 15)
         if not isinstance(renotify, int) or isinstance(renotify, bool) or not 1 <= renotify <= 24 * 60:
-            self.fail("alert_renotify_minutes", f"”{renotify}” ska vara ett antal minuter 1–1440")
+            self.fail("alert_renotify_minutes", t("setupfile.bad_renotify", value=renotify))
             renotify = 15
         retention = data.get("retention_months", 24)
         if not isinstance(retention, int) or isinstance(retention, bool) or not 1 <= retention <= 120:
-            self.fail("retention_months", f"”{retention}” ska vara ett antal månader 1–120")
+            self.fail("retention_months", t("setupfile.bad_retention", value=retention))
             retention = 24
         schedule = data.get("schedule", {})
         if not isinstance(schedule, dict):
-            self.fail("schedule", "skrivs som en [schedule]-tabell")
+            self.fail("schedule", t("setupfile.schedule_table"))
             schedule = {}
         for key in sorted(set(schedule) - SCHEDULE_KEYS):
-            self.fail(key, "okänd nyckel i [schedule] (stavfel?)")
+            self.fail(key, t("setupfile.unknown_schedule_key"))
         summary = self.day_time("summary", schedule.get("summary", "måndag 08:00"))
         raw_reminders = schedule.get("reminders", ["fredag 12:00", "måndag 08:00"])
         if not isinstance(raw_reminders, list):
-            self.fail("reminders", "ska vara en lista, t.ex. [\"fredag 12:00\", \"måndag 08:00\"] (tom: inga påminnelser)")
+            self.fail("reminders", t("setupfile.reminders_list"))
             raw_reminders = []
         reminders = tuple(dict.fromkeys(self.day_time("reminders", r) for r in raw_reminders))
         return Setup(
             workspace_key=str(key), timezone=str(timezone),
             summary_channel=self.channel(data, "summary_channel"), alert_channel=self.channel(data, "alert_channel"),
-            coordinators=self.ids(data, "coordinators", USER_ID, "användar-id"),
-            admins=self.ids(data, "admins", USER_ID, "användar-id"),
+            coordinators=self.ids(data, "coordinators", USER_ID, t("setupfile.user_id")),
+            admins=self.ids(data, "admins", USER_ID, t("setupfile.user_id")),
             areas=tuple(a.strip() for a in areas), partners=partners,
             deadline_weekday=weekday, deadline_minute=minute, renotify_minutes=renotify, retention_months=retention,
             summary_weekday=summary[0], summary_minute=summary[1], reminder_slots=reminders,
@@ -213,23 +215,23 @@ class _Checker:
 
     def partners(self, raw: object) -> tuple[PartnerSetup, ...]:
         if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
-            self.fail("partner", "skrivs som [[partner]]-tabeller med name och members")
+            self.fail("partner", t("setupfile.partner_tables"))
             return ()
         result, owner, tables = [], {}, []
         for index, item in enumerate(raw):
             label = f"partner {index + 1}"
             for key in sorted(set(item) - PARTNER_KEYS):
-                self.fail(key, f"okänd nyckel ”{key}” (stavfel?)", label=label, table=index)
+                self.fail(key, t("setupfile.unknown_partner_key", name=key), label=label, table=index)
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
-                self.fail("partner", "saknar name = \"…\"", index, label)
+                self.fail("partner", t("setupfile.partner_name"), index, label)
                 continue
-            members = self.ids(item, "members", MEMBER_ID, "användar-id", label=f"{label} ({name}) members",
+            members = self.ids(item, "members", MEMBER_ID, t("setupfile.user_id"), label=f"{label} ({name}) members",
                                table=index)
             for user in (m.rpartition(":")[2] for m in members):
                 if user in owner:
-                    self.fail("members", f"{user} är redan medlem i {owner[user]}; en användare rapporterar "
-                              "för en organisation", label=f"{label} ({name})", table=index)
+                    self.fail("members", t("setupfile.member_twice", user=user, partner=owner[user]),
+                              label=f"{label} ({name})", table=index)
                 owner.setdefault(user, name)
             result.append(PartnerSetup(name.strip(), members))
             tables.append(index)
@@ -240,6 +242,6 @@ class _Checker:
         match = re.fullmatch(r"\s*(\S+)\s+(\d{1,2}):(\d{2})\s*", raw) if isinstance(raw, str) else None
         day = DAYS.get(fold(match.group(1))) if match else None
         if match is None or day is None or int(match.group(2)) > 23 or int(match.group(3)) > 59:
-            self.fail(key, f"”{raw}” ska vara veckodag och tid, t.ex. \"måndag 10:00\"")
+            self.fail(key, t("setupfile.bad_day_time", value=raw))
             return 0, 600
         return day, int(match.group(2)) * 60 + int(match.group(3))

@@ -38,6 +38,7 @@ SV: dict[str, str] = {
     "kvarstår felet, kontakta er administratör.",
     "error.database": "Databasen svarar inte just nu, så inget sparades. Försök igen om en stund.",
     "usage": "Så här: {usage}",
+    "error.or": "eller",
     # agreed
     "agreed.saved.title": "Fastställt: {area} {level}, {week}",
     "agreed.saved.replaced": "Tidigare fastställt värde: {old}.",
@@ -102,6 +103,7 @@ SV: dict[str, str] = {
     "event.form.only_slack": "Formuläret finns i Slack. Här skriver du: {usage}",
     "event.undelivered": "Larmet om händelse #{number} ({type} i {area}) kunde inte levereras till Slack: {error}. "
     "Kontakta samordnaren direkt.",
+    "event.undelivered.unknown_error": "okänt fel",
     "alert.title": "Kritisk händelse: {type} i {area}",
     "alert.title.downgraded": "Händelse: {type} i {area}",
     "alert.when": "*Tid:* {when} · *Rapporterad av:* {partner} ({user})",
@@ -152,6 +154,8 @@ SV: dict[str, str] = {
     "year.summary.title": "Årssammanställning {year}",
     "year.summary.area": "{area}: {high} på 4–5, {critical} med kritisk händelse, längsta svit {streak}",
     "year.summary.empty": "Inga bedömningar {year}.",
+    "year.weeks.one": "{count} vecka",
+    "year.weeks.many": "{count} veckor",
     "year.failed": "Årsbilden kunde inte skickas: {error}",
     "export.not_coordinator": "Bara samordnare kan exportera.",
     "export.format": "Ange format: csv eller xlsx (och gärna år).",
@@ -196,6 +200,8 @@ SV: dict[str, str] = {
     "admin.member.removed": "{user} är inte längre medlem.",
     "admin.member.not_member": "{user} var inte medlem.",
     "admin.roles.title": "Roll: {role}",
+    "admin.role.coordinator": "samordnare",
+    "admin.role.admin": "administratör",
     "admin.role.added": "{user} är nu {role}.",
     "admin.role.removed": "{user} är inte längre {role}.",
     "admin.role.unchanged": "{user}: ingen ändring.",
@@ -222,6 +228,41 @@ SV: dict[str, str] = {
     "admin.log.empty": "Inga ändringar att visa.",
     "admin.log.more": "/lagesadmin logg [område|partner|vecka] [csv]",
     "admin.log.csv": "Granskningsloggen, {count} rader, som CSV.",
+    "admin.log.column.at": "tid",
+    "admin.log.column.actor": "vem",
+    "admin.log.column.action": "vad",
+    "admin.log.column.subject": "gäller",
+    "admin.log.column.week": "vecka",
+    "admin.log.column.old": "från",
+    "admin.log.column.new": "till",
+    "audit.rating.set": "bedömning",
+    "audit.agreed.set": "fastställt",
+    "audit.event.report": "händelse rapporterad",
+    "audit.event.change": "händelse ändrad",
+    "audit.event.withdraw": "händelse återkallad",
+    "audit.event.acknowledge": "kvitterad",
+    "audit.area.add": "område tillagt",
+    "audit.area.retire": "område borttaget",
+    "audit.area.restore": "område återställt",
+    "audit.area.rename": "område omdöpt",
+    "audit.partner.add": "partner tillagd",
+    "audit.partner.retire": "partner borttagen",
+    "audit.partner.restore": "partner återställd",
+    "audit.partner.rename": "partner omdöpt",
+    "audit.member.add": "medlem tillagd",
+    "audit.member.move": "medlem flyttad",
+    "audit.member.remove": "medlem borttagen",
+    "audit.coordinator.add": "samordnare tillagd",
+    "audit.coordinator.remove": "samordnare borttagen",
+    "audit.admin.add": "administratör tillagd",
+    "audit.admin.remove": "administratör borttagen",
+    "audit.summary.publish": "sammanfattning publicerad",
+    "audit.week.skip": "vecka överhoppad",
+    "audit.week.unskip": "vecka återupptagen",
+    "audit.export": "export",
+    "audit.reminders.off": "påminnelser av",
+    "audit.reminders.on": "påminnelser på",
+    "audit.retention.purge": "gallring",
     # forms
     "form.level.placeholder": "Välj nivå 1–5",
     "form.comment.placeholder": "Kort kommentar (valfri, inga personuppgifter)",
@@ -246,13 +287,170 @@ SV: dict[str, str] = {
     "year.picture.footnote": "‼ / ram = kritisk händelse (t.ex. skjutning, sprängning)",
     "year.picture.week": "Vecka",
     "year.picture.missing": "ej bedömd",
+    "year.xlsx.critical": "Kritisk händelse",
+    "year.xlsx.week": "vecka",
+    "year.xlsx.legend": "Förklaring",
+    "year.xlsx.legend.level": "nivå",
+    "year.xlsx.legend.name": "namn",
+    "year.xlsx.legend.meaning": "betydelse",
+    "year.xlsx.legend.frame": "fet ram + kommentar",
+    "year.xlsx.legend.frame_meaning": "kritisk händelse (t.ex. skjutning, sprängning)",
+    "year.xlsx.legend.empty": "tom cell",
+    "year.xlsx.legend.empty_meaning": "ingen bedömning den veckan (inte detsamma som 1)",
     # help
     "help.title": "Veckoläge – kommandon",
     "help.scale": "Skalan: {scale}",
     "help.week": "Vecka skrivs v46, 46, 2026-W46 eller förra. Utan vecka gäller {week}.",
+    # weeks
+    "week.label": "vecka {week}, {year} ({span})",
+    "week.bad_year": "År {year} går inte att använda.",
+    "week.no_such_week": "Vecka {number} finns inte år {year} ({year} har {total} veckor).",
+    # delivery errors (kept with the outbox row; users read them in warnings and on the command line)
+    "outbox.unknown_kind": "okänd sorts meddelande {kind}",
+    "outbox.no_alert_channel": "ingen larmkanal är inställd (alert_channel)",
+    "outbox.no_summary_channel": "ingen sammanfattningskanal är inställd (summary_channel)",
+    "outbox.no_channel": "ingen kanal att posta i",
+    "outbox.not_json": "HTTP {status}: svar som inte är JSON",
+    "outbox.refused": "Slack svarade {code}",
+    # command line
+    "cli.missing_credentials": """\
+Veckoläge kan inte ansluta till Slack ännu: {missing} saknas.
+
+Så skapar du Slack-appen (några minuter):
+  1. Öppna https://api.slack.com/apps → Create New App → From an app manifest.
+  2. Välj er arbetsyta och klistra in innehållet i manifest.json från det här repot.
+  3. Install to Workspace; kopiera "Bot User OAuth Token" (xoxb-…) till SLACK_BOT_TOKEN.
+  4. Basic Information → App-Level Tokens → Generate (scope connections:write);
+     kopiera token (xapp-…) till SLACK_APP_TOKEN. Då körs Socket Mode: ingen publik adress behövs.
+  5. Skriv in värdena i .env (mall: .env.example) och starta igen.
+
+Under tiden kan du prova allt lokalt i konsolen: python -m bot console
+""",
+    "cli.missing_signing_secret": """\
+HTTP-läget behöver {missing}.
+  SLACK_BOT_TOKEN: appens sida → OAuth & Permissions → Bot User OAuth Token (xoxb-…).
+  SLACK_SIGNING_SECRET: appens sida → Basic Information → App Credentials → Signing Secret.
+Sätt Request URL för kommandona och Interactivity till https://<er värd>/slack/events (se README).
+Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP_TOKEN).
+""",
+    "cli.offer_console": "Starta den lokala konsolen nu? [J/n] ",
+    "cli.no_setup_file": "Ingen {path} hittades – konsolen använder exemplet {example} och en separat demodatabas "
+    "({database}).\nKopiera exemplet till {path} och fyll i era områden och parter när ni är redo.\n",
+    "cli.no_console_user": "Ange vem du är: python -m bot console --user U… (ett användar-id ur veckolage.toml).",
+    "cli.database_down": "Kan inte ansluta till databasen ({url}): {error}\n"
+    "Kontrollera DATABASE_URL och att servern är igång.",
+    "cli.migrated": "Databasen är på senaste schemat ({revision}).",
+    "cli.demo": "Demo: exemplets samverkan (Hässelby-Vällingby) på {database}, med 2023 års riktiga lägesbild "
+    "inläst.\nProva /veckolage år 2023, /veckolage 2023-W01 eller /veckolage trend Vällingby.\n",
+    "cli.no_file": "Filen {path} finns inte.",
+    "cli.bad_date": "”{text}” är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2024-11-01.",
+    "cli.purged": "Gallrat allt före {date}: {comments} kommentarer, {descriptions} händelsebeskrivningar och "
+    "{audit} rader i granskningsloggen tömdes. Nivåerna finns kvar.",
+    "cli.config_imported": "Inställningarna i {path} är inlästa; databasen följer filen.",
+    "cli.config_exported": "Skrev databasens inställningar till {path}.",
+    "cli.import_refused": "Inget importerades från {path}: {error}",
+    "cli.imported": "Importerat år {year}: {changed} värden ändrade, {unchanged} redan lika, nya områden: {created}.",
+    "cli.imported.none": "inga",
+    "cli.exported": "Sparade {path} ({size} byte).",
+    "cli.socket_start": "Veckoläge ansluter till Slack i Socket Mode …",
+    "cli.clock_start": "Veckolägets klocka går: sammanfattningar och påminnelser enligt schemat i veckolage.toml.",
+    "cli.no_summary_channel": "Ingen sammanfattningskanal är inställd (summary_channel i veckolage.toml).",
+    "cli.bad_week": "”{text}” är ingen vecka; skriv v46, 46, 2026-W46 eller förra.",
+    "cli.summary_sent": "Klart: sammanfattningen finns i kanalen {channel} (ts {ts}).",
+    "cli.summary_failed": "Sammanfattningen kunde inte postas: {error}",
+    "cli.summary_queued": "Sammanfattningen ligger i utkorgen och postas så snart Slack svarar "
+    "(boten eller klockan gör det).",
+    "cli.bad_settings": "Felaktiga inställningar:",
+    "cli.settings.prefix": "{name} ska börja med {prefix}",
+    "cli.settings.api_url": "SLACK_API_URL ska vara en http(s)-adress, inte {url!r}",
+    "cli.settings.database_url": "DATABASE_URL går inte att tolka ({url}); skriv t.ex. {example}",
+    "cli.settings.database_example": "sqlite:///veckolage.db eller postgresql://användare:lösen@värd:5432/databas",
+    "cli.settings.database_backend": "DATABASE_URL: bara SQLite och PostgreSQL stöds, inte {backend}",
+    "cli.settings.port": "PORT ska vara ett portnummer 1–65535, inte {port!r}",
+    "cli.schema_upgraded": "Databasen uppgraderad till senaste schemat.",
+    "cli.setup_file_ignored": "{path} har fel och används inte (databasen gäller): {error}",
+    "cli.setup_file_differs": "{path} skiljer sig från databasen, som gäller sedan första start. Kör `python -m bot "
+    "config import` för att läsa in filen, eller `python -m bot config export` för att skriva ut databasen.",
+    "cli.console.banner": "Veckoläge – lokal konsol som {user}. Skriv t.ex. /veckolage, /lage hjälp eller avsluta.\n",
+    "cli.console.prompt": "veckoläge> ",
+    "cli.console.unknown_command": "Okänt kommando ”{word}”.\n",
+    "cli.console.grid.area": "Område",
+    "cli.console.grid.value": "Samlad",
+    "cli.console.grid.legend": "– {missing} · F fastställd · {change} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse",
+    "cli.console.year.week": "vecka",
+    "cli.help.description": "Veckoläge – veckans lägesbild i Slack.",
+    "cli.help.socket": "Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)",
+    "cli.help.serve": "HTTP-läge på $PORT: POST /slack/events, GET /healthz",
+    "cli.help.console": "lokal konsol mot samma databas",
+    "cli.help.console.user": "ditt Slack-användar-id (standard: första admin i veckolage.toml)",
+    "cli.help.console.no_color": "utan färger",
+    "cli.help.console.demo": "demo: exemplets områden med Hässelby-Vällingbys riktiga år 2023 inläst",
+    "cli.help.export": "årstabellen som fil: csv, xlsx eller png",
+    "cli.help.export.year": "året, t.ex. 2023",
+    "cli.help.export.out": "filnamn (standard lagesbild-ÅR.FORMAT)",
+    "cli.help.purge": "gallra kommentarer och beskrivningar äldre än ett datum nu",
+    "cli.help.purge.before": "datum ÅÅÅÅ-MM-DD",
+    "cli.help.config": "veckolage.toml ↔ databasen (databasen gäller efter första start)",
+    "cli.help.config.action": "export: skriv filen; import: läs in filen",
+    "cli.help.config.out": "export till annan fil ('-' = skärmen)",
+    "cli.help.import": "läs in en historisk årstabell (CSV) som fastställda värden",
+    "cli.help.import.file": "CSV: första kolumnen vecka, sedan en kolumn per område",
+    "cli.help.import.year": "året filen gäller",
+    "cli.help.import.create_areas": "lägg till områden som inte finns",
+    "cli.help.migrate": "uppgradera databasschemat (Alembic) till senaste",
+    "cli.help.clock": "veckorytmen: sammanfattning och påminnelser (en enda process)",
+    "cli.help.post_summary": "publicera (eller uppdatera) veckans sammanfattning nu",
+    "cli.help.post_summary.week": "vecka: v46, 46, 2026-W46 eller förra (standard: förra veckan)",
+    # veckolage.toml errors
+    "setupfile.errors": "Fel i {path}:",
+    "setupfile.missing": "filen finns inte (kopiera bot/veckolage.example.toml och fyll i)",
+    "setupfile.not_utf8": "filen är inte UTF-8",
+    "setupfile.bad_toml": "ogiltig TOML ({message})",
+    "setupfile.bad_toml.at": "rad {line}, kolumn {column}: ogiltig TOML ({message})",
+    "setupfile.line": "rad {line}",
+    "setupfile.whole_file": "filen",
+    "setupfile.problem": "{where}, {label}: {message}",
+    "setupfile.user_id": "användar-id",
+    "setupfile.not_a_list": "ska vara en lista med {what}, t.ex. [\"U0123ABCD\"]",
+    "setupfile.bad_id": "”{value}” är inte ett giltigt {what} (se README: hitta ett Slack-id)",
+    "setupfile.bad_channel": "”{value}” är inte ett kanal-id (börjar med C eller G)",
+    "setupfile.name_length": "namnet ”{value}” måste vara 1–{limit} tecken",
+    "setupfile.same_name": "”{value}” och ”{other}” är samma namn",
+    "setupfile.unknown_key": "okänd nyckel (stavfel?)",
+    "setupfile.bad_team": "”{value}” är inte ett Slack-team-id (börjar med T)",
+    "setupfile.bad_timezone": "okänd tidszon ”{value}” (t.ex. \"Europe/Stockholm\")",
+    "setupfile.no_areas": "ska vara en lista med minst ett områdesnamn, t.ex. [\"Vällingby\"]",
+    "setupfile.too_many_areas": "högst {limit} områden (rapportformuläret rymmer inte fler); {count} angivna",
+    "setupfile.bad_renotify": "”{value}” ska vara ett antal minuter 1–1440",
+    "setupfile.bad_retention": "”{value}” ska vara ett antal månader 1–120",
+    "setupfile.schedule_table": "skrivs som en [schedule]-tabell",
+    "setupfile.unknown_schedule_key": "okänd nyckel i [schedule] (stavfel?)",
+    "setupfile.reminders_list": "ska vara en lista, t.ex. [\"fredag 12:00\", \"måndag 08:00\"] (tom: inga påminnelser)",
+    "setupfile.partner_tables": "skrivs som [[partner]]-tabeller med name och members",
+    "setupfile.unknown_partner_key": "okänd nyckel ”{name}” (stavfel?)",
+    "setupfile.partner_name": "saknar name = \"…\"",
+    "setupfile.member_twice": "{user} är redan medlem i {partner}; en användare rapporterar för en organisation",
+    "setupfile.bad_day_time": "”{value}” ska vara veckodag och tid, t.ex. \"måndag 10:00\"",
+    # veckolage.toml written out of the database
+    "setupfile.export.header": """\
+# Veckoläge – samverkans uppsättning, utskriven ur databasen ({team}).
+# Databasen gäller efter första start; ändra i Slack med /lagesadmin, eller redigera den här filen
+# och kör `python -m bot config import` (annars används den inte).
+""",
+    # year file errors
+    "yearfile.empty": "rad 1: filen är tom; första raden ska vara vecka,<område>,<område>,…",
+    "yearfile.first_column": "rad 1, kolumn 1: ”{value}” – första kolumnen ska heta vecka",
+    "yearfile.area_missing": "rad 1, kolumn {column}: områdesnamnet saknas",
+    "yearfile.area_twice": "rad 1, kolumn {column}: ”{name}” finns redan i kolumn {first}",
+    "yearfile.columns": "rad {line}: {count} kolumner, rubrikraden har {header}",
+    "yearfile.bad_week": "rad {line}, kolumn 1: ”{value}” är ingen vecka 1–{total} år {year}",
+    "yearfile.week_twice": "rad {line}, kolumn 1: vecka {week} finns redan tidigare i filen",
+    "yearfile.bad_level": "rad {line}, kolumn {column} ({area}): ”{value}” är ingen nivå 1–5",
+    "yearfile.unknown_areas": "okända områden: {names} (lägg till dem med /lagesadmin område lägg-till, "
+    "eller importera med --create-areas)",
 }
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The Swedish text for a key, filled in."""
     return SV[key].format(**values)

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from commands.texts import t
+
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
@@ -43,7 +45,7 @@ class Week:
             span = f"{start.day}–{end.day} {MONTHS[end.month - 1]}"
         else:
             span = f"{start.day} {MONTHS[start.month - 1]}–{end.day} {MONTHS[end.month - 1]}"
-        return f"vecka {self.week}, {self.year} ({span})"
+        return t("week.label", week=self.week, year=self.year, span=span)
 
     def __str__(self) -> str:
         return f"{self.year}-W{self.week:02d}"
@@ -88,10 +90,10 @@ def parse_week(token: str, *, current: Week) -> Week | None:
 
 def _checked(year: int, number: int) -> Week:
     if not 1 <= year <= 9998:
-        raise WeekError(f"År {year} går inte att använda.")
+        raise WeekError(t("week.bad_year", year=year))
     total = weeks_in_year(year)
     if not 1 <= number <= total:
-        raise WeekError(f"Vecka {number} finns inte år {year} ({year} har {total} veckor).")
+        raise WeekError(t("week.no_such_week", number=number, year=year, total=total))
     return Week(year, number)
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from commands.matching import fold, plain_int, same_name
 from commands.scale import is_level
+from commands.texts import t
 from commands.weeks import weeks_in_year
 from storage import queries, setup_queries
 from storage.models import Area
@@ -49,31 +50,31 @@ def parse_year_csv(text: str, *, year: int) -> YearFile:
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise YearFileError("rad 1: filen är tom; första raden ska vara vecka,<område>,<område>,…")
+        raise YearFileError(t("yearfile.empty"))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header = [cell.strip() for cell in rows[0]]
     if fold(header[0]) not in ("vecka", "v", "week"):
-        raise YearFileError(f"rad 1, kolumn 1: ”{header[0]}” – första kolumnen ska heta vecka")
+        raise YearFileError(t("yearfile.first_column", value=header[0]))
     seen: dict[str, int] = {}
     for column, name in enumerate(header[1:], start=2):
         if not name:
-            raise YearFileError(f"rad 1, kolumn {column}: områdesnamnet saknas")
+            raise YearFileError(t("yearfile.area_missing", column=column))
         if fold(name) in seen:
-            raise YearFileError(f"rad 1, kolumn {column}: ”{name}” finns redan i kolumn {seen[fold(name)]}")
+            raise YearFileError(t("yearfile.area_twice", column=column, name=name, first=seen[fold(name)]))
         seen[fold(name)] = column
     total, values, weeks = weeks_in_year(year), {}, set()
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise YearFileError(f"rad {line}: {len(row)} kolumner, rubrikraden har {len(header)}")
+            raise YearFileError(t("yearfile.columns", line=line, count=len(row), header=len(header)))
         week_text = row[0].strip().lower().removeprefix("v").strip()
         week = plain_int(week_text)
         if week is None or not 1 <= week <= total:
-            raise YearFileError(f"rad {line}, kolumn 1: ”{row[0]}” är ingen vecka 1–{total} år {year}")
+            raise YearFileError(t("yearfile.bad_week", line=line, value=row[0], total=total, year=year))
         if week in weeks:
-            raise YearFileError(f"rad {line}, kolumn 1: vecka {week} finns redan tidigare i filen")
+            raise YearFileError(t("yearfile.week_twice", line=line, week=week))
         weeks.add(week)
         for column, (name, cell) in enumerate(zip(header[1:], row[1:], strict=True), start=2):
             cell = cell.strip()
@@ -81,7 +82,7 @@ def parse_year_csv(text: str, *, year: int) -> YearFile:
                 continue
             level = plain_int(cell)
             if level is None or not is_level(level):
-                raise YearFileError(f"rad {line}, kolumn {column} ({name}): ”{cell}” är ingen nivå 1–5")
+                raise YearFileError(t("yearfile.bad_level", line=line, column=column, area=name, value=cell))
             values[(week, name)] = level
     return YearFile(year, tuple(header[1:]), values)
 
@@ -92,8 +93,7 @@ def import_year(session: Session, *, workspace_id: int, file: YearFile, create_a
     areas = {fold(a.name): a for a in queries.active_areas(session, workspace_id=workspace_id)}
     unknown = [name for name in file.areas if fold(name) not in areas]
     if unknown and not create_areas:
-        raise YearFileError("okända områden: " + ", ".join(f"”{n}”" for n in unknown)
-                            + " (lägg till dem med /lagesadmin område lägg-till, eller importera med --create-areas)")
+        raise YearFileError(t("yearfile.unknown_areas", names=", ".join(f"”{n}”" for n in unknown)))
     for name in unknown:  # a retired area of that name comes back with its history
         area, restored = setup_queries.add_named(session, Area, workspace_id=workspace_id, name=name, same=same_name)
         areas[fold(name)] = area

@@ -98,4 +98,4 @@ def summary_lines(table: YearTable) -> list[str]:
 
 def weeks(count: int) -> str:
     """`1 vecka`, `3 veckor`."""
-    return f"{count} {'vecka' if count == 1 else 'veckor'}"
+    return t("year.weeks.one" if count == 1 else "year.weeks.many", count=count)
