@@ -23,6 +23,7 @@ from commands.context import Caller, Invocation, load_caller
 from commands.matching import fold, match_name, plain_int, same_name
 from commands.rate import InputError
 from commands.reply import Notice, Reply, channel_ref, mention
+from commands.schedule import reminder_slots
 from commands.setup_file import AREA_LIMIT, NAME_LIMIT
 from commands.texts import t
 from storage import queries, setup_queries
@@ -208,7 +209,7 @@ def channel_command(caller: Caller, args: str, inv: Invocation, session: Session
     ws = editable(session, caller)
     old = getattr(ws, attr)
     setattr(ws, attr, target)
-    _audit(session, caller, inv, f"setting.{attr}", attr, old=old, new=target)
+    _audit(session, caller, inv, f"setting.{attr}", t("audit.subject.setting"), old=old, new=target)
     return Notice("ok", t("admin.channel.set", which=which.lower(), channel=channel_ref(target)))
 
 
@@ -223,7 +224,7 @@ def schedule_command(caller: Caller, args: str, inv: Invocation, session: Sessio
             raise InputError(t("admin.bad_time", value=rest), usage=usage)
         old = show_day_time(ws.summary_weekday, ws.summary_minute)
         ws.summary_weekday, ws.summary_minute = when
-        _audit(session, caller, inv, "setting.summary", "summary", old=old, new=show_day_time(*when))
+        _audit(session, caller, inv, "setting.summary", t("audit.subject.setting"), old=old, new=show_day_time(*when))
         return Notice("ok", t("admin.schedule.summary", when=show_day_time(*when)))
     if fold(which) in ("paminnelser", "reminders"):
         if fold(rest) in ("av", "inga", "off"):
@@ -232,9 +233,10 @@ def schedule_command(caller: Caller, args: str, inv: Invocation, session: Sessio
             slots = [day_time(part) for part in rest.split(",")]
             if not slots or None in slots:
                 raise InputError(t("admin.bad_time", value=rest), usage=usage)
-        old, ws.reminder_slots = ws.reminder_slots, ",".join(f"{d}:{m}" for d, m in dict.fromkeys(slots))
+        before = ", ".join(show_day_time(d, m) for d, m in reminder_slots(ws)) or t("admin.schedule.none")
+        ws.reminder_slots = ",".join(f"{d}:{m}" for d, m in dict.fromkeys(slots))
         shown = ", ".join(show_day_time(d, m) for d, m in dict.fromkeys(slots)) or t("admin.schedule.none")
-        _audit(session, caller, inv, "setting.reminders", "reminders", old=old, new=ws.reminder_slots)
+        _audit(session, caller, inv, "setting.reminders", t("audit.subject.setting"), old=before, new=shown)
         return Notice("ok", t("admin.schedule.reminders", when=shown))
     raise InputError(t("admin.schedule_usage"), usage=usage)
 
@@ -248,7 +250,7 @@ def deadline_command(caller: Caller, args: str, inv: Invocation, session: Sessio
     ws = editable(session, caller)
     old = show_day_time(ws.deadline_weekday, ws.deadline_minute)
     ws.deadline_weekday, ws.deadline_minute = when
-    _audit(session, caller, inv, "setting.deadline", "deadline", old=old, new=show_day_time(*when))
+    _audit(session, caller, inv, "setting.deadline", t("audit.subject.setting"), old=old, new=show_day_time(*when))
     return Notice("ok", t("admin.deadline.set", when=show_day_time(*when)))
 
 
@@ -260,5 +262,5 @@ def retention_command(caller: Caller, args: str, inv: Invocation, session: Sessi
         raise InputError(t("admin.retention_usage"), usage=USAGES["gallring"])
     ws = editable(session, caller)
     old, ws.retention_months = ws.retention_months, months
-    _audit(session, caller, inv, "setting.retention", "retention_months", old=str(old), new=str(months))
+    _audit(session, caller, inv, "setting.retention", t("audit.subject.setting"), old=str(old), new=str(months))
     return Notice("ok", t("admin.retention.set", months=months))

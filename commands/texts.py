@@ -263,6 +263,13 @@ SV: dict[str, str] = {
     "audit.reminders.off": "påminnelser av",
     "audit.reminders.on": "påminnelser på",
     "audit.retention.purge": "gallring",
+    "audit.setting.summary_channel": "kanal för sammanfattning",
+    "audit.setting.alert_channel": "kanal för larm",
+    "audit.setting.summary": "tid för sammanfattning",
+    "audit.setting.reminders": "tider för påminnelser",
+    "audit.setting.deadline": "deadline",
+    "audit.setting.retention": "gallringstid (månader)",
+    "audit.subject.setting": "inställning",
     # forms
     "form.level.placeholder": "Välj nivå 1–5",
     "form.comment.placeholder": "Kort kommentar (valfri, inga personuppgifter)",

@@ -172,7 +172,7 @@ def old_and_recent(chat) -> int:
 
 def test_retention_blanks_old_texts_once_a_day(chat, engine) -> None:
     assert "12 månader" in ok(chat, "gallring 12")
-    assert audit(engine, "setting.retention") == [("retention_months", "24", "12")]
+    assert audit(engine, "setting.retention") == [("inställning", "24", "12")]
     old_event = old_and_recent(chat)
     chat("U0POL1", f"/handelse återkalla {old_event} gammal orsak", now=OLD)
     with session_scope(engine) as session:
@@ -245,6 +245,9 @@ def test_audit_log_in_swedish_filtered_and_as_csv(chat) -> None:
     assert rating in by_area and all("Vällingby" in line for line in by_area)
     assert [plain_text(line) for line in admin(chat, "logg v47").lines] == [
         "sön 22 nov 13:00 · @U0POL1 · bedömning · Vällingby / Polisen v47: – → 3 – lugnt", rating]
+    ok(chat, "kanal larm <#C0NEWALR>")
+    assert any(" · kanal för larm · inställning: C0ALERTS → C0NEWALR" in plain_text(line)
+               for line in admin(chat, "logg").lines)  # settings are named in Swedish too
     file = admin(chat, "logg csv")
     assert isinstance(file, FileReply) and (file.filename, file.user_id) == ("granskningslogg.csv", "U0ADMIN")
     rows = list(csv.reader(io.StringIO(file.content)))
