@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from bot.slack_text import BLOCK_LIMIT, context, escape, header, pack, section
+from commands.area_value import status_text
 from commands.reply import EventLine, EventList, HelpReply, Notice, Trend, WeekGrid
 from commands.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
 from commands.texts import t
@@ -101,14 +102,7 @@ def _grid(grid: WeekGrid) -> dict:
 
 def row_text(grid: WeekGrid, row) -> str:
     """One area of the grid: consolidated value, change, markers, then every partner's cell."""
-    if row.agreed:
-        status = t("grid.status.agreed")
-    elif row.critical:
-        status = t("grid.status.critical")  # at least 5 because of the event, whatever partners said
-    elif row.value is None:
-        status = t("grid.status.none")
-    else:
-        status = t("grid.status.proposed")
+    status = status_text(row.value, agreed=row.agreed, critical=row.critical)
     parts = [cell_text(row.value), ARROWS[row.change], "🚨" if row.critical else "", f"*{escape(row.area)}*",
              f"_{status}_"]
     first = " ".join(part for part in parts if part)

@@ -1,4 +1,4 @@
-"""One area's consolidated value in one week, in one query: the hot path after every report."""
+"""One area's consolidated value in one week, and the word the grid uses for it."""
 
 from __future__ import annotations
 
@@ -7,20 +7,40 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from commands.consolidate import consolidate
+from commands.texts import t
 from commands.weeks import Week
 from storage import queries
 
 
 @dataclass(frozen=True)
 class AreaValue:
-    """An area's consolidated value in a week and whether it is fastställd."""
+    """An area's consolidated value in a week, whether it is fastställd, and whether an event forces it."""
 
     value: int | None
     agreed: bool
+    critical: bool = False
+
+    @classmethod
+    def of(cls, agreed: int | None, highest: int | None, critical: bool) -> AreaValue:
+        """From the fastställd value, the highest active partner's rating and a critical event."""
+        value = consolidate([highest] if highest is not None else [], agreed=agreed, critical=critical)
+        return cls(value, agreed is not None, critical)
+
+    @property
+    def status(self) -> str:
+        """fastställd, kritisk händelse, föreslagen or ingen bedömning."""
+        return status_text(self.value, agreed=self.agreed, critical=self.critical)
+
+
+def status_text(value: int | None, *, agreed: bool, critical: bool) -> str:
+    """How the grid names a consolidated value."""
+    if agreed:
+        return t("grid.status.agreed")
+    if critical:
+        return t("grid.status.critical")  # at least 5 because of the event, whatever partners said
+    return t("grid.status.none") if value is None else t("grid.status.proposed")
 
 
 def area_value(session: Session, *, area_id: int, week: Week) -> AreaValue:
     """The consolidated value of one area-week in one query (the hot path after a report)."""
-    agreed, highest, critical = queries.area_week(session, area_id=area_id, year=week.year, week=week.week)
-    value = consolidate([highest] if highest is not None else [], agreed=agreed, critical=critical)
-    return AreaValue(value, agreed is not None)
+    return AreaValue.of(*queries.area_week(session, area_id=area_id, year=week.year, week=week.week))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from commands.consolidate import consolidate
+from commands.area_value import AreaValue
 from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.matching import match_name, plain_int
 from commands.reply import FormArea, Notice, RatingForm, Reply, mention
@@ -166,10 +166,8 @@ def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment:
     if comment:
         lines.append(t("rate.saved.comment", comment=comment))
     highest = value if saved.others_highest is None else max(value, saved.others_highest)
-    consolidated = consolidate([highest], agreed=saved.agreed, critical=saved.critical)
-    status = t("grid.status.agreed" if saved.agreed is not None else
-               "grid.status.critical" if saved.critical else "grid.status.proposed")  # as the grid says it
-    lines.append(t("rate.saved.consolidated", area=area.name, value=consolidated, status=status))
+    now = AreaValue.of(saved.agreed, highest, saved.critical)
+    lines.append(t("rate.saved.consolidated", area=area.name, value=now.value, status=now.status))
     title = t("rate.saved.title", area=area.name, level=f"{value} {step.name}", partner=caller.partner.name)
     return Notice("ok", title, tuple(lines), week=week)
 
