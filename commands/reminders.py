@@ -15,6 +15,7 @@ from commands.reply import Notice, Reply
 from commands.texts import t
 from commands.weeks import Week
 from storage import outbox, queries
+from storage.directory import directory
 from storage.models import Member, ReminderMute, Workspace
 
 MUTE_USAGE = "/lage påminnelser av|på"
@@ -63,7 +64,7 @@ def claim_reminders(session: Session, workspace: Workspace, week: Week, slot: st
 
 def reminder_for(session: Session, workspace: Workspace, user_id: str, week: Week) -> Reminder | None:
     """The reminder to send now, or None when there is nothing left to nag about."""
-    partner = queries.partner_of(session, workspace_id=workspace.id, user_id=user_id)
+    partner = directory(session, workspace_id=workspace.id, version=workspace.setup_version).partner(user_id)
     if partner is None or user_id in muted_users(session, workspace.id):
         return None
     missing, total = missing_areas(session, workspace, partner.id, week)

@@ -86,12 +86,10 @@ def load(session: Session, *, workspace_id: int) -> tuple[Directory, bool]:
     it read before its own change."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        version, clean = connection.execute(
-            text("SELECT setup_version, txid_current_if_assigned() IS NULL FROM workspace WHERE id = :id"),
-            {"id": workspace_id}).one()
+        clean = connection.execute(text("SELECT txid_current_if_assigned() IS NULL")).scalar_one()
     else:
         clean = not connection.connection.dbapi_connection.in_transaction  # pysqlite begins at the first write
-        version = connection.execute(select(Workspace.setup_version).where(Workspace.id == workspace_id)).scalar_one()
+    version = connection.execute(select(Workspace.setup_version).where(Workspace.id == workspace_id)).scalar_one()
     areas = tuple(AreaRef(aid, name) for aid, name in connection.execute(
         select(Area.id, Area.name).where(Area.workspace_id == workspace_id, Area.retired_at.is_(None))
         .order_by(Area.position, Area.name)))

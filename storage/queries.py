@@ -11,7 +11,7 @@ from sqlalchemy import Row, and_, bindparam, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from storage.models import AgreedLevel, Area, AuditEntry, Event, Member, Partner, Rating, RoleGrant, Workspace
+from storage.models import AgreedLevel, Area, AuditEntry, Event, Partner, Rating, RoleGrant, Workspace
 
 COORDINATOR, ADMIN = "coordinator", "admin"
 DEFAULT_KEY = "default"  # the workspace of a single-workspace install without a team id
@@ -65,16 +65,6 @@ def active_partners(session: Session, *, workspace_id: int) -> list[Partner]:
     """The partner organisations not retired, in configured order."""
     query = select(Partner).where(Partner.workspace_id == workspace_id, Partner.retired_at.is_(None))
     return list(session.execute(query.order_by(Partner.position, Partner.name)).scalars())
-
-
-def partner_of(session: Session, *, workspace_id: int, user_id: str) -> Partner | None:
-    """The active partner organisation a user reports for, if any."""
-    query = (
-        select(Partner)
-        .join(Member, Member.partner_id == Partner.id)
-        .where(Member.workspace_id == workspace_id, Member.user_id == user_id, Partner.retired_at.is_(None))
-    )
-    return session.execute(query).scalars().first()
 
 
 def users_with_role(session: Session, *, workspace_id: int, role: str) -> list[str]:
