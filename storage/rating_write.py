@@ -41,41 +41,36 @@ FACTS = """
 OLD_TEXT = ("CASE WHEN COALESCE(comment, '') = '' THEN CAST(level AS TEXT) "
             "ELSE CAST(level AS TEXT) || ' – ' || comment END")
 
-AUDIT_INSERT = """
-    INSERT INTO auditentry (workspace_id, at, actor, action, subject, iso_year, iso_week, old_value, new_value)"""
+# The two inserts as both databases run them; `{old}` is where the audit row's old value comes from.
+AUDIT_ROW = """
+    INSERT INTO auditentry (workspace_id, at, actor, action, subject, iso_year, iso_week, old_value, new_value)
+    SELECT :workspace_id, :now, :user_id, 'rating.set', :subject, :year, :week, (SELECT {old}), :new_value"""
+RATING_ROW = """
+    INSERT INTO rating (workspace_id, area_id, partner_id, iso_year, iso_week, level, comment, reported_by,
+                        reported_at)
+    SELECT :workspace_id, :area_id, :partner_id, :year, :week, :level, :comment, :user_id, :now"""
+LAST_ONE_WINS = """
+    ON CONFLICT (area_id, partner_id, iso_year, iso_week) DO UPDATE
+    SET level = excluded.level, comment = excluded.comment, reported_by = excluded.reported_by,
+        reported_at = excluded.reported_at"""
 
 # SQLite: the audit row first (its old value read from the cell), returning the cell and the facts;
 # the upsert follows in the same transaction.
-SQLITE_AUDIT = f"""{AUDIT_INSERT}
-SELECT :workspace_id, :now, :user_id, 'rating.set', :subject, :year, :week,
-       (SELECT {OLD_TEXT} FROM rating WHERE {CELL}), :new_value
+SQLITE_AUDIT = AUDIT_ROW.format(old=f"{OLD_TEXT} FROM rating WHERE {CELL}") + f"""
 RETURNING (SELECT level FROM rating WHERE {CELL}) AS level,
           (SELECT comment FROM rating WHERE {CELL}) AS comment,
           (SELECT reported_by FROM rating WHERE {CELL}) AS reported_by, {FACTS}"""
 
-SQLITE_UPSERT = """
-INSERT INTO rating (workspace_id, area_id, partner_id, iso_year, iso_week, level, comment, reported_by, reported_at)
-VALUES (:workspace_id, :area_id, :partner_id, :year, :week, :level, :comment, :user_id, :now)
-ON CONFLICT (area_id, partner_id, iso_year, iso_week) DO UPDATE
-SET level = excluded.level, comment = excluded.comment, reported_by = excluded.reported_by,
-    reported_at = excluded.reported_at"""
+SQLITE_UPSERT = f"{RATING_ROW} WHERE true {LAST_ONE_WINS}"  # SQLite needs a WHERE before ON CONFLICT
 
 POSTGRES_WRITE = f"""
 WITH old AS (
     SELECT level, comment, reported_by FROM rating WHERE {CELL} FOR UPDATE
-), saved AS (
-    INSERT INTO rating (workspace_id, area_id, partner_id, iso_year, iso_week, level, comment,
-                        reported_by, reported_at)
-    SELECT :workspace_id, :area_id, :partner_id, :year, :week, :level, :comment, :user_id, :now
-    FROM (SELECT count(*) FROM old) AS old_locked_first
-    ON CONFLICT (area_id, partner_id, iso_year, iso_week) DO UPDATE
-    SET level = excluded.level, comment = excluded.comment, reported_by = excluded.reported_by,
-        reported_at = excluded.reported_at
+), saved AS ({RATING_ROW}
+    FROM (SELECT count(*) FROM old) AS old_locked_first {LAST_ONE_WINS}
     WHERE EXISTS (SELECT 1 FROM old)  -- else the row came after our snapshot: nothing written, try again
     RETURNING 1
-), audited AS ({AUDIT_INSERT}
-    SELECT :workspace_id, :now, :user_id, 'rating.set', :subject, :year, :week,
-           (SELECT {OLD_TEXT} FROM old), :new_value
+), audited AS ({AUDIT_ROW.format(old=f"{OLD_TEXT} FROM old")}
     FROM saved
     RETURNING 1
 )
