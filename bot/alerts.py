@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from bot.blocks import cell_text
 from bot.slack_text import context, escape, section
 from commands.event_view import AlertView
@@ -14,7 +16,9 @@ METADATA_TYPE = "veckolage_outbox"
 
 
 def alert_message(view: AlertView, *, outbox_key: str) -> dict:
-    """text, blocks and metadata (the outbox key, so a lost confirmation can be found again)."""
+    """text, blocks and metadata (the outbox key, so a lost confirmation can be found again).
+
+    Every rendering gets fresh block ids: Slack asks for a new block_id when a message is updated."""
     title = t("alert.title" if view.critical else "alert.title.downgraded", type=view.type_name, area=view.area)
     blocks = [section(f"{'🚨' if view.critical else 'ℹ️'} *{escape(title)}*  ·  {t('alert.event_number', number=view.number)}")]
     details = [t("alert.when", when=escape(view.when), partner=escape(view.partner),
@@ -41,12 +45,15 @@ def alert_message(view: AlertView, *, outbox_key: str) -> dict:
     else:
         blocks.append({
             "type": "actions",
-            "block_id": f"ack-{view.number}",
+            "block_id": "ack",
             "elements": [{"type": "button", "action_id": ACK_ACTION, "style": "danger", "value": str(view.number),
                           "text": {"type": "plain_text", "text": t("alert.button")}}],
         })
         blocks.append(context(t("alert.unacknowledged")))
         text = f"🚨 {title}"
+    revision = uuid.uuid4().hex[:10]
+    for index, block in enumerate(blocks):
+        block["block_id"] = f"{block.get('block_id', 'alert')}-{view.number}-{index}-{revision}"
     return {"text": escape(text), "blocks": blocks,
             "metadata": {"event_type": METADATA_TYPE, "event_payload": {"key": outbox_key}}}
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from bot.slack_text import BLOCK_LIMIT, context, escape, header, pack, section
-from commands.area_value import status_text
+from bot.slack_text import context, escape, header, pack, section
 from commands.reply import EventLine, EventList, HelpReply, Notice, Trend, WeekGrid
 from commands.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
 from commands.texts import t
 
 TONE_ICON = {"ok": "✅", "error": "⚠️", "info": "ℹ️"}
-ARROWS = {1: "↑", -1: "↓", 0: ""}
-COMMENT_LINES = 15
 
 
 @singledispatch
@@ -42,11 +39,14 @@ def _help(reply: HelpReply) -> dict:
 
 
 def event_text(line: EventLine) -> str:
-    """`#12 🚨 *Skjutning* – Vällingby, lör 21 nov 22:15 (Polisen): … · ej kvitterad` (escaped)."""
-    text = f"#{line.number} {line.emoji} *{escape(line.type_name)}* – {escape(line.area)}, {escape(line.when)} " \
+    """`#12 🚨 *Skjutning* – Vällingby, lör 21 nov 22:15 (Polisen): … · ej kvitterad` (escaped, one line).
+
+    Types without an emoji of their own (marked "•") get none here: the line is usually a bullet already."""
+    emoji = "" if line.emoji == "•" else f" {line.emoji}"
+    text = f"#{line.number}{emoji} *{escape(line.type_name)}* – {escape(line.area)}, {escape(line.when)} " \
            f"({escape(line.partner)})"
     if line.description:
-        text += f": {escape(line.description)}"
+        text += f": {escape(' '.join(line.description.split()))}"  # a line break would end the bullet
     return f"{text} · _{escape(line.status)}_" if line.status else text
 
 
@@ -74,47 +74,9 @@ def legend() -> str:
 
 @render.register
 def _grid(grid: WeekGrid) -> dict:
-    title = t("grid.title", week=grid.week.label)
-    if not grid.rows:
-        return {"text": title, "blocks": [header(title), section(t("grid.no_areas"))]}
-    reported = sum(1 for i in range(len(grid.partners)) if any(r.cells[i].level is not None for r in grid.rows))
-    agreed = sum(1 for r in grid.rows if r.agreed)
-    summary = [t("grid.reported", reported=reported, total=len(grid.partners)),
-               t("grid.agreed_count", count=agreed, total=len(grid.rows))]
-    blocks = [header(title), *(section(f"⚠️ *{escape(w)}*") for w in grid.warnings[:5]), context(" · ".join(summary))]
-    blocks += pack([row_text(grid, row) for row in grid.rows])
-    missing = [t("grid.missing.all" if m.missing == m.total else "grid.missing.some",
-                 partner=escape(m.partner), missing=m.missing, total=m.total) for m in grid.missing]
-    blocks.append(section(f"*{t('grid.missing.title')}:* " + ", ".join(missing) if missing
-                          else t("grid.missing.none")))
-    if grid.comments:
-        shown = [f"• *{escape(c.area)}* – {escape(c.partner)}: {escape(c.text)}" for c in grid.comments[:COMMENT_LINES]]
-        if len(grid.comments) > COMMENT_LINES:
-            shown.append(t("grid.comments.more", count=len(grid.comments) - COMMENT_LINES))
-        blocks += pack([f"*{t('grid.comments.title')}*", *shown])
-    if grid.events:
-        blocks += pack([f"*{t('event.list.title', week=grid.week.short)}*", *(f"• {event_text(e)}" for e in grid.events)])
-    previous = grid.week.shift(-1).short
-    blocks.append(context(legend(), f"{t('grid.legend.change', previous=previous)} · {t('grid.legend.disagreement')}"
-                                    f" · 🚨 {t('grid.legend.critical')}"))
-    return {"text": title, "blocks": blocks[:BLOCK_LIMIT]}
+    from bot.grid_blocks import grid_message  # the grid has its own module; it builds on the helpers here
 
-
-def row_text(grid: WeekGrid, row) -> str:
-    """One area of the grid: consolidated value, change, markers, then every partner's cell."""
-    status = status_text(row.value, agreed=row.agreed, critical=row.critical)
-    parts = [cell_text(row.value), ARROWS[row.change], "🚨" if row.critical else "", f"*{escape(row.area)}*",
-             f"_{status}_"]
-    first = " ".join(part for part in parts if part)
-    if row.disagreement:
-        first += f" · ⚠️ {t('grid.disagreement')}"
-    if all(cell.level is None for cell in row.cells):
-        return first
-    cells = " · ".join(
-        f"{escape(name)} {cell_text(cell.level)}{'💬' if cell.comment else ''}"
-        for name, cell in zip(grid.partners, row.cells, strict=True)
-    )
-    return f"{first}\n        {cells}"
+    return grid_message(grid)
 
 
 def _number(value: float | None) -> str:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from bot.alerts import METADATA_TYPE, alert_message, renotify_text
 from bot.reminder_blocks import reminder_message
-from bot.summary_blocks import comments_message, note_text, summary_message
+from bot.summary_blocks import note_text, summary_message, summary_thread
 from commands.event_manage import renotify_key
 from commands.event_view import alert_view
 from commands.reminders import reminder_for
@@ -89,6 +89,13 @@ def record(session: Session, row: OutboxMessage, outcome: Outcome, now: datetime
     elif row.kind == "summary.post":
         outbox.add_once(session, workspace_id=row.workspace_id, key=row.key.replace("summary.post", "summary.comments"),
                         kind="summary.comments", now=now, channel=outcome.channel, body=row.body)
+    elif row.kind == "summary.comments":  # the thread is one reply per part: queue the next part, if any
+        body, week = json.loads(row.body or "{}"), body_week(row.body)
+        part = body.get("part", 0) + 1
+        if part < len(summary_thread(build_summary(session, workspace, week))):
+            outbox.add_once(session, workspace_id=row.workspace_id, key=f"{row.key.split('#')[0]}#{part + 1}",
+                            kind="summary.comments", now=now, channel=outcome.channel,
+                            body=json.dumps({**body, "part": part}))
 
 
 def _alert(session: Session, row: OutboxMessage, workspace: Workspace, slack: Slack) -> Action:
@@ -136,10 +143,10 @@ def _summary(session: Session, row: OutboxMessage, workspace: Workspace, slack: 
         message = {**summary_message(build_summary(session, workspace, week)), "metadata": metadata(posted.key)}
         return lambda _: slack.update(channel, ts, message)
     if row.kind == "summary.comments":
-        grid = build_summary(session, workspace, week).grid
-        if not grid.comments:
+        parts = summary_thread(build_summary(session, workspace, week))
+        if body.get("part", 0) >= len(parts):
             return NOTHING  # no thread of nothing
-        message = {**comments_message(grid), "metadata": metadata(key)}
+        message = {**parts[body.get("part", 0)], "metadata": metadata(key)}
     elif row.kind == "summary.note":
         message = {"text": note_text(body.get("text", "")), "metadata": metadata(key)}
     else:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.blocks import event_text, render
+from bot.blocks import event_text
+from bot.grid_blocks import grid_message
 from bot.reminder_blocks import OPEN_FORM_ACTION
-from bot.slack_text import context, escape, header, section
-from commands.home import Home
+from bot.slack_text import clip, context, escape, header, pack, section
+from commands.home import RECENT_WEEKS, Home
 from commands.texts import t
 
 HOME_BLOCK_LIMIT = 100
@@ -20,18 +21,19 @@ def home_view(home: Home) -> dict:
     if todo is not None and todo.missing:
         text = t("home.todo", partner=todo.partner, count=len(todo.missing), total=todo.total, week=todo.week.label,
                  areas=", ".join(todo.missing))
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"📝 {escape(text)}"},
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(f"📝 {escape(text)}")},
                        "accessory": {"type": "button", "action_id": OPEN_FORM_ACTION, "style": "primary",
                                      "value": str(todo.week), "text": {"type": "plain_text",
                                                                        "text": t("reminder.button")}}})
     elif todo is not None:
         blocks.append(section(f"✅ {escape(t('home.done', partner=todo.partner, week=todo.week.label))}"))
     blocks.append({"type": "divider"})
-    blocks += render(home.grid)["blocks"]
+    blocks += grid_message(home.grid, table=False)["blocks"]  # a view cannot hold a table block
     blocks.append({"type": "divider"})
     blocks.append(section(f"*🚨 {t('home.events')}*"))
-    if home.recent_critical:
-        blocks.append(section("\n".join(f"• {event_text(e)}" for e in home.recent_critical)))
+    if home.recent_critical:  # whole events only, never cut mid-word; then how many more there are
+        more = [t("home.events.more", count=home.more_critical, weeks=RECENT_WEEKS)] if home.more_critical else []
+        blocks += pack([*(f"• {event_text(e)}" for e in home.recent_critical), *more])
     else:
         blocks.append(context(t("home.no_events")))
     return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}

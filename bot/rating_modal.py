@@ -31,18 +31,19 @@ def rating_view(form: RatingForm, *, channel_id: str | None) -> dict:
                                                         week=escape(form.week.label)))}],
     }]
     for area in form.areas:
-        select = {"type": "static_select", "action_id": LEVEL, "options": [_option(s.number) for s in SCALE],
+        select = {"type": "static_select", "action_id": f"{LEVEL}-{area.area_id}", "options": [_option(s.number) for s in SCALE],
                   "placeholder": {"type": "plain_text", "text": t("form.level.placeholder")}}
         if area.level is not None:
             select["initial_option"] = _option(area.level)
-        comment = {"type": "plain_text_input", "action_id": COMMENT, "max_length": COMMENT_LIMIT,
+        comment = {"type": "plain_text_input", "action_id": f"{COMMENT}-{area.area_id}", "max_length": COMMENT_LIMIT,
                    "placeholder": {"type": "plain_text", "text": t("form.comment.placeholder")}}
         if area.comment:
             comment["initial_value"] = area.comment
         blocks.append({"type": "input", "block_id": f"{LEVEL}-{area.area_id}", "optional": True,
                        "label": {"type": "plain_text", "text": clip(area.area, 2000)}, "element": select})
         blocks.append({"type": "input", "block_id": f"{COMMENT}-{area.area_id}", "optional": True,
-                       "label": {"type": "plain_text", "text": t("form.comment.label")}, "element": comment})
+                       "label": {"type": "plain_text", "text": clip(t("form.comment.label", area=area.area), 2000)},
+                       "element": comment})
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
@@ -64,7 +65,7 @@ def read_submission(view: dict) -> tuple[Week, list[FormEntry]]:
         kind, _, area_id = block_id.partition("-")
         if kind not in (LEVEL, COMMENT) or plain_int(area_id) is None:
             continue
-        action = actions.get(kind, {})
+        action = actions.get(block_id) or actions.get(kind, {})  # action ids are unique per form: `level-12`
         value = (action.get("selected_option") or {}).get("value") if kind == LEVEL else action.get("value")
         entries.setdefault(int(area_id), {})[kind] = value
     result = [FormEntry(area_id, e.get(LEVEL), e.get(COMMENT)) for area_id, e in sorted(entries.items())]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.slack_limits import units
 from commands.reply import MENTION_CLOSE, MENTION_OPEN
 
 SECTION_LIMIT = 3000
@@ -20,8 +21,12 @@ def escape(text: str) -> str:
 
 
 def clip(text: str, limit: int = SECTION_LIMIT) -> str:
-    """Cut text to a limit, marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Cut text to a limit in UTF-16 units, at a word when there is one, marking the cut."""
+    if units(text) <= limit:
+        return text
+    cut = text.encode("utf-16-le")[: 2 * (limit - 1)].decode("utf-16-le", "ignore")
+    word = cut.rsplit(" ", 1)[0]
+    return (word if len(word) > len(cut) // 2 else cut) + "…"
 
 
 def section(text: str) -> dict:
@@ -44,7 +49,7 @@ def pack(lines: list[str], limit: int = SECTION_LIMIT) -> list[dict]:
     blocks, current = [], ""
     for line in lines:
         line = clip(line, limit)
-        if current and len(current) + 1 + len(line) > limit:
+        if current and units(current) + 1 + units(line) > limit:
             blocks.append(section(current))
             current = line
         else:

@@ -24,14 +24,15 @@ from commands.matching import fold, match_name, plain_int, same_name
 from commands.rate import InputError
 from commands.reply import Notice, Reply, channel_ref, mention
 from commands.schedule import reminder_slots
-from commands.setup_file import AREA_LIMIT, NAME_LIMIT
+from commands.setup_file import AREA_LIMIT, NAME_LIMIT, SHORT_LIMIT
 from commands.texts import t
 from storage import queries, setup_queries
 from storage.models import Area, Partner, Workspace
 
 USAGES = {
     "område": "/lagesadmin område lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>]",
-    "partner": "/lagesadmin partner lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>]",
+    "partner": "/lagesadmin partner lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>] | partner kortnamn <partner> "
+               "<kortnamn>",
     "medlem": "/lagesadmin medlem lägg-till <partner> @användare … | medlem ta-bort @användare …",
     "roll": "/lagesadmin samordnare|admin lägg-till|ta-bort @användare …",
     "kanal": "/lagesadmin kanal sammanfattning|larm #kanal",
@@ -102,6 +103,8 @@ def _named_command(model: type, key: str) -> Callable:
         verb_word, _, rest = args.partition(" ")
         verb = _verb(verb_word)
         ws = caller.workspace
+        if model is Partner and fold(verb_word) == "kortnamn":
+            return _short_name(session, caller, inv, rest)
         if verb == "add":
             name = _name(rest, usage)
             existing = {fold(r.name) for r in (queries.active_areas if model is Area else queries.active_partners)(
@@ -133,9 +136,39 @@ def _named_command(model: type, key: str) -> Callable:
             setup_queries.retire(row, now=inv.now)
             _audit(session, caller, inv, f"{kind}.retire", row.name, old=row.name)
             return Notice("ok", t(f"admin.{kind}.retired", name=row.name))
-        raise InputError(t("admin.verb"), usage=usage)
+        raise InputError(t("admin.verb.partner" if model is Partner else "admin.verb"), usage=usage)
 
     return handler
+
+
+CLEAR_SHORT = ("ingen", "inget", "-", "–")
+
+
+def _short_name(session: Session, caller: Caller, inv: Invocation, text: str) -> Reply:
+    """`partner kortnamn <partner> <kortnamn>`: the partner's column head in the grid (`ingen` clears it)."""
+    usage = USAGES["partner"]
+    partners = queries.active_partners(session, workspace_id=caller.workspace.id)
+    parts = rename_parts(text)
+    if parts is None:  # `<partner> <kortnamn>`: the longest beginning that names a partner
+        words = text.split()
+        parts = next(((" ".join(words[:k]), " ".join(words[k:])) for k in range(len(words) - 1, 0, -1)
+                      if match_name(" ".join(words[:k]), [p.name for p in partners]).found), None)
+    if parts is None:
+        if text.strip():
+            _find(session, Partner, caller, text, usage)  # names the partners when the name is unknown
+        raise InputError(t("admin.short.usage", limit=SHORT_LIMIT), usage=usage)
+    row = _find(session, Partner, caller, parts[0], usage)
+    short = None if parts[1].strip().lower() in CLEAR_SHORT else " ".join(parts[1].split())
+    if short is not None and len(short) > SHORT_LIMIT:
+        raise InputError(t("admin.short.usage", limit=SHORT_LIMIT), usage=usage)
+    other = next((p for p in partners if p.id != row.id and short and fold(p.short or "") == fold(short)), None)
+    if other is not None:
+        raise InputError(t("admin.short.taken", short=short, other=other.name), usage=usage)
+    old, row.short = row.short, short
+    _audit(session, caller, inv, "partner.short", row.name, old=old, new=short)
+    if short is None:
+        return Notice("ok", t("admin.short.cleared", name=row.name))
+    return Notice("ok", t("admin.short.set", name=row.name, short=short))
 
 
 area_command = _named_command(Area, "område")

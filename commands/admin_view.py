@@ -41,7 +41,8 @@ def show_setup(caller: Caller, args: str, inv: Invocation, session: Session) -> 
                or "–")]
     for partner in queries.active_partners(session, workspace_id=ws.id):
         members = setup_queries.members_of(session, workspace_id=ws.id, partner_id=partner.id)
-        lines.append(t("admin.show.partner", name=partner.name, members=", ".join(map(mention, members)) or "–"))
+        lines.append(t("admin.show.partner.short" if partner.short else "admin.show.partner", name=partner.name,
+                       short=partner.short, members=", ".join(map(mention, members)) or "–"))
     reminders = ", ".join(show_day_time(d, m) for d, m in reminder_slots(ws)) or t("admin.schedule.none")
     lines += [
         t("admin.show.roles", coordinators=users(queries.COORDINATOR), admins=users(queries.ADMIN)),

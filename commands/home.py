@@ -25,6 +25,7 @@ class Home:
     todo: Reminder | None = None
     partner: str | None = None
     recent_critical: tuple[EventLine, ...] = ()
+    more_critical: int = 0  # critical events of those weeks not among the recent ones
 
 
 def home(inv: Invocation, session: Session) -> Home:
@@ -41,4 +42,5 @@ def home(inv: Invocation, session: Session) -> Home:
     weeks = [(w.year, w.week) for w in (week.shift(-i) for i in range(RECENT_WEEKS))]
     critical = [e for e in event_queries.events_for_weeks(session, workspace_id=ws.id, weeks=weeks) if e.critical]
     recent = tuple(event_line(session, ws, e) for e in critical[-RECENT_EVENTS:][::-1])
-    return Home(True, grid, todo, caller.partner.name if caller.partner else None, recent)
+    return Home(True, grid, todo, caller.partner.name if caller.partner else None, recent,
+                len(critical) - len(recent))

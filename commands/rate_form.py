@@ -57,7 +57,7 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
         return FieldErrors(errors)
     stored = {r.area_id: r for r in queries.ratings_for_weeks(
         session, workspace_id=caller.workspace.id, weeks=[(week.year, week.week)]) if r.partner_id == caller.partner.id}
-    lines, changed = [], 0
+    changes, changed = [], 0
     for area, value, comment in checked:
         old = stored.get(area.id)
         if old is None or (old.level, old.comment) != (value, comment):
@@ -65,9 +65,21 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
             save_rating(session, workspace_id=caller.workspace.id, area=area, partner=caller.partner,
                         year=week.year, week=week.week, level=value, comment=comment,
                         user_id=inv.user_id, now=inv.now)
-        lines.append(f"{area.name}: {value} {level(value).name}" + (f" – {comment}" if comment else ""))
+            changes.append(f"{area.name} {value} {level(value).name}" + (" 💬" if comment else ""))
+    lines = saved_lines(checked, changes)
     if changed:
         week_changed(session, caller.workspace, week, t("change.form", partner=caller.partner.name, count=changed),
                      inv.now)
     title = t("rate.form.saved.title", partner=caller.partner.name, week=week.label)
     return Notice("ok", title, tuple(lines) or (t("rate.form.saved.none"),), week=week)
+
+
+def saved_lines(checked: list, changes: list[str]) -> tuple[str, ...]:
+    """The confirmation in short: how many areas are stored, which changed now; never every comment again."""
+    if not checked:
+        return ()
+    comments = sum(1 for _, _, comment in checked if comment)
+    lines = [t("rate.form.saved.counts", areas=len(checked), changed=len(changes), comments=comments)]
+    if changes:
+        lines.append(t("rate.form.saved.changed", areas=", ".join(changes)))
+    return tuple(lines)

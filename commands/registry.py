@@ -25,6 +25,7 @@ from commands.admin import (
     schedule_command,
 )
 from commands.admin_view import audit_log, show_setup
+from commands.comments import COMMENTS_USAGE, show_comments
 from commands.context import Invocation, load_caller
 from commands.event_manage import (
     EDIT_USAGE,
@@ -113,6 +114,8 @@ COMMANDS: tuple[Command, ...] = (
             "påminnelser och ingen sammanfattning.", skip_week),
     Command("/veckolage", ("återuppta", "ateruppta"), UNSKIP_USAGE, "Samordnare: ångrar hoppa-över.",
             unskip_week),
+    Command("/veckolage", ("kommentarer",), COMMENTS_USAGE, "Alla parters kommentarer om ett område för veckan; "
+            "utan område: vilka områden som har kommentarer.", show_comments),
     Command("/veckolage", ("år", "ar"), YEAR_USAGE, "Årssammanställningen: veckor × områden som färgbild, "
             "med antal veckor på 4–5 och längsta svit per område.", year_picture),
     Command("/veckolage", ("trend",), TREND_USAGE, "Ett områdes senaste veckor (standard 12) jämfört med "
@@ -133,7 +136,8 @@ COMMANDS: tuple[Command, ...] = (
             "roller, kanaler, veckorytm och gallring.", show_setup),
     Command("/lagesadmin", ("område", "omrade"), USAGES["område"], "Lägger till, byter namn på eller tar bort ett "
             "område (historiken finns kvar).", area_command),
-    Command("/lagesadmin", ("partner",), USAGES["partner"], "Samma för samverkansparter.", partner_command),
+    Command("/lagesadmin", ("partner",), USAGES["partner"], "Samma för samverkansparter; kortnamnet är partnerns "
+            "rubrik i lägesbildens tabell.", partner_command),
     Command("/lagesadmin", ("medlem",), USAGES["medlem"], "Vem som rapporterar för vilken part.", member_command),
     Command("/lagesadmin", ("samordnare",), "/lagesadmin samordnare lägg-till|ta-bort @användare …",
             "Vem som fastställer, publicerar och exporterar.", coordinator_command),

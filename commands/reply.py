@@ -97,6 +97,11 @@ class WeekGrid:
     comments: tuple[Comment, ...] = field(default_factory=tuple)
     events: tuple[EventLine, ...] = field(default_factory=tuple)
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    heads: tuple[str, ...] = field(default_factory=tuple)  # column heads: partners' short names, else names
+
+    def head(self, index: int) -> str:
+        """A partner's column head (its short name when it has one)."""
+        return self.heads[index] if index < len(self.heads) else self.partners[index]
 
 
 @dataclass(frozen=True)

@@ -44,5 +44,8 @@ def export_setup(session: Session, *, workspace_id: int) -> str:
     ]
     for partner in queries.active_partners(session, workspace_id=ws.id):
         members = setup_queries.members_of(session, workspace_id=ws.id, partner_id=partner.id, with_team=True)
-        lines += ["", "[[partner]]", f"name = {_value(partner.name)}", f"members = {_value(members)}"]
+        lines += ["", "[[partner]]", f"name = {_value(partner.name)}"]
+        if partner.short:
+            lines.append(f"short = {_value(partner.short)}")
+        lines.append(f"members = {_value(members)}")
     return "\n".join(lines) + "\n"

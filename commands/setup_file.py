@@ -24,8 +24,9 @@ DAYS = {
 TOP_KEYS = {"team_id", "timezone", "summary_channel", "alert_channel", "coordinators", "admins", "areas",
             "partner", "deadline", "alert_renotify_minutes", "schedule", "retention_months"}
 SCHEDULE_KEYS = {"summary", "reminders"}
-PARTNER_KEYS = {"name", "members"}
+PARTNER_KEYS = {"name", "members", "short"}
 NAME_LIMIT = 80
+SHORT_LIMIT = 16  # a column head in the grid's table
 AREA_LIMIT = 40  # the rating modal holds two blocks per area within Slack's 100
 
 
@@ -35,6 +36,7 @@ class PartnerSetup:
 
     name: str
     members: tuple[str, ...]
+    short: str | None = None
 
 
 @dataclass(frozen=True)
@@ -233,10 +235,27 @@ class _Checker:
                     self.fail("members", t("setupfile.member_twice", user=user, partner=owner[user]),
                               label=f"{label} ({name})", table=index)
                 owner.setdefault(user, name)
-            result.append(PartnerSetup(name.strip(), members))
+            result.append(PartnerSetup(name.strip(), members, self.short(item, index, f"{label} ({name})")))
             tables.append(index)
         self.names([p.name for p in result], "partner", "partner", tables=tables)
+        shorts: dict[str, str] = {}
+        for partner, table in zip(result, tables, strict=True):
+            if partner.short and fold(partner.short) in shorts:
+                self.fail("short", t("setupfile.same_short", value=partner.short, other=shorts[fold(partner.short)]),
+                          label=f"partner {table + 1} ({partner.name}) short", table=table)
+            elif partner.short:
+                shorts[fold(partner.short)] = partner.name
         return tuple(result)
+
+    def short(self, item: dict, index: int, label: str) -> str | None:
+        value = item.get("short")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip() or len(value.strip()) > SHORT_LIMIT:
+            self.fail("short", t("setupfile.bad_short", value=value, limit=SHORT_LIMIT), label=f"{label} short",
+                      table=index)
+            return None
+        return " ".join(value.split())
 
     def day_time(self, key: str, raw: object) -> tuple[int, int]:
         match = re.fullmatch(r"\s*(\S+)\s+(\d{1,2}):(\d{2})\s*", raw) if isinstance(raw, str) else None

@@ -49,6 +49,11 @@ def sync_setup(session: Session, setup: Setup, *, now: datetime) -> SyncReport:
 
     _sync_named(session, Area, workspace.id, list(setup.areas), now, log, "area")
     partners = _sync_named(session, Partner, workspace.id, [p.name for p in setup.partners], now, log, "partner")
+    for wanted in setup.partners:
+        row = session.get(Partner, partners[wanted.name])
+        if row.short != wanted.short:
+            log("partner.short", wanted.name, old=row.short, new=wanted.short)
+            row.short = wanted.short
     _sync_members(session, workspace.id, setup, partners, log)
     _sync_roles(session, workspace.id, setup, log)
     session.flush()

@@ -58,7 +58,8 @@ def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
     failed = outbox.failed(session, workspace_id=workspace_id, kinds=("alert.post",))
     return WeekGrid(week, tuple(p.name for p in partners), tuple(rows), _missing(partners, rows), tuple(comments),
                     events=event_lines(session, workspace, week, events=events, failed=failed),
-                    warnings=undelivered_warnings(session, workspace, failed=failed))
+                    warnings=undelivered_warnings(session, workspace, failed=failed),
+                    heads=tuple(p.short or p.name for p in partners))
 
 
 def _missing(partners: list[Partner], rows: list[AreaRow]) -> tuple[MissingReport, ...]:

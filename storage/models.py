@@ -59,6 +59,7 @@ class Partner(SQLModel, table=True):
     name: str = Field(max_length=80)
     position: int = Field(default=0)
     retired_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    short: str | None = Field(default=None, max_length=16)  # the grid's column head; the name when unset
 
 
 class Member(SQLModel, table=True):

@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from bot.slack_limits import problems
+
 _JSON_FORM_KEYS = ("blocks", "view", "attachments", "files")
 _JSON_TYPE = "application/json; charset=utf-8"
 _AUTH_TEST = {
@@ -226,6 +228,9 @@ class FakeSlack:
             override = dict(self._overrides.get(call.method, {}))
         if delay:
             self._stopping.wait(delay)
+        refused = self._refusal(call)
+        if failure is None and refused:
+            return self._send(h, 200, json.dumps({"ok": False, "error": refused[0][0], "detail": refused[0][1]}))
         if failure is None:
             return self._send(h, 200, json.dumps({**self._default(call.method, call.args), **override}))
         status, retry_after, body = failure
@@ -233,6 +238,16 @@ class FakeSlack:
         error = "ratelimited" if status == 429 else "internal_error"
         text = body if body is not None else json.dumps({"ok": False, "error": error})
         self._send(h, status, text, _JSON_TYPE, extra)
+
+    @staticmethod
+    def _refusal(call: Call) -> list[tuple[str, str]]:
+        """What Slack would refuse in a message or view (too many blocks, too much text, duplicate ids)."""
+        if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            return problems(call.args.get("blocks") if isinstance(call.args.get("blocks"), list) else None)
+        if call.method in ("views.open", "views.update", "views.publish", "views.push"):
+            view = call.args.get("view") if isinstance(call.args.get("view"), dict) else {}
+            return problems(view.get("blocks"), view=True)
+        return []
 
     @staticmethod
     def _send(

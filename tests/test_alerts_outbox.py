@@ -95,8 +95,9 @@ class Bot:
         return [c.method for c in self.fake.calls if c.method.startswith(("chat.", "conversations."))]
 
     def grid_line(self, area: str) -> str:
-        grid = self.command("/veckolage")
-        return next(line for line in texts(grid["blocks"]).split("\n") if f"*{area}* _" in line)
+        """The consolidated cell of an area in the grid's table (`🟪5‼ 🚨`)."""
+        (table,) = [b for b in self.command("/veckolage")["blocks"] if b["type"] == "table"]
+        return next(row[1]["text"] for row in table["rows"] if row[0]["text"] == area)
 
 
 @pytest.fixture
@@ -130,7 +131,7 @@ def test_critical_event_is_stored_first_then_alerted_once(bot, engine) -> None:
     assert buttons(post.args["blocks"]) == ["acknowledge_event"]
     assert post.args["metadata"]["event_payload"]["key"] == f"alert.post:{n}"
     assert event(engine, n).alert_ts and row(engine, f"alert.post:{n}").status == "sent"
-    assert bot.grid_line("Vällingby").startswith("🟪5‼ 🚨 *Vällingby*")
+    assert bot.grid_line("Vällingby") == "🟪5‼ 🚨"
     assert f"#{n} 🚨 *Skjutning* – Vällingby" in texts(bot.command("/veckolage")["blocks"])
 
 

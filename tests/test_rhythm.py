@@ -138,7 +138,7 @@ def test_monday_summary_puts_critical_events_first_then_rises_disagreements_and_
     critical = shown[order[0]:order[1]]
     assert "Skjutning" in critical and "Vällingby" in critical
     assert "*Grimsta* 2 → 4" in shown[order[1]:order[2]]
-    assert "*Hässelby strand*: Polisen 1, Stadsdelen 3" in shown[order[2]:order[3]]
+    assert "*Hässelby strand*: Polisen 1 – Stadsdelen 3" in shown[order[2]:order[3]]  # the spread, not the row
     missing = shown[order[3]:]
     assert "Bostadsbolaget (alla 4 områden)" in missing and "Stadsdelen (3 av 4 områden saknas)" in missing
     assert "Polisen (2 av 4 områden saknas)" in missing
@@ -257,7 +257,7 @@ def test_a_change_after_posting_updates_the_summary_in_place_and_notes_it(rhythm
     rhythm.deliver(rated)
     (edit,) = rhythm.updates()
     assert edit.args["ts"] == ts and "vecka 48" in edit.args["text"]
-    assert "*Vällingby*: Polisen 3, Stadsdelen 5" in texts(edit.args["blocks"])  # now a disagreement
+    assert "*Vällingby*: Polisen 3 – Stadsdelen 5" in texts(edit.args["blocks"])  # now a disagreement
     (note,) = rhythm.thread(ts)
     assert note.args["text"].startswith("uppdaterad:") and {"Stadsdelen", "Vällingby"} <= set(note.args["text"].split())
 

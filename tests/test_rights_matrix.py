@@ -38,6 +38,7 @@ EXAMPLES = {
     "/veckolage publicera [vecka]": "/veckolage publicera v47",
     "/veckolage hoppa-över [vecka]": "/veckolage hoppa-över v48",
     "/veckolage återuppta [vecka]": "/veckolage återuppta v47",
+    "/veckolage kommentarer [vecka] <område>": "/veckolage kommentarer Vällingby",
     "/veckolage år [år]": "/veckolage år 2026",
     "/veckolage trend <område> [veckor]": "/veckolage trend Vällingby 8",
     "/veckolage export [år] csv|xlsx": "/veckolage export 2026 csv",
@@ -50,7 +51,7 @@ EXAMPLES = {
     "/handelse hjälp": "/handelse hjälp",
     "/lagesadmin visa": "/lagesadmin visa",
     "/lagesadmin område lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>]": "/lagesadmin område lägg-till Rinkeby",
-    "/lagesadmin partner lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>]":
+    "/lagesadmin partner lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>] | partner kortnamn <partner> <kortnamn>":
         "/lagesadmin partner lägg-till Räddningstjänsten",
     "/lagesadmin medlem lägg-till <partner> @användare … | medlem ta-bort @användare …":
         "/lagesadmin medlem lägg-till Stadsdelen <@U0NEW|anna>",
@@ -76,6 +77,7 @@ ALLOWED = {
     "/veckolage publicera v47": COORDINATORS,
     "/veckolage hoppa-över v48": COORDINATORS,
     "/veckolage återuppta v47": COORDINATORS,
+    "/veckolage kommentarer Vällingby": KNOWN,
     "/veckolage år 2026": KNOWN,
     "/veckolage trend Vällingby 8": KNOWN,
     "/veckolage export 2026 csv": COORDINATORS,
