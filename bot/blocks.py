@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from bot.slack_text import context, escape, header, pack, section
+from bot.slack_limits import MESSAGE_BUDGET
+from bot.slack_text import context, escape, fit, header, pack, section
 from commands.reply import EventLine, EventList, HelpReply, Notice, Trend, WeekGrid
 from commands.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
 from commands.texts import t
@@ -20,8 +21,10 @@ def render(reply) -> dict:
 
 @render.register
 def _notice(reply: Notice) -> dict:
-    lines = [f"{TONE_ICON[reply.tone]} *{escape(reply.title)}*", *(escape(line) for line in reply.lines)]
-    blocks = pack(lines)
+    lines = [escape(line) for line in reply.lines]
+    shown = fit(lines, MESSAGE_BUDGET - 1500)  # long answers (the audit log with comments) end with a count
+    more = [escape(t("notice.more", count=len(lines) - len(shown)))] if len(shown) < len(lines) else []
+    blocks = pack([f"{TONE_ICON[reply.tone]} *{escape(reply.title)}*", *shown, *more])
     if reply.usage:
         blocks.append(section(escape(t("usage", usage=f"`{reply.usage}`"))))
     if reply.week is not None:
@@ -55,7 +58,10 @@ def _events(reply: EventList) -> dict:
     title = t("event.list.title", week=reply.week.label)
     if not reply.events:
         return {"text": title, "blocks": [section(escape(t("event.list.none", week=reply.week.label)))]}
-    return {"text": title, "blocks": [header(title), *pack([f"• {event_text(e)}" for e in reply.events])]}
+    lines = [f"• {event_text(e)}" for e in reply.events]
+    shown = fit(lines, MESSAGE_BUDGET - 1000)
+    more = [t("event.list.more", count=len(lines) - len(shown))] if len(shown) < len(lines) else []
+    return {"text": title, "blocks": [header(title), *pack([*shown, *more])]}
 
 
 def cell_text(value: int | None) -> str:

@@ -8,15 +8,14 @@ partner's head and its value are joined by no-break spaces, so they never land o
 from __future__ import annotations
 
 from bot.blocks import cell_text, event_text, legend
-from bot.slack_limits import TABLE_CELLS, block_units, units
-from bot.slack_text import context, escape, header, pack, section
+from bot.slack_limits import MESSAGE_BUDGET, TABLE_CELLS, block_units, units
+from bot.slack_text import context, escape, fit, header, pack, section
 from commands.area_value import status_text
 from commands.reply import AreaRow, WeekGrid
 from commands.texts import t
 
 ARROWS = {1: "↑", -1: "↓", 0: ""}
 NBSP = "\u00a0"
-MESSAGE_BUDGET = 11000  # UTF-16 units of text in a whole message; Slack refuses about 12,000
 FALLBACK_LIMIT = 2500
 COMMENT_LINES = 15
 PARTNER_COLUMNS = TABLE_CELLS - 2  # the area and the consolidated value take two of Slack's 20 cells
@@ -75,17 +74,6 @@ def fallback_text(grid: WeekGrid, title: str) -> str:
             break
         lines.append(line)
     return "\n".join(lines)
-
-
-def fit(lines: list[str], budget: int, most: int | None = None) -> list[str]:
-    """The first whole lines whose text fits the budget (and at most `most` of them)."""
-    shown, used = [], 0
-    for line in lines[:most]:
-        used += units(line) + 1
-        if used > budget:
-            break
-        shown.append(line)
-    return shown
 
 
 def missing_section(grid: WeekGrid) -> dict:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 MESSAGE_BLOCKS, VIEW_BLOCKS = 50, 100
 SECTION_TEXT, HEADER_TEXT = 3000, 150
 MESSAGE_TEXT = 12000
+MESSAGE_BUDGET = 11000  # what our messages aim for: Slack's limit is undocumented, so stay below it
 TABLE_ROWS, TABLE_CELLS = 100, 20
 CONTEXT_ELEMENTS = 10
 

@@ -57,3 +57,14 @@ def pack(lines: list[str], limit: int = SECTION_LIMIT) -> list[dict]:
     if current:
         blocks.append(section(current))
     return blocks
+
+
+def fit(lines: list[str], budget: int, most: int | None = None) -> list[str]:
+    """The first whole lines whose text fits the budget in UTF-16 units (and at most `most` of them)."""
+    shown, used = [], 0
+    for line in lines[:most]:
+        used += units(line) + 1
+        if used > budget:
+            break
+        shown.append(line)
+    return shown

@@ -4,17 +4,9 @@ for), and the "uppdaterad" notes. Every message stays within Slack's limits (bot
 from __future__ import annotations
 
 from bot.blocks import event_text
-from bot.grid_blocks import (
-    MESSAGE_BUDGET,
-    PARTNER_COLUMNS,
-    fallback_text,
-    fit,
-    legend_block,
-    missing_section,
-    table_block,
-)
-from bot.slack_limits import block_units, units
-from bot.slack_text import clip, context, escape, header, pack, section
+from bot.grid_blocks import PARTNER_COLUMNS, fallback_text, legend_block, missing_section, table_block
+from bot.slack_limits import MESSAGE_BUDGET, block_units, units
+from bot.slack_text import clip, context, escape, fit, header, pack, section
 from commands.reply import AreaRow, WeekGrid
 from commands.summary import Summary
 from commands.texts import t

@@ -110,6 +110,9 @@ SV: dict[str, str] = {
     "event.ack.withdrawn": "Händelse #{number} är återkallad; inget att kvittera.",
     "event.list.title": "Händelser {week}",
     "event.list.none": "Inga händelser rapporterade {week}.",
+    "notice.more": "… och {count} rader till som inte får plats i ett meddelande.",
+    "event.list.more": "… och {count} händelser till som inte får plats i ett meddelande (kritiska händelser "
+                       "finns i sin helhet i larmkanalen).",
     "event.list.acknowledged": "kvitterad av {user}",
     "event.list.unacknowledged": "ej kvitterad",
     "event.list.undelivered": "larmet nådde inte Slack",
