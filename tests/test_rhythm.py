@@ -381,6 +381,8 @@ def test_publicera_posts_now_and_later_refreshes_instead_of_posting_again(rhythm
     rhythm.deliver(MON_W49 + MINUTE)
     (edit,) = rhythm.updates()
     assert edit.args["ts"] == ts and len(rhythm.summaries()) == 1
+    (note,) = rhythm.thread(ts)
+    assert note.args["text"] == "uppdaterad: på begäran av <@U0COORD>"  # not "uppdaterad: uppdaterad på …"
 
 
 def test_publicera_of_a_week_before_setup_does_not_promise_a_post(rhythm, chat, engine) -> None:

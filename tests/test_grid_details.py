@@ -1,0 +1,68 @@
+"""What a coordinator reads around the grid: event lines, App Home's recent events, where the other comments are."""
+
+from __future__ import annotations
+
+from bot.blocks import render
+from bot.grid_blocks import grid_message
+from bot.home_view import home_view
+from bot.slack_limits import problems, units
+from commands.home import Home
+from commands.reply import AreaRow, Cell, Comment, EventLine, EventList, WeekGrid
+from commands.weeks import Week
+from tests.slack_harness import texts
+
+WEEK = Week(2026, 47)
+GRID = WeekGrid(WEEK, ("Polisen", "Skolan"), (AreaRow("Grimsta", (Cell(4), Cell(2)), 4, False, 3, True),), ())
+
+
+def event(number: int, *, critical: bool = True, description: str = "skott mot port") -> EventLine:
+    return EventLine(number, "Skjutning" if critical else "Skadegörelse", "🚨" if critical else "•", critical,
+                     "Vällingby centrum – torget och gallerian", "lör 21 nov 22:15", "Polisen", description,
+                     "ej kvitterad" if critical else "")
+
+
+def test_an_event_line_is_one_bullet_without_a_second_bullet_and_keeps_its_line_breaks_out() -> None:
+    shown = texts(render(EventList(WEEK, (event(8, critical=False, description="klotter på porten\noch i trappan"),
+                                          event(9))))["blocks"])
+    lines = shown.split("\n")
+    assert "• #8 *Skadegörelse* – Vällingby centrum – torget och gallerian, lör 21 nov 22:15 (Polisen): " \
+           "klotter på porten och i trappan" in lines
+    assert "• #9 🚨 *Skjutning* – Vällingby centrum – torget och gallerian, lör 21 nov 22:15 (Polisen): " \
+           "skott mot port · _ej kvitterad_" in lines
+
+
+def test_app_home_shows_whole_recent_events_and_how_many_more() -> None:
+    description = ("Flera skott mot en port vid gångvägen, polis på plats inom fem minuter. " * 7)[:500]
+    recent = tuple(event(n, description=description) for n in range(20, 15, -1))
+    view = home_view(Home(True, GRID, recent_critical=recent, more_critical=3))
+    assert problems(view["blocks"], view=True) == []
+    assert all(units(b["text"]["text"]) <= 3000 for b in view["blocks"] if b["type"] == "section")
+    shown = texts(view["blocks"])
+    for n in range(16, 21):  # every event whole, its status included; none cut mid-word
+        assert f"#{n} 🚨 *Skjutning* – Vällingby centrum – torget och gallerian, lör 21 nov 22:15 (Polisen): " \
+               f"{description} · _ej kvitterad_" in shown
+    assert "… och 3 kritiska händelser till de senaste 4 veckorna: /handelse lista [vecka]" in shown
+    assert not any(b["type"] == "table" for b in view["blocks"])  # a view cannot hold Slack's table block
+
+
+def test_the_grid_says_where_the_comments_it_has_no_room_for_are() -> None:
+    comments = tuple(Comment("Grimsta", f"Partner {n}", "lugnt " * 50) for n in range(40))
+    message = grid_message(WeekGrid(WEEK, GRID.partners, GRID.rows, (), comments))
+    shown = texts(message["blocks"])
+    assert shown.count("• *Grimsta* – Partner") == 15
+    assert "… och 25 kommentarer till – alla ett områdes kommentarer: /veckolage kommentarer [vecka] <område>" in shown
+
+
+def test_veckolage_kommentarer_shows_an_areas_comments_and_which_areas_have_some(chat) -> None:
+    chat("U0POL1", "/lage Vällingby 3 stökigt vid torget")
+    chat("U0SDF", "/lage Vällingby 2 lugnare än förra veckan")
+    chat("U0SDF", "/lage Grimsta 2 klotter")
+    area = chat("U0BOST", "/veckolage kommentarer vällingby")
+    assert area.title == "Kommentarer om Vällingby, vecka 47, 2026 (16–22 nov)"
+    assert area.lines == ("Polisen: stökigt vid torget", "Stadsdelen: lugnare än förra veckan")
+    overview = chat("U0BOST", "/veckolage kommentarer v47")
+    assert overview.lines == ("Vällingby: 2", "Grimsta: 1")
+    unknown = chat("U0BOST", "/veckolage kommentarer Kista")
+    assert unknown.tone == "error" and unknown.usage == "/veckolage kommentarer [vecka] <område>"
+    assert "”Kista” finns inte." in unknown.lines
+    assert chat("U0NOBODY", "/veckolage kommentarer Vällingby").tone == "error"
