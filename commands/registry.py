@@ -86,7 +86,7 @@ class Slash:
 SLASH_COMMANDS: tuple[Slash, ...] = (
     Slash("/lage", "Rapportera din organisations läge för ett område", "[vecka] <område> <1-5> [kommentar]"),
     Slash("/veckolage", "Visa veckans samlade lägesbild",
-          "[vecka] | fastställ … | år | trend … | export … | publicera | hoppa-över | hjälp"),
+          "[vecka] | fastställ … | kommentarer … | år | trend … | export … | publicera | hoppa-över | hjälp"),
     Slash("/handelse", "Rapportera en händelse; kritiska larmar direkt",
           "[vecka] <område> <typ> [när] [beskrivning] | lista | ändra | återkalla | hjälp", ("/händelse",)),
     Slash("/lagesadmin", "Administrera samverkan: områden, parter, medlemmar, kanaler, schema, logg",
