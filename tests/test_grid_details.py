@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+from bot.alerts import alert_message
 from bot.blocks import render
 from bot.grid_blocks import grid_message
 from bot.home_view import home_view
 from bot.slack_limits import problems, units
+from commands.event_view import AlertView
 from commands.home import Home
 from commands.reply import AreaRow, Cell, Comment, EventLine, EventList, WeekGrid
 from commands.weeks import Week
@@ -66,3 +70,13 @@ def test_veckolage_kommentarer_shows_an_areas_comments_and_which_areas_have_some
     assert unknown.tone == "error" and unknown.usage == "/veckolage kommentarer [vecka] <område>"
     assert "”Kista” finns inte." in unknown.lines
     assert chat("U0NOBODY", "/veckolage kommentarer Vällingby").tone == "error"
+
+
+def test_an_updated_alert_gets_new_block_ids() -> None:
+    view = AlertView(7, "Skjutning", True, "Vällingby", "lör 21 nov 22:15", "Polisen", "U0POL1", "skott\nmot port",
+                     WEEK, 5, None, None, None, None, None, ("U0COORD",), 15)
+    posted, updated = (alert_message(view, outbox_key="alert.post:7") for _ in range(2))
+    ids = [[b["block_id"] for b in message["blocks"]] for message in (posted, updated)]
+    assert all(len(set(i)) == len(i) == len(posted["blocks"]) for i in ids)
+    assert not set(ids[0]) & set(ids[1])  # Slack asks for a new block_id when a message is updated
+    assert problems(posted["blocks"]) == [] and "acknowledge_event" in json.dumps(posted["blocks"])
