@@ -116,9 +116,10 @@ def grid_message(grid: WeekGrid, *, table: bool = True) -> dict:
         more = [t("grid.events.more", count=len(lines) - len(shown))] if len(shown) < len(lines) else []
         blocks += pack([f"*{t('event.list.title', week=grid.week.short)}*", *shown, *more])
     if grid.comments:
-        lines = [f"• *{escape(c.area)}* – {escape(c.partner)}: {escape(c.text)}" for c in grid.comments]
-        shown = fit(lines, budget, COMMENT_LINES)
-        more = [t("grid.comments.more", count=len(lines) - len(shown))] if len(shown) < len(lines) else []
+        lines = [f"• *{escape(c.area)}* – {escape(c.partner)}: {escape(c.text)}" for c in grid.comments[:COMMENT_LINES]]
+        shown = fit(lines, budget)
+        more = [t("grid.comments.more", count=len(grid.comments) - len(shown))] if len(shown) < len(grid.comments) \
+            else []
         blocks += pack([f"*{t('grid.comments.title')}*", *shown, *more])
     blocks.append(legend_block(grid))
     return {"text": text, "blocks": blocks}
