@@ -15,7 +15,7 @@ from commands.rate import InputError, error_notice, resolve_area, take_week
 from commands.reply import EventList, Notice, Reply, channel_ref, mention
 from commands.texts import t
 from commands.weeks import Week, WeekError
-from commands.when import parse_when, show
+from commands.when import WhenError, parse_when, show
 from storage import event_queries, outbox, queries
 from storage.models import Area, Event
 
@@ -119,7 +119,10 @@ def _apply_edit(session: Session, caller: Caller, event: Event, field: str, valu
     if field == "beskrivning":
         old, event.description = event.description, check_description(value)
         return old, event.description
-    moment, used = parse_when(value.split(), caller.now_local)
+    try:
+        moment, used = parse_when(value.split(), caller.now_local)
+    except WhenError as error:
+        raise InputError(str(error), usage=EDIT_USAGE) from None
     if moment is None or used != len(value.split()):
         raise InputError(t("event.error.when_needed", example="2026-11-20 22:15"), usage=EDIT_USAGE)
     week = Week(event.iso_year, event.iso_week)

@@ -50,11 +50,19 @@ def take_week(tokens: list[Token], caller: Caller) -> tuple[Week | None, list[To
     return None, tokens
 
 
-def check_not_future(week: Week, caller: Caller) -> None:
-    """Reports may reach at most one week ahead."""
-    last = caller.current_week.shift(1)
+# How far ahead a command may reach, in weeks, and the sentence that says so in its refusal.
+REACH = {"rate": (1, "error.future_week.rate"), "agree": (1, "error.future_week.agree"),
+         "grid": (1, "error.future_week.grid"), "publish": (1, "error.future_week.publish"),
+         "plan": (52, "error.future_week.plan")}
+
+
+def check_not_future(week: Week, caller: Caller, reach: str = "rate") -> None:
+    """Reports (and what reads or agrees on them) reach at most one week ahead; planning about a year."""
+    weeks, key = REACH[reach]
+    last = caller.current_week.shift(weeks)
     if week > last:
-        raise WeekError(t("error.future_week", week=week.label.capitalize(), last=last.label))
+        first = t("error.future_week" if weeks == 1 else "error.future_year", week=week.label.capitalize())
+        raise WeekError(f"{first} {t(key, last=last.label)}")
 
 
 def resolve_area(query: str, areas: Sequence[AreaRef]) -> AreaRef:
