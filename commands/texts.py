@@ -142,7 +142,8 @@ SV: dict[str, str] = {
     "publish.no_channel": "Ingen sammanfattningskanal är inställd (summary_channel i veckolage.toml).",
     "publish.queued": "Sammanfattningen för {week} publiceras i {channel} nu.",
     "publish.refresh": "Sammanfattningen för {week} i {channel} uppdateras nu.",
-    "publish.before_setup": "{week} tog slut innan Veckoläge sattes upp; det finns ingen sammanfattning att posta.",
+    "publish.before_setup": "{week} tog slut innan Veckoläge sattes upp, och inga bedömningar eller händelser finns "
+    "för den; det finns ingen sammanfattning att posta.",
     "publish.pending": "Sammanfattningen för {week} är redan på väg till {channel}.",
     "skip.not_coordinator": "Bara samordnare kan hoppa över en vecka.",
     "skip.done": "{week} hoppas över: inga påminnelser och ingen sammanfattning.",
