@@ -86,7 +86,7 @@ def _grid(grid: WeekGrid) -> dict:
     missing = [t("grid.missing.all" if m.missing == m.total else "grid.missing.some",
                  partner=escape(m.partner), missing=m.missing, total=m.total) for m in grid.missing]
     blocks.append(section(f"*{t('grid.missing.title')}:* " + ", ".join(missing) if missing
-                          else t("grid.missing.none")))
+                          else t("grid.missing.imported" if grid.imported else "grid.missing.none")))
     if grid.comments:
         shown = [f"• *{escape(c.area)}* – {escape(c.partner)}: {escape(c.text)}" for c in grid.comments[:COMMENT_LINES]]
         if len(grid.comments) > COMMENT_LINES:
@@ -102,7 +102,7 @@ def _grid(grid: WeekGrid) -> dict:
 
 def row_text(grid: WeekGrid, row) -> str:
     """One area of the grid: consolidated value, change, markers, then every partner's cell."""
-    status = status_text(row.value, agreed=row.agreed, critical=row.critical)
+    status = status_text(row.value, agreed=row.agreed, critical=row.critical, agreed_level=row.agreed_level)
     parts = [cell_text(row.value), ARROWS[row.change], "🚨" if row.critical else "", f"*{escape(row.area)}*",
              f"_{status}_"]
     first = " ".join(part for part in parts if part)

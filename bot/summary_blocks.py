@@ -31,7 +31,7 @@ def summary_message(summary: Summary) -> dict:
     missing = [t("grid.missing.all" if m.missing == m.total else "grid.missing.some", partner=escape(m.partner),
                  missing=m.missing, total=m.total) for m in summary.missing]
     blocks.append(section(f"*{t('grid.missing.title')}:* " + ", ".join(missing) if missing
-                          else t("grid.missing.none")))
+                          else t("grid.missing.imported" if grid.imported else "grid.missing.none")))
     blocks.append({"type": "divider"})
     blocks += pack([row_text(grid, row) for row in grid.rows])
     blocks.append(context(legend()))

@@ -42,7 +42,7 @@ def list_events(args: str, inv: Invocation, session: Session) -> Reply:
     except (InputError, WeekError) as error:
         return error_notice(error, usage=LIST_USAGE)
     week = week or caller.assessment_week
-    return EventList(week, event_lines(session, caller.workspace, week))
+    return EventList(week, event_lines(session, caller.workspace, week, withdrawn=True))
 
 
 def _own_event(session: Session, caller: Caller, number_text: str | None, usage: str) -> Event:

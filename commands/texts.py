@@ -70,6 +70,8 @@ SV: dict[str, str] = {
     "grid.missing.all": "{partner} (alla {total} områden)",
     "grid.missing.some": "{partner} ({missing} av {total} områden saknas)",
     "grid.missing.none": "Alla parter har rapporterat alla områden.",
+    "grid.missing.imported": "Veckans värden är inlästa från en årstabell och fastställda; parterna rapporterade "
+    "inte i Veckoläge.",
     "grid.comments.title": "Kommentarer",
     "grid.comments.more": "… och {count} till",
     "grid.legend.missing": "ej rapporterat",
@@ -116,6 +118,8 @@ SV: dict[str, str] = {
     "event.list.acknowledged": "kvitterad av {user}",
     "event.list.unacknowledged": "ej kvitterad",
     "event.list.undelivered": "larmet nådde inte Slack",
+    "event.list.withdrawn": "återkallad av {user}",
+    "event.list.withdrawn_reason": "återkallad av {user}: {reason}",
     "event.form.only_slack": "Formuläret finns i Slack. Här skriver du: {usage}",
     "event.undelivered": "Larmet om händelse #{number} ({type} i {area}) kunde inte levereras till Slack: {error}. "
     "Kontakta samordnaren direkt.",
@@ -167,6 +171,8 @@ SV: dict[str, str] = {
     "change.event.withdrawn": "återkallad",
     # year
     "year.bad": "”{value}” är inget år (skriv t.ex. 2023; senast {last}).",
+    "year.future": "År {year} har inte börjat än, så det finns inga bedömningar för det. Skriv ett år till och med "
+    "{last}.",
     "year.working": "Tar fram årsbilden för {year} …",
     "year.summary.title": "Årssammanställning {year}",
     "year.summary.area": "{area}: {high} på 4–5, {critical} med kritisk händelse, längsta svit {streak}",
@@ -194,7 +200,7 @@ SV: dict[str, str] = {
     "home.no_events": "Inga kritiska händelser de senaste veckorna.",
     "home.unknown": "Du är inte med i den här samverkan ännu. Be en administratör lägga till dig.",
     # admin
-    "admin.not_admin": "Bara administratörer kan ändra uppsättningen.",
+    "admin.not_admin": "Bara administratörer kan använda /lagesadmin: se och ändra uppsättningen.",
     "admin.bad_name": "Ange ett namn (1–{limit} tecken).",
     "admin.not_found": "”{name}” finns inte.",
     "admin.existing": "Finns: {names}.",
@@ -400,7 +406,7 @@ Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP
     "cli.console.unknown_command": "Okänt kommando ”{word}”.\n",
     "cli.console.grid.area": "Område",
     "cli.console.grid.value": "Samlad",
-    "cli.console.grid.legend": "– {missing} · F fastställd · {change} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse",
+    "cli.console.grid.legend": "– {missing} · F fastställd (F4: fastställt 4, lyft av kritisk händelse) · {change} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse",
     "cli.console.year.week": "vecka",
     "cli.help.description": "Veckoläge – veckans lägesbild i Slack.",
     "cli.help.socket": "Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)",
