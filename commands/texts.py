@@ -330,7 +330,8 @@ SV: dict[str, str] = {
     # help
     "help.title": "Veckoläge – kommandon",
     "help.scale": "Skalan: {scale}",
-    "help.week": "Vecka skrivs v46, 46, 2026-W46 eller förra. Utan vecka gäller {week}.",
+    "help.week": "Vecka skrivs v46, 46, 2026-W46 eller förra; ett nummer betyder den närmaste veckan med det numret. "
+    "Utan vecka gäller {week}.",
     # weeks
     "week.label": "vecka {week}, {year} ({span})",
     "week.bad_year": "År {year} går inte att använda.",
