@@ -16,7 +16,7 @@ from commands.reply import EventForm, FieldErrors, Notice, Reply, channel_ref
 from commands.scale import level
 from commands.summary import week_changed
 from commands.texts import t
-from commands.weeks import Week, WeekError, parse_week
+from commands.weeks import Week, WeekError, typed
 from commands.when import WhenError, parse_when, show
 from storage import event_queries, outbox, queries
 from storage.models import Area, Event
@@ -105,9 +105,8 @@ def check_moment(moment: datetime, caller: Caller, week: Week | None) -> None:
             raise InputError(t("event.error.wrong_week", when=show(moment), actual=actual.label, given=week.label),
                              usage=USAGE)
     elif actual < caller.assessment_week:
-        typed = actual.short if parse_week(actual.short, current=caller.current_week) == actual else str(actual)
         raise InputError(t("event.error.too_old", when=show(moment), week=caller.assessment_week.label,
-                           typed=typed), usage=USAGE)
+                           typed=typed(actual, current=caller.current_week)), usage=USAGE)
 
 
 def check_description(text: str | None) -> str | None:

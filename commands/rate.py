@@ -14,7 +14,7 @@ from commands.reply import FormArea, Notice, RatingForm, Reply, mention
 from commands.scale import is_level, level
 from commands.summary import summary_key, week_changed
 from commands.texts import t
-from commands.weeks import Week, WeekError, parse_week
+from commands.weeks import Week, WeekError, parse_week, typed
 from storage import outbox, queries
 from storage.directory import AreaRef
 from storage.rating_write import Saved, save_rating
@@ -183,8 +183,9 @@ def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment:
     elif previous is not None:  # kept or cleared: the lines below say which
         lines.append(t("rate.saved.unchanged.level"))
     if saved.comment and comment is None:  # kept from before, perhaps a colleague's
+        given = "" if week == caller.assessment_week else f"{typed(week, current=caller.current_week)} "
         lines += [t("rate.saved.comment_kept", comment=saved.comment),
-                  t("rate.saved.comment_clear", usage=f"/lage {area.name} {value} {CLEAR_COMMENT[0]}")]
+                  t("rate.saved.comment_clear", usage=f"/lage {given}{area.name} {value} {CLEAR_COMMENT[0]}")]
     elif saved.comment:
         lines.append(t("rate.saved.comment", comment=saved.comment))
     elif before:

@@ -96,6 +96,11 @@ def parse_week(token: str, *, current: Week) -> Week | None:
     return min(candidates, key=lambda w: (abs(w.weeks_from(current)), w > current))
 
 
+def typed(week: Week, *, current: Week) -> str:
+    """What to type for a week in a command: `v46` when that means it now, else `2025-W46`."""
+    return week.short if parse_week(week.short, current=current) == week else str(week)
+
+
 def _checked(year: int, number: int) -> Week:
     if not 1 <= year <= 9998:
         raise WeekError(t("week.bad_year", year=year))

@@ -78,6 +78,14 @@ def test_a_comment_stays_until_it_is_replaced_or_cleared(chat, engine) -> None:
     ]
 
 
+def test_the_way_to_clear_names_the_week_when_it_is_not_the_week_under_assessment(chat) -> None:
+    chat("U0POL1", "/lage v46 Grimsta 3 bilbränder")
+    out = render_text(chat("U0POL2", "/lage v46 Grimsta 4"), color=False)
+    assert "Ta bort den: /lage v46 Grimsta 4 -" in out, out
+    assert chat("U0POL2", "/lage v46 Grimsta 4 -").tone == "ok"
+    assert not chat("U0COORD", "/veckolage v46").comments
+
+
 def test_the_grid_still_shows_a_kept_comment(chat) -> None:
     chat("U0POL1", "/lage Grimsta 3 bilbränder")
     chat("U0POL2", "/lage Grimsta 4")

@@ -111,3 +111,10 @@ def test_an_unknown_type_after_a_full_area_name_names_that_word(chat, long_area)
     out = render_text(chat("U0POL1", f"/handelse {LONG} sprängnig"), color=False)
     assert "Händelsetypen ”sprängnig” finns inte." in out and "Menade du ”Sprängning”" in out, out
     assert "centrum" not in out.split("finns inte")[0]
+
+
+@pytest.mark.parametrize(("when", "typed"), [("2026-11-05 20:00", "v45"), ("2026-03-05 20:00", "2026-W10")])
+def test_an_older_event_is_told_what_week_to_type(chat, when, typed) -> None:
+    out = render_text(chat("U0POL1", f"/handelse Grimsta hot {when}"), color=False)
+    assert f"För äldre händelser, ange veckan: /handelse {typed} …" in out, out
+    assert chat("U0POL1", f"/handelse {typed} Grimsta hot {when}").tone == "ok"  # and that works as typed
