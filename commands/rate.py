@@ -21,7 +21,7 @@ from storage.rating_write import Saved, save_rating
 
 USAGE = "/lage [vecka] <område> <1-5> [kommentar]"
 COMMENT_LIMIT = 300
-CLEAR_COMMENT = ("-", "–", "—")  # `/lage Vällingby 2 -`: the cell's comment is removed (a dash, as typed or autocorrected)
+CLEAR_COMMENT = ("-", "–", "—")  # `/lage Vällingby 2 -` removes the comment (a dash as typed or autocorrected)
 GIVE_BACK_LIMIT = 2000  # a refused comment is shown back for shortening, up to this many characters
 _NUMBER = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?$")
 _QUOTES = "\"'“”„‘’«»`"
