@@ -94,7 +94,7 @@ def _grid(grid: WeekGrid, color: bool = True) -> str:
     headers = [t("cli.console.grid.area"), t("cli.console.grid.value"), "", *grid.partners]
     rows = []
     for row in grid.rows:
-        status = ("F" if row.agreed else "") + ({1: "↑", -1: "↓"}.get(row.change, "")) + ("🚨" if row.critical else "")
+        status = (f"F{row.agreed_level}" if row.lifted else "F" if row.agreed else "") + ({1: "↑", -1: "↓"}.get(row.change, "")) + ("🚨" if row.critical else "")
         if row.disagreement:
             status += "⚠"
         cells = [paint(c.level, color, extra="*" if c.comment else "") for c in row.cells]
@@ -106,7 +106,8 @@ def _grid(grid: WeekGrid, color: bool = True) -> str:
     )
     legend = "  ".join(f"{paint(s.number, color)} {s.name}" for s in SCALE)
     out = [f"{BOLD}{title}{RESET}" if color else title, *(f"⚠ {_plain(w)}" for w in grid.warnings), table, "",
-           f"{t('grid.missing.title')}: {missing}" if missing else t("grid.missing.none")]
+           f"{t('grid.missing.title')}: {missing}" if missing
+           else t("grid.missing.imported" if grid.imported else "grid.missing.none")]
     if grid.comments:
         out += [t("grid.comments.title") + ":", *(f"  * {c.area} – {c.partner}: {c.text}" for c in grid.comments)]
     if grid.events:

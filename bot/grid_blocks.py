@@ -22,9 +22,10 @@ PARTNER_COLUMNS = TABLE_CELLS - 2  # the area and the consolidated value take tw
 
 
 def value_cell(row: AreaRow) -> str:
-    """The consolidated value with its markers: `🟧3 ↑ 🚨 ⚠️ ✓` (✓ fastställd)."""
+    """The consolidated value with its markers: `🟧3 ↑ 🚨 ⚠️ ✓` (✓ fastställd; `✓4` when a critical event
+    lifted the area above the fastställd 4)."""
     marks = [cell_text(row.value) + ARROWS[row.change], "🚨" if row.critical else "",
-             "⚠️" if row.disagreement else "", "✓" if row.agreed else ""]
+             "⚠️" if row.disagreement else "", f"✓{row.agreed_level}" if row.lifted else "✓" if row.agreed else ""]
     return " ".join(mark for mark in marks if mark)
 
 
@@ -49,7 +50,7 @@ def table_block(grid: WeekGrid) -> dict:
 
 def row_text(grid: WeekGrid, row: AreaRow) -> str:
     """One area as text (App Home, clients without tables): value, markers, area, then every partner's cell."""
-    status = status_text(row.value, agreed=row.agreed, critical=row.critical)
+    status = status_text(row.value, agreed=row.agreed, critical=row.critical, agreed_level=row.agreed_level)
     parts = [cell_text(row.value), ARROWS[row.change], "🚨" if row.critical else "", f"*{escape(row.area)}*",
              f"_{status}_"]
     first = " ".join(part for part in parts if part)
@@ -80,7 +81,8 @@ def missing_section(grid: WeekGrid) -> dict:
     """Who has not reported, and how much."""
     missing = [t("grid.missing.all" if m.missing == m.total else "grid.missing.some", partner=escape(m.partner),
                  missing=m.missing, total=m.total) for m in grid.missing]
-    return section(f"*{t('grid.missing.title')}:* " + ", ".join(missing) if missing else t("grid.missing.none"))
+    return section(f"*{t('grid.missing.title')}:* " + ", ".join(missing) if missing
+                   else t("grid.missing.imported" if grid.imported else "grid.missing.none"))
 
 
 def legend_block(grid: WeekGrid) -> dict:

@@ -68,7 +68,10 @@ def read_submission(view: dict) -> tuple[Week, list[FormEntry]]:
         action = actions.get(block_id) or actions.get(kind, {})  # action ids are unique per form: `level-12`
         value = (action.get("selected_option") or {}).get("value") if kind == LEVEL else action.get("value")
         entries.setdefault(int(area_id), {})[kind] = value
-    result = [FormEntry(area_id, e.get(LEVEL), e.get(COMMENT)) for area_id, e in sorted(entries.items())]
+    initial = {block.get("block_id"): (block.get("element") or {}).get("initial_value")
+               for block in view.get("blocks") or () if isinstance(block, dict)}  # as the form was opened
+    result = [FormEntry(area_id, e.get(LEVEL), e.get(COMMENT), initial.get(f"{COMMENT}-{area_id}"))
+              for area_id, e in sorted(entries.items())]
     return Week(int(year), int(number)), result
 
 

@@ -19,21 +19,24 @@ class AreaValue:
     value: int | None
     agreed: bool
     critical: bool = False
+    agreed_level: int | None = None  # the fastställd value, which a critical event may lift
 
     @classmethod
     def of(cls, agreed: int | None, highest: int | None, critical: bool) -> AreaValue:
         """From the fastställd value, the highest active partner's rating and a critical event."""
         value = consolidate([highest] if highest is not None else [], agreed=agreed, critical=critical)
-        return cls(value, agreed is not None, critical)
+        return cls(value, agreed is not None, critical, agreed)
 
     @property
     def status(self) -> str:
-        """fastställd, kritisk händelse, föreslagen or ingen bedömning."""
-        return status_text(self.value, agreed=self.agreed, critical=self.critical)
+        """fastställd, kritisk händelse (with what was fastställt below it), föreslagen or ingen bedömning."""
+        return status_text(self.value, agreed=self.agreed, critical=self.critical, agreed_level=self.agreed_level)
 
 
-def status_text(value: int | None, *, agreed: bool, critical: bool) -> str:
-    """How the grid names a consolidated value."""
+def status_text(value: int | None, *, agreed: bool, critical: bool, agreed_level: int | None = None) -> str:
+    """How the grid names a consolidated value; a critical event above the fastställd value says both."""
+    if agreed and critical and agreed_level is not None and value != agreed_level:
+        return t("grid.status.critical_over_agreed", agreed=agreed_level)
     if agreed:
         return t("grid.status.agreed")
     if critical:

@@ -15,7 +15,7 @@ from commands.rate import InputError, error_notice, resolve_area, take_week
 from commands.reply import EventList, Notice, Reply, channel_ref, mention
 from commands.texts import t
 from commands.weeks import Week, WeekError
-from commands.when import parse_when, show
+from commands.when import WhenError, parse_when, show
 from storage import event_queries, outbox, queries
 from storage.models import Area, Event
 
@@ -42,7 +42,7 @@ def list_events(args: str, inv: Invocation, session: Session) -> Reply:
     except (InputError, WeekError) as error:
         return error_notice(error, usage=LIST_USAGE)
     week = week or caller.assessment_week
-    return EventList(week, event_lines(session, caller.workspace, week))
+    return EventList(week, event_lines(session, caller.workspace, week, withdrawn=True))
 
 
 def _own_event(session: Session, caller: Caller, number_text: str | None, usage: str) -> Event:
@@ -119,7 +119,10 @@ def _apply_edit(session: Session, caller: Caller, event: Event, field: str, valu
     if field == "beskrivning":
         old, event.description = event.description, check_description(value)
         return old, event.description
-    moment, used = parse_when(value.split(), caller.now_local)
+    try:
+        moment, used = parse_when(value.split(), caller.now_local)
+    except WhenError as error:
+        raise InputError(str(error), usage=EDIT_USAGE) from None
     if moment is None or used != len(value.split()):
         raise InputError(t("event.error.when_needed", example="2026-11-20 22:15"), usage=EDIT_USAGE)
     week = Week(event.iso_year, event.iso_week)

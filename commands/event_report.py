@@ -10,14 +10,14 @@ from sqlmodel import Session
 from commands.area_value import area_value
 from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.event_types import EVENT_TYPES, EventType, event_type, match_event_type, type_names
-from commands.matching import match_name
+from commands.matching import fold, match_name
 from commands.rate import InputError, check_not_future, error_notice, resolve_area, take_week
 from commands.reply import EventForm, FieldErrors, Notice, Reply, channel_ref
 from commands.scale import level
 from commands.summary import week_changed
 from commands.texts import t
-from commands.weeks import Week, WeekError
-from commands.when import parse_when, show
+from commands.weeks import Week, WeekError, typed
+from commands.when import WhenError, parse_when, show
 from storage import event_queries, outbox, queries
 from storage.models import Area, Event
 
@@ -51,20 +51,24 @@ def report(args: str, inv: Invocation, session: Session) -> Reply:
 
 
 def split_area_type(args: str, tokens: list[Token], areas: list[Area]) -> tuple[Area, EventType, list[Token]]:
-    """`<område> <typ>`: area names and type names may both hold spaces; try each split."""
+    """`<område> <typ>`: area names and type names may both hold spaces; as `/lage` does, the longest
+    area name that matches wins (`Vällingby centrum – torget sprängning` finds that area, not `Vällingby`)."""
     names = [a.name for a in areas]
-    for i in range(1, len(tokens)):
+    longest = None  # where the longest matching area name ends, for the refusal when no type follows
+    most_words = max((len(fold(name).split()) for name in names), default=0)  # a longer text matches no name
+    for i in range(min(len(tokens) - 1, most_words), 0, -1):
         query = args[tokens[0].start:tokens[i - 1].end]
         if not match_name(query, names).found:
             continue
-        area = resolve_area(query, areas)
+        longest = longest or i
         for width in (3, 2, 1):
             if i + width <= len(tokens):
                 kind, _ = match_event_type(args[tokens[i].start:tokens[i + width - 1].end])
                 if kind is not None:
-                    return area, kind, tokens[i + width:]
-        _, guess = match_event_type(tokens[i].text)
-        lines = [t("event.error.unknown_type", query=tokens[i].text)]
+                    return resolve_area(query, areas), kind, tokens[i + width:]
+    if longest is not None:
+        _, guess = match_event_type(tokens[longest].text)
+        lines = [t("event.error.unknown_type", query=tokens[longest].text)]
         lines.append(t("error.did_you_mean", names=f" {t('error.or')} ".join(f"”{c}”" for c in guess.candidates))
                      if guess.candidates else t("event.error.types_are", names=type_names()))
         raise InputError(*lines, usage=USAGE)
@@ -76,7 +80,10 @@ def split_area_type(args: str, tokens: list[Token], areas: list[Area]) -> tuple[
 
 def when_and_description(rest: list[Token], caller: Caller, week: Week | None) -> tuple[datetime, str | None]:
     """The time (default now) and the free-text description; checked against the week."""
-    moment, used = parse_when([tok.text for tok in rest], caller.now_local)
+    try:
+        moment, used = parse_when([tok.text for tok in rest], caller.now_local)
+    except WhenError as error:
+        raise InputError(str(error), usage=USAGE) from None
     text = " ".join(tok.text for tok in rest[used:]) or None
     if moment is None:
         if week is not None and week != Week.of(caller.now_local.date()):
@@ -95,11 +102,11 @@ def check_moment(moment: datetime, caller: Caller, week: Week | None) -> None:
     if week is not None:
         check_not_future(week, caller)
         if actual != week:
-            raise InputError(t("event.error.wrong_week", when=show(moment), actual=actual.week, given=week.week),
+            raise InputError(t("event.error.wrong_week", when=show(moment), actual=actual.label, given=week.label),
                              usage=USAGE)
     elif actual < caller.assessment_week:
         raise InputError(t("event.error.too_old", when=show(moment), week=caller.assessment_week.label,
-                           number=actual.week), usage=USAGE)
+                           typed=typed(actual, current=caller.current_week)), usage=USAGE)
 
 
 def check_description(text: str | None) -> str | None:
@@ -171,7 +178,7 @@ def saved_notice(session: Session, caller: Caller, event: Event, created: bool) 
     row = area_value(session, area_id=area.id, week=week)
     if row is not None and row.value is not None:
         lines.append(t("event.saved.level", area=area.name, value=row.value, name=level(row.value).name.lower(),
-                       week=week.short))
+                       week=week.short_in(caller.current_week.year)))
     if event.description:
         lines.append(event.description)
     when = show(event.occurred_at.astimezone(caller.now_local.tzinfo))

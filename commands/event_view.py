@@ -21,10 +21,12 @@ ALERT_KINDS = ("alert.post", "alert.update", "alert.renotify")
 
 
 def event_lines(session: Session, workspace: Workspace, week: Week, *, events: list[Event] | None = None,
-                failed: list | None = None) -> tuple[EventLine, ...]:
-    """The week's events (withdrawn ones left out), oldest first; pass what the caller already read."""
+                failed: list | None = None, withdrawn: bool = False) -> tuple[EventLine, ...]:
+    """The week's events, oldest first (withdrawn ones only when asked: the list shows them with their
+    status, the grid does not); pass what the caller already read."""
     if events is None:
-        events = event_queries.events_for_weeks(session, workspace_id=workspace.id, weeks=[(week.year, week.week)])
+        events = event_queries.events_for_weeks(session, workspace_id=workspace.id, weeks=[(week.year, week.week)],
+                                                include_withdrawn=withdrawn)
     if failed is None:
         failed = outbox.failed(session, workspace_id=workspace.id, kinds=("alert.post",))
     undelivered = {m.subject_id for m in failed}
@@ -38,7 +40,11 @@ def event_line(session: Session, workspace: Workspace, event: Event, *, undelive
     area = session.get(Area, event.area_id)
     partner = session.get(Partner, event.partner_id) if event.partner_id else None
     tz = ZoneInfo(workspace.timezone)
-    if undelivered:
+    if event.withdrawn_at is not None:
+        user = mention(event.withdrawn_by) if event.withdrawn_by else "?"
+        status = (t("event.list.withdrawn_reason", user=user, reason=event.withdrawn_reason) if event.withdrawn_reason
+                  else t("event.list.withdrawn", user=user))
+    elif undelivered:
         status = t("event.list.undelivered")
     elif event.acknowledged_by:
         status = t("event.list.acknowledged", user=mention(event.acknowledged_by))

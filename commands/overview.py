@@ -34,7 +34,7 @@ def show_grid(args: str, inv: Invocation, session: Session) -> Reply:
             word = rest[0].text
             raise InputError(t("error.unknown_subcommand", word=word), usage=GRID_USAGE)
         week = week or caller.assessment_week
-        check_not_future(week, caller)
+        check_not_future(week, caller, "grid")
     except (InputError, WeekError) as error:
         return error_notice(error, usage=GRID_USAGE)
     return build_grid(session, workspace_id=caller.workspace.id, week=week)
@@ -52,7 +52,7 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
     try:
         given, tokens = take_week(tokenize(args), caller)
         week = given or week
-        check_not_future(week, caller)
+        check_not_future(week, caller, "agree")
         areas = queries.active_areas(session, workspace_id=caller.workspace.id)
         if not tokens:
             raise InputError(t("error.missing_area"), usage=AGREE_USAGE)
@@ -72,7 +72,11 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
         lines.append(t("agreed.saved.replaced", old=old))
     elif before is not None and before.value is not None:
         lines.append(t("agreed.saved.proposed", proposed=before.value))
-    title = t("agreed.saved.title", area=area.name, level=f"{value} {level(value).name}", week=week.short)
+    if before.critical and value < before.value:  # the event keeps the area at 5 whatever was fastställt
+        now = area_value(session, area_id=area.id, week=week)
+        lines.append(t("agreed.saved.lifted", area=area.name, value=now.value, status=now.status))
+    title = t("agreed.saved.title", area=area.name, level=f"{value} {level(value).name}",
+              week=week.short_in(caller.current_week.year))
     return Notice("ok", title, tuple(lines), week=week)
 
 
@@ -81,7 +85,8 @@ SKIP_USAGE = "/veckolage hoppa-över [vecka]"
 UNSKIP_USAGE = "/veckolage återuppta [vecka]"
 
 
-def _coordinator_week(args: str, inv: Invocation, session: Session, usage: str, refusal: str, default_shift: int):
+def _coordinator_week(args: str, inv: Invocation, session: Session, usage: str, refusal: str, default_shift: int,
+                      reach: str):
     """Shared start of the coordinator's week commands: rights, then an optional week."""
     caller = load_caller(session, inv)
     if not caller.coordinator:
@@ -91,7 +96,7 @@ def _coordinator_week(args: str, inv: Invocation, session: Session, usage: str, 
         if rest:
             raise InputError(t("error.unknown_subcommand", word=rest[0].text), usage=usage)
         week = week or caller.current_week.shift(default_shift)
-        check_not_future(week, caller)
+        check_not_future(week, caller, reach)
     except (InputError, WeekError) as error:
         return caller, None, error_notice(error, usage=usage)
     return caller, week, None
@@ -99,7 +104,8 @@ def _coordinator_week(args: str, inv: Invocation, session: Session, usage: str, 
 
 def publish(args: str, inv: Invocation, session: Session) -> Reply:
     """`publicera [vecka]` (default last week): post the summary now, or refresh the one already out."""
-    caller, week, refused = _coordinator_week(args, inv, session, PUBLISH_USAGE, "publish.not_coordinator", -1)
+    caller, week, refused = _coordinator_week(args, inv, session, PUBLISH_USAGE, "publish.not_coordinator", -1,
+                                             "publish")
     if refused:
         return refused
     if not caller.workspace.summary_channel:
@@ -113,7 +119,7 @@ def publish(args: str, inv: Invocation, session: Session) -> Reply:
 
 def skip_week(args: str, inv: Invocation, session: Session) -> Reply:
     """`hoppa-över [vecka]` (default this week): no reminders and no summary for a week without a meeting."""
-    caller, week, refused = _coordinator_week(args, inv, session, SKIP_USAGE, "skip.not_coordinator", 0)
+    caller, week, refused = _coordinator_week(args, inv, session, SKIP_USAGE, "skip.not_coordinator", 0, "plan")
     if refused:
         return refused
     ws = caller.workspace
@@ -128,7 +134,7 @@ def skip_week(args: str, inv: Invocation, session: Session) -> Reply:
 
 def unskip_week(args: str, inv: Invocation, session: Session) -> Reply:
     """`återuppta [vecka]`: undo a skipped week."""
-    caller, week, refused = _coordinator_week(args, inv, session, UNSKIP_USAGE, "skip.not_coordinator", 0)
+    caller, week, refused = _coordinator_week(args, inv, session, UNSKIP_USAGE, "skip.not_coordinator", 0, "plan")
     if refused:
         return refused
     ws = caller.workspace

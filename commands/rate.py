@@ -14,13 +14,15 @@ from commands.reply import FormArea, Notice, RatingForm, Reply, mention
 from commands.scale import is_level, level
 from commands.summary import summary_key, week_changed
 from commands.texts import t
-from commands.weeks import Week, WeekError, parse_week
+from commands.weeks import Week, WeekError, parse_week, typed
 from storage import outbox, queries
 from storage.directory import AreaRef
 from storage.rating_write import Saved, save_rating
 
 USAGE = "/lage [vecka] <område> <1-5> [kommentar]"
 COMMENT_LIMIT = 300
+CLEAR_COMMENT = ("-", "–", "—")  # `/lage Vällingby 2 -` removes the comment (a dash as typed or autocorrected)
+GIVE_BACK_LIMIT = 2000  # a refused comment is shown back for shortening, up to this many characters
 _NUMBER = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?$")
 _QUOTES = "\"'“”„‘’«»`"
 
@@ -50,11 +52,19 @@ def take_week(tokens: list[Token], caller: Caller) -> tuple[Week | None, list[To
     return None, tokens
 
 
-def check_not_future(week: Week, caller: Caller) -> None:
-    """Reports may reach at most one week ahead."""
-    last = caller.current_week.shift(1)
+# How far ahead a command may reach, in weeks, and the sentence that says so in its refusal.
+REACH = {"rate": (1, "error.future_week.rate"), "agree": (1, "error.future_week.agree"),
+         "grid": (1, "error.future_week.grid"), "publish": (1, "error.future_week.publish"),
+         "plan": (52, "error.future_week.plan")}
+
+
+def check_not_future(week: Week, caller: Caller, reach: str = "rate") -> None:
+    """Reports (and what reads or agrees on them) reach at most one week ahead; planning about a year."""
+    weeks, key = REACH[reach]
+    last = caller.current_week.shift(weeks)
     if week > last:
-        raise WeekError(t("error.future_week", week=week.label.capitalize(), last=last.label))
+        first = t("error.future_week" if weeks == 1 else "error.future_year", week=week.label.capitalize())
+        raise WeekError(f"{first} {t(key, last=last.label)}")
 
 
 def resolve_area(query: str, areas: Sequence[AreaRef]) -> AreaRef:
@@ -86,8 +96,9 @@ def parse_level(text: str, usage: str = USAGE) -> int:
     return value
 
 
-def clean_comment(text: str | None) -> str | None:
-    """Trim a comment; None when absent; InputError when empty or too long."""
+def clean_comment(text: str | None, *, give_back: bool = False) -> str | None:
+    """Trim a comment; None when absent; InputError when empty or too long (with the text given back to
+    shorten when `give_back`: a slash command has no field that keeps it)."""
     if text is None:
         return None
     text = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text).strip()
@@ -96,7 +107,11 @@ def clean_comment(text: str | None) -> str | None:
     if not text.strip(_QUOTES + " "):
         raise InputError(t("error.comment_empty"))
     if len(text) > COMMENT_LIMIT:
-        raise InputError(t("error.comment_too_long", length=len(text), limit=COMMENT_LIMIT))
+        lines = [t("error.comment_too_long", length=len(text), limit=COMMENT_LIMIT)]
+        if give_back:
+            shown = text if len(text) <= GIVE_BACK_LIMIT else text[:GIVE_BACK_LIMIT] + "…"
+            lines.append(t("error.comment_given_back", text=shown))
+        raise InputError(*lines)
     return text
 
 
@@ -137,13 +152,15 @@ def rate(args: str, inv: Invocation, session: Session) -> Reply:
         if not tokens:
             return rating_form(session, caller, week, areas)
         area, value, rest = split_area_level(args, tokens, areas)
-        comment = clean_comment(rest)
+        clear = rest.strip() in CLEAR_COMMENT
+        comment = None if clear else clean_comment(rest, give_back=True)
     except (InputError, WeekError) as error:
         return error_notice(error, week)
     summary = summary_key(caller.workspace, week) if caller.workspace.summary_channel else None
     saved = save_rating(
         session, workspace_id=caller.workspace.id, area=area, partner=caller.partner, year=week.year,
         week=week.week, level=value, comment=comment, user_id=inv.user_id, now=inv.now, summary_key=summary,
+        keep_comment=comment is None and not clear,
     )
     old = saved.previous.level if saved.previous else "–"
     week_changed(session, caller.workspace, week,
@@ -153,18 +170,26 @@ def rate(args: str, inv: Invocation, session: Session) -> Reply:
 
 
 def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment: str | None, saved: Saved) -> Notice:
-    """What the reporter sees after a save: exactly what is stored now."""
+    """What the reporter sees after a save: exactly what is stored now, and what happened to the comment."""
     step = level(value)
     lines = []
     previous = saved.previous
-    if previous is not None:
-        if previous.level == value:
-            lines.append(t("rate.saved.unchanged"))
-        else:
-            lines.append(t("rate.saved.replaced", partner=caller.partner.name, old=previous.level,
-                           by=mention(previous.by)))
-    if comment:
-        lines.append(t("rate.saved.comment", comment=comment))
+    before = previous.comment if previous else None
+    if previous is not None and previous.level != value:
+        lines.append(t("rate.saved.replaced", partner=caller.partner.name, old=previous.level,
+                       by=mention(previous.by)))
+    elif previous is not None and comment is not None:  # a comment was typed: say whether it changed anything
+        lines.append(t("rate.saved.unchanged" if comment == before else "rate.saved.unchanged.comment"))
+    elif previous is not None:  # kept or cleared: the lines below say which
+        lines.append(t("rate.saved.unchanged.level"))
+    if saved.comment and comment is None:  # kept from before, perhaps a colleague's
+        given = "" if week == caller.assessment_week else f"{typed(week, current=caller.current_week)} "
+        lines += [t("rate.saved.comment_kept", comment=saved.comment),
+                  t("rate.saved.comment_clear", usage=f"/lage {given}{area.name} {value} {CLEAR_COMMENT[0]}")]
+    elif saved.comment:
+        lines.append(t("rate.saved.comment", comment=saved.comment))
+    elif before:
+        lines.append(t("rate.saved.comment_removed", comment=before))
     highest = value if saved.others_highest is None else max(value, saved.others_highest)
     now = AreaValue.of(saved.agreed, highest, saved.critical)
     lines.append(t("rate.saved.consolidated", area=area.name, value=now.value, status=now.status))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from commands.context import Invocation, load_caller
-from commands.rate import InputError, check_not_future, clean_comment, parse_level
+from commands.rate import CLEAR_COMMENT, InputError, check_not_future, clean_comment, parse_level
 from commands.reply import FieldErrors, Notice, Reply
 from commands.scale import level
 from commands.summary import week_changed
@@ -19,11 +19,19 @@ from storage.rating_write import save_rating
 
 @dataclass(frozen=True)
 class FormEntry:
-    """What the form held for one area: the chosen level (text) and the comment."""
+    """What the form held for one area: the chosen level (text), the comment, and the comment the form was
+    pre-filled with (emptying that field removes the comment; a field left empty keeps what is stored)."""
 
     area_id: int
     level: str | None
     comment: str | None
+    initial_comment: str | None = None
+
+    @property
+    def clears_comment(self) -> bool:
+        """The user emptied the pre-filled comment, or wrote only a dash as on the command line."""
+        typed = (self.comment or "").strip()
+        return typed in CLEAR_COMMENT or (not typed and bool((self.initial_comment or "").strip()))
 
 
 def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[FormEntry]) -> Reply:
@@ -41,7 +49,7 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
         if entry.area_id not in areas:
             continue  # retired since the form was opened: nothing to save there
         try:
-            comment = clean_comment(entry.comment)
+            comment = None if entry.clears_comment else clean_comment(entry.comment)
         except InputError as error:
             errors[(entry.area_id, "comment")] = " ".join(error.lines)
             continue
@@ -50,7 +58,7 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
                 errors[(entry.area_id, "level")] = t("rate.form.level_needed")
             continue
         try:
-            checked.append((areas[entry.area_id], parse_level(entry.level), comment))
+            checked.append((areas[entry.area_id], parse_level(entry.level), comment, entry.clears_comment))
         except InputError as error:
             errors[(entry.area_id, "level")] = " ".join(error.lines)
     if errors:
@@ -58,13 +66,15 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
     stored = {r.area_id: r for r in queries.ratings_for_weeks(
         session, workspace_id=caller.workspace.id, weeks=[(week.year, week.week)]) if r.partner_id == caller.partner.id}
     changes, changed = [], 0
-    for area, value, comment in checked:
+    for area, value, comment, clear in checked:
         old = stored.get(area.id)
+        keep = comment is None and not clear  # an untouched empty field: a colleague's new comment stays
+        comment = (old.comment if old else None) if keep else comment
         if old is None or (old.level, old.comment) != (value, comment):
             changed += 1
             save_rating(session, workspace_id=caller.workspace.id, area=area, partner=caller.partner,
                         year=week.year, week=week.week, level=value, comment=comment,
-                        user_id=inv.user_id, now=inv.now)
+                        user_id=inv.user_id, now=inv.now, keep_comment=keep)
             changes.append(f"{area.name} {value} {level(value).name}" + (" 💬" if comment else ""))
     lines = saved_lines(checked, changes)
     if changed:
@@ -78,7 +88,7 @@ def saved_lines(checked: list, changes: list[str]) -> tuple[str, ...]:
     """The confirmation in short: how many areas are stored, which changed now; never every comment again."""
     if not checked:
         return ()
-    comments = sum(1 for _, _, comment in checked if comment)
+    comments = sum(1 for _, _, comment, _ in checked if comment)
     lines = [t("rate.form.saved.counts", areas=len(checked), changed=len(changes), comments=comments)]
     if changes:
         lines.append(t("rate.form.saved.changed", areas=", ".join(changes)))

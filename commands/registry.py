@@ -97,8 +97,8 @@ SLASH_COMMANDS: tuple[Slash, ...] = (
 HELP_WORDS = ("hjälp", "hjalp", "help")
 
 COMMANDS: tuple[Command, ...] = (
-    Command("/lage", (), RATE_USAGE, "Din organisation bedömer ett område (1–5) för veckan, med valfri kommentar.",
-            rate),
+    Command("/lage", (), RATE_USAGE, "Din organisation bedömer ett område (1–5) för veckan, med valfri kommentar. "
+            "Utan ny kommentar står den tidigare kvar; ett ensamt - tar bort den.", rate),
     Command("/lage", (), "/lage [vecka]", "Öppnar formuläret: alla områden på en gång, ifyllt med det ni redan "
             "rapporterat.", rate),
     Command("/lage", ("påminnelser", "paminnelser"), MUTE_USAGE, "Stänger av eller slår på dina påminnelser.",

@@ -59,6 +59,12 @@ class AreaRow:
     previous: int | None
     disagreement: bool
     critical: bool = False
+    agreed_level: int | None = None  # the fastställd value; below `value` when a critical event lifted it
+
+    @property
+    def lifted(self) -> bool:
+        """A critical event lifts the area above its fastställd value (show both)."""
+        return self.agreed_level is not None and self.value != self.agreed_level
 
     @property
     def change(self) -> int:
@@ -98,6 +104,7 @@ class WeekGrid:
     events: tuple[EventLine, ...] = field(default_factory=tuple)
     warnings: tuple[str, ...] = field(default_factory=tuple)
     heads: tuple[str, ...] = field(default_factory=tuple)  # column heads: partners' short names, else names
+    imported: bool = False  # values from an imported year table, no partner reports: nobody is "missing"
 
     def head(self, index: int) -> str:
         """A partner's column head (its short name when it has one)."""
@@ -231,8 +238,8 @@ class Trend:
 
     @property
     def collaboration_mean(self) -> float | None:
-        """The mean of the weekly averages over the same weeks."""
-        values = [p.average for p in self.points if p.average is not None]
+        """The mean of the weekly averages over the same weeks as `mean`: those the area was assessed."""
+        values = [p.average for p in self.points if p.value is not None and p.average is not None]
         return sum(values) / len(values) if values else None
 
 

@@ -13,7 +13,7 @@ from commands.reply import AreaRow, EventLine, MissingReport, WeekGrid, channel_
 from commands.texts import t
 from commands.week_grid import build_grid
 from commands.weeks import Week
-from storage import outbox, queries
+from storage import event_queries, outbox, queries
 from storage.models import Workspace
 
 
@@ -56,11 +56,28 @@ def body_week(body: str | None) -> Week:
     return Week(int(year), int(number))
 
 
-def claim_summary(session: Session, workspace: Workspace, week: Week, now: datetime) -> bool:
-    """Claim the week's summary post (once per workspace, channel and week); True when this call did."""
+def ended_before_setup(workspace: Workspace, week: Week) -> bool:
+    """The week was over before Veckoläge was set up (the clock has nothing to sum up for it)."""
+    end = datetime.combine(week.monday() + timedelta(days=7), time.min, UTC)
+    return workspace.created_at is not None and end <= workspace.created_at
+
+
+def week_has_data(session: Session, workspace: Workspace, week: Week) -> bool:
+    """Some rating, fastställd value or event of the week is stored (imported ones too)."""
+    weeks = [(week.year, week.week)]
+    return bool(queries.cells_for_weeks(session, workspace_id=workspace.id, weeks=weeks)
+                or queries.agreed_for_weeks(session, workspace_id=workspace.id, weeks=weeks)
+                or event_queries.events_for_weeks(session, workspace_id=workspace.id, weeks=weeks))
+
+
+def claim_summary(session: Session, workspace: Workspace, week: Week, now: datetime, *, asked: bool = False) -> bool:
+    """Claim the week's summary post (once per workspace, channel and week); True when this call did.
+
+    The clock never claims a week that ended before the set-up; a person who `asked` may (publish_summary
+    checks that the week has something to sum up)."""
     if not workspace.summary_channel:
         return False
-    if workspace.created_at and datetime.combine(week.monday() + timedelta(days=7), time.min, UTC) <= workspace.created_at:
+    if not asked and ended_before_setup(workspace, week):
         return False  # the week ended before Veckoläge was set up: nothing to sum up
     return outbox.add_once(session, workspace_id=workspace.id, key=summary_key(workspace, week), kind="summary.post",
                            now=now, channel=workspace.summary_channel, body=week_body(week))
@@ -73,14 +90,17 @@ class SummaryError(ValueError):
 def publish_summary(session: Session, workspace: Workspace, week: Week, *, actor: str, now: datetime) -> str:
     """Post the week's summary now, or refresh the one already out; returns what happens, in Swedish.
 
-    Raises SummaryError for a week that ended before Veckoläge was set up.
+    Raises SummaryError for a week that ended before Veckoläge was set up and has nothing stored.
     """
     channel = channel_ref(workspace.summary_channel)
     row = outbox.message(session, key=summary_key(workspace, week))
     if row is None:
-        if not claim_summary(session, workspace, week, now):
-            raise SummaryError(t("publish.before_setup", week=week.label))
-        message = t("publish.queued", week=week.label, channel=channel)
+        if ended_before_setup(workspace, week) and not week_has_data(session, workspace, week):
+            raise SummaryError(t("publish.before_setup", week=week.label.capitalize()))
+        if claim_summary(session, workspace, week, now, asked=True):
+            message = t("publish.queued", week=week.label, channel=channel)
+        else:  # another request claimed it a moment ago
+            message = t("publish.pending", week=week.label, channel=channel)
     elif row.status == outbox.SENT:
         week_changed(session, workspace, week, t("change.published", user=mention(actor)), now)
         message = t("publish.refresh", week=week.label, channel=channel)

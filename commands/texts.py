@@ -6,8 +6,13 @@ SV: dict[str, str] = {
     # rating
     "rate.saved.title": "Sparat: {area} {level} för {partner}",
     "rate.saved.replaced": "Ersatte {partner}s tidigare bedömning {old} (av {by}).",
-    "rate.saved.unchanged": "Samma nivå som förut; kommentaren uppdaterad.",
+    "rate.saved.unchanged": "Samma nivå och kommentar som förut.",
+    "rate.saved.unchanged.comment": "Samma nivå som förut; kommentaren ändrad.",
+    "rate.saved.unchanged.level": "Samma nivå som förut.",
     "rate.saved.comment": "Kommentar: {comment}",
+    "rate.saved.comment_kept": "Kommentaren finns kvar: {comment}",
+    "rate.saved.comment_clear": "Ta bort den: {usage}",
+    "rate.saved.comment_removed": "Kommentaren är borttagen (den var: {comment}).",
     "rate.saved.consolidated": "Samlad bedömning för {area} just nu: {value} ({status}).",
     "rate.form.saved.title": "Sparat för {partner}, {week}",
     "rate.form.saved.none": "Inget ändrades – inga nivåer valdes.",
@@ -33,7 +38,14 @@ SV: dict[str, str] = {
     "error.bad_level": "Nivån måste vara ett heltal från 1 till 5 (du skrev ”{value}”).",
     "error.comment_empty": "Kommentaren är tom. Skriv en kommentar eller utelämna den.",
     "error.comment_too_long": "Kommentaren är {length} tecken; högst {limit} tecken får plats.",
-    "error.future_week": "{week} ligger mer än en vecka fram i tiden. Du kan rapportera till och med {last}.",
+    "error.comment_given_back": "Din text, att korta och skicka igen:\n{text}",
+    "error.future_week": "{week} ligger mer än en vecka fram i tiden.",
+    "error.future_year": "{week} ligger mer än ett år fram i tiden.",
+    "error.future_week.rate": "Du kan rapportera till och med {last}.",
+    "error.future_week.agree": "Du kan fastställa till och med {last}.",
+    "error.future_week.grid": "Lägesbilden finns till och med {last}.",
+    "error.future_week.publish": "Du kan publicera till och med {last}.",
+    "error.future_week.plan": "Du kan planera till och med {last}.",
     "error.unknown_subcommand": "Okänt kommando ”{word}”.",
     "error.workspace": "Den här Slack-arbetsytan är inte uppsatt för Veckoläge ännu.",
     "error.internal": "Något gick fel hos Veckoläge och inget sparades. Försök igen om en stund; "
@@ -45,12 +57,14 @@ SV: dict[str, str] = {
     "agreed.saved.title": "Fastställt: {area} {level}, {week}",
     "agreed.saved.replaced": "Tidigare fastställt värde: {old}.",
     "agreed.saved.proposed": "Parternas förslag var {proposed}.",
+    "agreed.saved.lifted": "En kritisk händelse gör ändå {area} till {value} ({status}) den här veckan.",
     # grid
     "grid.title": "Lägesbild {week}",
     "grid.status.agreed": "fastställd",
     "grid.status.proposed": "föreslagen",
     "grid.status.none": "ingen bedömning",
     "grid.status.critical": "kritisk händelse",
+    "grid.status.critical_over_agreed": "kritisk händelse; fastställt {agreed}",
     "grid.disagreement": "oenighet",
     "grid.reported": "{reported} av {total} parter har rapporterat",
     "grid.agreed_count": "{count} av {total} områden fastställda",
@@ -58,6 +72,8 @@ SV: dict[str, str] = {
     "grid.missing.all": "{partner} (alla {total} områden)",
     "grid.missing.some": "{partner} ({missing} av {total} områden saknas)",
     "grid.missing.none": "Alla parter har rapporterat alla områden.",
+    "grid.missing.imported": "Veckans värden är inlästa från en årstabell och fastställda; parterna rapporterade "
+    "inte i Veckoläge.",
     "grid.comments.title": "Kommentarer",
     "grid.comments.more": "… och {count} kommentarer till – alla ett områdes kommentarer: "
                           "/veckolage kommentarer [vecka] <område>",
@@ -70,7 +86,7 @@ SV: dict[str, str] = {
     "grid.column.area": "Område",
     "grid.column.value": "Samlat",
     "grid.columns.more": "{count} parter till får inte plats i tabellen (Slack tillåter 20 kolumner).",
-    "grid.legend.agreed": "✓ fastställd",
+    "grid.legend.agreed": "✓ fastställd (✓4: fastställt 4, höjt av en kritisk händelse)",
     "grid.legend.missing": "ej rapporterat",
     "grid.legend.change": "↑↓ jämfört med {previous}",
     "grid.legend.disagreement": "⚠️ parterna skiljer sig två nivåer eller mer",
@@ -91,8 +107,10 @@ SV: dict[str, str] = {
     "event.error.types_are": "Typer: {names}.",
     "event.error.description_too_long": "Beskrivningen är {length} tecken; högst {limit} tecken får plats.",
     "event.error.future": "Tidpunkten {when} ligger i framtiden.",
-    "event.error.wrong_week": "Händelsen är daterad {when}, som är vecka {actual}, inte vecka {given}.",
-    "event.error.too_old": "{when} ligger före {week}. För äldre händelser, ange veckan: /handelse v{number} …",
+    "event.error.wrong_week": "Händelsen är daterad {when}, som är {actual}, inte {given}.",
+    "event.error.too_old": "Tidpunkten {when} ligger före {week}. För äldre händelser, ange veckan: /handelse {typed} …",
+    "event.error.bad_when": "”{word}” är ingen tid eller dag. Skriv t.ex. 22:15, kl 21.30, igår 22:15, lördag 23:00 "
+    "eller 2026-11-20 22:15.",
     "event.error.when_needed": "Ange när händelsen inträffade, t.ex. {example}.",
     "event.error.number": "Ange händelsens nummer, t.ex. 12 (se /handelse lista).",
     "event.error.unknown_event": "Det finns ingen händelse #{number} här.",
@@ -116,6 +134,8 @@ SV: dict[str, str] = {
     "event.list.acknowledged": "kvitterad av {user}",
     "event.list.unacknowledged": "ej kvitterad",
     "event.list.undelivered": "larmet nådde inte Slack",
+    "event.list.withdrawn": "återkallad av {user}",
+    "event.list.withdrawn_reason": "återkallad av {user}: {reason}",
     "event.form.only_slack": "Formuläret finns i Slack. Här skriver du: {usage}",
     "event.undelivered": "Larmet om händelse #{number} ({type} i {area}) kunde inte levereras till Slack: {error}. "
     "Kontakta samordnaren direkt.",
@@ -142,7 +162,8 @@ SV: dict[str, str] = {
     "publish.no_channel": "Ingen sammanfattningskanal är inställd (summary_channel i veckolage.toml).",
     "publish.queued": "Sammanfattningen för {week} publiceras i {channel} nu.",
     "publish.refresh": "Sammanfattningen för {week} i {channel} uppdateras nu.",
-    "publish.before_setup": "{week} tog slut innan Veckoläge sattes upp; det finns ingen sammanfattning att posta.",
+    "publish.before_setup": "{week} tog slut innan Veckoläge sattes upp, och inga bedömningar eller händelser finns "
+    "för den; det finns ingen sammanfattning att posta.",
     "publish.pending": "Sammanfattningen för {week} är redan på väg till {channel}.",
     "skip.not_coordinator": "Bara samordnare kan hoppa över en vecka.",
     "skip.done": "{week} hoppas över: inga påminnelser och ingen sammanfattning.",
@@ -168,6 +189,8 @@ SV: dict[str, str] = {
     "change.event.withdrawn": "återkallad",
     # year
     "year.bad": "”{value}” är inget år (skriv t.ex. 2023; senast {last}).",
+    "year.future": "År {year} har inte börjat än, så det finns inga bedömningar för det. Skriv ett år till och med "
+    "{last}.",
     "year.working": "Tar fram årsbilden för {year} …",
     "year.summary.title": "Årssammanställning {year}",
     "year.summary.area": "{area}: {high} på 4–5, {critical} med kritisk händelse, längsta svit {streak}",
@@ -196,7 +219,7 @@ SV: dict[str, str] = {
     "home.events.more": "… och {count} kritiska händelser till de senaste {weeks} veckorna: /handelse lista [vecka]",
     "home.unknown": "Du är inte med i den här samverkan ännu. Be en administratör lägga till dig.",
     # admin
-    "admin.not_admin": "Bara administratörer kan ändra uppsättningen.",
+    "admin.not_admin": "Bara administratörer kan använda /lagesadmin: se och ändra uppsättningen.",
     "admin.bad_name": "Ange ett namn (1–{limit} tecken).",
     "admin.not_found": "”{name}” finns inte.",
     "admin.existing": "Finns: {names}.",
@@ -333,7 +356,8 @@ SV: dict[str, str] = {
     # help
     "help.title": "Veckoläge – kommandon",
     "help.scale": "Skalan: {scale}",
-    "help.week": "Vecka skrivs v46, 46, 2026-W46 eller förra. Utan vecka gäller {week}.",
+    "help.week": "Vecka skrivs v46, 46, 2026-W46 eller förra; ett nummer betyder den närmaste veckan med det numret. "
+    "Utan vecka gäller {week}.",
     # weeks
     "week.label": "vecka {week}, {year} ({span})",
     "week.bad_year": "År {year} går inte att använda.",
@@ -409,7 +433,7 @@ Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP
     "cli.console.unknown_command": "Okänt kommando ”{word}”.\n",
     "cli.console.grid.area": "Område",
     "cli.console.grid.value": "Samlad",
-    "cli.console.grid.legend": "– {missing} · F fastställd · {change} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse",
+    "cli.console.grid.legend": "– {missing} · F fastställd (F4: fastställt 4, lyft av kritisk händelse) · {change} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse",
     "cli.console.year.week": "vecka",
     "cli.help.description": "Veckoläge – veckans lägesbild i Slack.",
     "cli.help.socket": "Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)",

@@ -10,6 +10,7 @@ from commands.consolidate import consolidate, disagreement
 from commands.event_view import event_lines, undelivered_warnings
 from commands.reply import AreaRow, Cell, Comment, MissingReport, WeekGrid
 from commands.weeks import Week
+from commands.year_import import IMPORT_ACTOR
 from storage import event_queries, outbox, queries
 from storage.models import Area, Partner, Workspace
 
@@ -24,6 +25,9 @@ def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
     agreed = queries.agreed_for_weeks(session, workspace_id=workspace_id, weeks=weeks)
     by_cell = {(r.iso_year, r.iso_week, r.area_id, r.partner_id): r for r in ratings}
     agreed_by = {(a.iso_year, a.iso_week, a.area_id): a.level for a in agreed}
+    this_week = [a for a in agreed if (a.iso_year, a.iso_week) == (week.year, week.week)]
+    imported = bool(this_week) and all(a.set_by == IMPORT_ACTOR for a in this_week) and not any(
+        (r.iso_year, r.iso_week) == (week.year, week.week) for r in ratings)
     events = event_queries.events_for_weeks(session, workspace_id=workspace_id, weeks=weeks)
     critical = {(e.iso_year, e.iso_week, e.area_id) for e in events if e.critical}
     partner_ids = {p.id for p in partners}
@@ -53,13 +57,15 @@ def build_grid(session: Session, *, workspace_id: int, week: Week) -> WeekGrid:
             previous=value_of(previous, area),
             disagreement=disagreement(levels.get(key, ())),
             critical=key in critical,
+            agreed_level=agreed_by.get(key),
         ))
     workspace = session.get(Workspace, workspace_id)
     failed = outbox.failed(session, workspace_id=workspace_id, kinds=("alert.post",))
-    return WeekGrid(week, tuple(p.name for p in partners), tuple(rows), _missing(partners, rows), tuple(comments),
+    missing = () if imported else _missing(partners, rows)
+    return WeekGrid(week, tuple(p.name for p in partners), tuple(rows), missing, tuple(comments),
                     events=event_lines(session, workspace, week, events=events, failed=failed),
                     warnings=undelivered_warnings(session, workspace, failed=failed),
-                    heads=tuple(p.short or p.name for p in partners))
+                    heads=tuple(p.short or p.name for p in partners), imported=imported)
 
 
 def _missing(partners: list[Partner], rows: list[AreaRow]) -> tuple[MissingReport, ...]:

@@ -32,10 +32,18 @@ class Week:
         """The week `weeks` later (or earlier when negative)."""
         return Week.of(self.monday() + timedelta(weeks=weeks))
 
+    def weeks_from(self, other: Week) -> int:
+        """How many weeks this week lies after `other` (negative when before)."""
+        return (self.monday() - other.monday()).days // 7
+
     @property
     def short(self) -> str:
         """`v46`."""
         return f"v{self.week}"
+
+    def short_in(self, year: int) -> str:
+        """`v46` when the week is in `year` (the current one), else `v52 2025`: the year named."""
+        return self.short if self.year == year else f"{self.short} {self.year}"
 
     @property
     def label(self) -> str:
@@ -80,12 +88,17 @@ def parse_week(token: str, *, current: Week) -> Week | None:
     if not short:
         return None
     number = int(short.group(1))
-    year = current.year
-    if 1 <= number <= weeks_in_year(year) and Week(year, number) > current.shift(1):
-        year -= 1  # "v52" in January means last year's week 52
-    elif number == 53 and weeks_in_year(year) == 52 and weeks_in_year(year - 1) == 53:
-        year -= 1  # "v53" in a 52-week year: the last 53-week year just ended
-    return _checked(year, number)
+    candidates = [Week(year, number) for year in (current.year - 1, current.year, current.year + 1)
+                  if 1 <= year <= 9998 and 1 <= number <= weeks_in_year(year)]
+    if not candidates:
+        return _checked(current.year, number)  # raises: no year near now has that week
+    # The nearest such week: `v52` in December is this year's, in January last year's; a tie goes to the past.
+    return min(candidates, key=lambda w: (abs(w.weeks_from(current)), w > current))
+
+
+def typed(week: Week, *, current: Week) -> str:
+    """What to type for a week in a command: `v46` when that means it now, else `2025-W46`."""
+    return week.short if parse_week(week.short, current=current) == week else str(week)
 
 
 def _checked(year: int, number: int) -> Week:

@@ -21,7 +21,9 @@ TREND_DEFAULT, TREND_MAX = 12, 52
 
 def _year(text: str, default: int, usage: str) -> int:
     year = plain_int(text)
-    if year is None or not 2000 <= year <= default + 1:
+    if year is not None and default < year <= 9998:
+        raise InputError(t("year.future", year=year, last=default), usage=usage)
+    if year is None or not 2000 <= year <= default:
         raise InputError(t("year.bad", value=text, last=default), usage=usage)
     return year
 

@@ -1,8 +1,9 @@
 """Saving one partner's rating: the hot path behind `/lage <område> <1-5>`.
 
-One call stores the rating (the last one wins), appends the audit row, and returns what the reply
-and the summary need: the value it replaced, the area-week's fastställd value, the highest rating
-of the other active partners, whether a critical event counts, and the state of the week's summary.
+One call stores the rating (the last one wins; a report without a comment may keep the cell's
+comment), appends the audit row, and returns what the reply and the summary need: the value it
+replaced, the area-week's fastställd value, the highest rating of the other active partners, whether
+a critical event counts, and the state of the week's summary.
 
 PostgreSQL does it in one statement (one round trip): the old row is locked in a CTE that the
 INSERT reads first, so two reports on the same cell wait for each other and each audits the value
@@ -41,22 +42,30 @@ FACTS = """
 OLD_TEXT = ("CASE WHEN COALESCE(comment, '') = '' THEN CAST(level AS TEXT) "
             "ELSE CAST(level AS TEXT) || ' – ' || comment END")
 
-# The two inserts as both databases run them; `{old}` is where the audit row's old value comes from.
+# The audit text of the new value when the report kept the cell's comment: "2 – comment" (NULL without one).
+KEPT_TEXT = "CAST(:level AS TEXT) || ' – ' || comment"
+KEEPS = ":keep_comment AND COALESCE(comment, '') <> ''"
+
+# The two inserts as both databases run them; `{old}` is where the audit row's old value comes from and
+# `{kept}` the new value when the report kept the comment.
 AUDIT_ROW = """
     INSERT INTO auditentry (workspace_id, at, actor, action, subject, iso_year, iso_week, old_value, new_value)
-    SELECT :workspace_id, :now, :user_id, 'rating.set', :subject, :year, :week, (SELECT {old}), :new_value"""
+    SELECT :workspace_id, :now, :user_id, 'rating.set', :subject, :year, :week, (SELECT {old}),
+           COALESCE((SELECT {kept}), :new_value)"""
 RATING_ROW = """
     INSERT INTO rating (workspace_id, area_id, partner_id, iso_year, iso_week, level, comment, reported_by,
                         reported_at)
     SELECT :workspace_id, :area_id, :partner_id, :year, :week, :level, :comment, :user_id, :now"""
 LAST_ONE_WINS = """
     ON CONFLICT (area_id, partner_id, iso_year, iso_week) DO UPDATE
-    SET level = excluded.level, comment = excluded.comment, reported_by = excluded.reported_by,
+    SET level = excluded.level, reported_by = excluded.reported_by,
+        comment = CASE WHEN :keep_comment THEN rating.comment ELSE excluded.comment END,
         reported_at = excluded.reported_at"""
 
 # SQLite: the audit row first (its old value read from the cell), returning the cell and the facts;
 # the upsert follows in the same transaction.
-SQLITE_AUDIT = AUDIT_ROW.format(old=f"{OLD_TEXT} FROM rating WHERE {CELL}") + f"""
+SQLITE_AUDIT = AUDIT_ROW.format(old=f"{OLD_TEXT} FROM rating WHERE {CELL}",
+                                kept=f"{KEPT_TEXT} FROM rating WHERE {CELL} AND {KEEPS}") + f"""
 RETURNING (SELECT level FROM rating WHERE {CELL}) AS level,
           (SELECT comment FROM rating WHERE {CELL}) AS comment,
           (SELECT reported_by FROM rating WHERE {CELL}) AS reported_by, {FACTS}"""
@@ -70,7 +79,7 @@ WITH old AS (
     FROM (SELECT count(*) FROM old) AS old_locked_first {LAST_ONE_WINS}
     WHERE EXISTS (SELECT 1 FROM old)  -- else the row came after our snapshot: nothing written, try again
     RETURNING 1
-), audited AS ({AUDIT_ROW.format(old=f"{OLD_TEXT} FROM old")}
+), audited AS ({AUDIT_ROW.format(old=f"{OLD_TEXT} FROM old", kept=f"{KEPT_TEXT} FROM old WHERE {KEEPS}")}
     FROM saved
     RETURNING 1
 )
@@ -96,6 +105,7 @@ class Saved:
     others_highest: int | None  # the highest rating of the other active partners
     critical: bool  # a critical event that was not withdrawn
     summary_status: str | None  # the outbox status of the week's summary post; None when not queued
+    comment: str | None = None  # the comment the cell holds now (kept or new)
 
 
 @functools.cache
@@ -122,13 +132,18 @@ def save_rating(
     user_id: str,
     now: datetime,
     summary_key: str | None = None,
+    keep_comment: bool = False,
 ) -> Saved:
     """Store a partner's rating for an area-week (the last one wins), audit it, and return `Saved`.
 
-    `area` and `partner` need `id` and `name`; `summary_key` is the outbox key of the week's summary."""
+    `area` and `partner` need `id` and `name`; `summary_key` is the outbox key of the week's summary.
+    With `keep_comment` the cell keeps the comment it has (anyone's), whatever `comment` says: a report
+    without a comment must not delete one."""
     values = dict(area_id=area.id, partner_id=partner.id, year=year, week=week, summary_key=summary_key,
-                  workspace_id=workspace_id, level=level, comment=comment, user_id=user_id, now=now,
-                  subject=f"{area.name} / {partner.name}"[:200], new_value=describe(level, comment))
+                  workspace_id=workspace_id, level=level, comment=None if keep_comment else comment,
+                  keep_comment=keep_comment, user_id=user_id, now=now,
+                  subject=f"{area.name} / {partner.name}"[:200],
+                  new_value=describe(level, None if keep_comment else comment))
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         for _attempt in range(3):
@@ -142,7 +157,8 @@ def save_rating(
         row = connection.exec_driver_sql(SQLITE_AUDIT, values).one()
         connection.exec_driver_sql(SQLITE_UPSERT, values)
     previous = None if row.level is None else Previous(row.level, row.comment, row.reported_by)
-    return Saved(previous, row.agreed, row.others_highest, bool(row.critical), row.summary_status)
+    stored = (previous.comment if previous else None) if keep_comment else comment
+    return Saved(previous, row.agreed, row.others_highest, bool(row.critical), row.summary_status, stored or None)
 
 
 def describe(level: int, comment: str | None) -> str:

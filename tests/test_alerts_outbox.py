@@ -406,7 +406,7 @@ def test_an_alert_made_critical_again_is_still_renotified(bot, engine) -> None:
     ("/handelse Vällingby skjutnig", "U0POL1", "Menade du ”Skjutning”"),
     ("/handelse Atlantis skjutning", "U0POL1", "Området ”Atlantis” finns inte"),
     ("/handelse Vällingby hot " + "x" * 501, "U0POL1", "högst 500 tecken"),
-    ("/handelse v46 Vällingby hot 2026-11-20 22:00", "U0POL1", "som är vecka 47, inte vecka 46"),
+    ("/handelse v46 Vällingby hot 2026-11-20 22:00", "U0POL1", "som är vecka 47, 2026 (16–22 nov), inte vecka 46, 2026"),
     ("/handelse återkalla {n}", "U0SDF", "Bara den som rapporterade händelse #{n}"),
     ("/handelse ändra 999 typ hot", "U0COORD", "Det finns ingen händelse #999 här"),
 ], ids=["type", "area", "description", "week", "not-yours", "unknown-number"])

@@ -105,7 +105,8 @@ def test_every_view_shows_only_its_own_workspace(engine, pair, x) -> None:
 
 def test_slack_requests_are_answered_from_the_sender_team_only(engine, pair, fake_slack) -> None:
     app = h.inline_app(engine, fake_slack, clock=lambda: NOW)
-    unknown_user, not_admin = "Du finns inte med i den här samverkan.", "Bara administratörer kan ändra uppsättningen."
+    unknown_user, not_admin = ("Du finns inte med i den här samverkan.",
+                              "Bara administratörer kan använda /lagesadmin: se och ändra uppsättningen.")
     for line, user, refusal in (("/veckolage", "U0APOL", unknown_user), ("/lage Vällingby 3", "U0APOL", unknown_user),
                                 ("/handelse lista", "U0APOL", unknown_user), ("/lagesadmin visa", "U0AADMIN", not_admin)):
         shown = json.dumps(h.slash(app, line, user=user, team="T0BBB"), ensure_ascii=False)  # A's user, B's team

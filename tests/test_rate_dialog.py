@@ -40,7 +40,7 @@ ERRORS = [
                                     "Menade du ”Hässelby gård” eller ”Hässelby strand”?"]),
     ("U0POL1", "/lage valingby 3", ["Området ”valingby” finns inte.", "Menade du ”Vällingby”?"]),
     ("U0POL1", "/lage 2026-W54 Vällingby 3", ["Vecka 54 finns inte år 2026 (2026 har 53 veckor).", USAGE]),
-    ("U0POL1", "/lage v49 Vällingby 3", []),  # v49 is last year's (2025-W49): allowed, the past
+    ("U0POL1", "/lage v49 Vällingby 3", ["Vecka 49, 2026 (30 nov–6 dec) ligger mer än en vecka fram i tiden."]),
     ("U0POL1", "/lage 2026-W49 Vällingby 3", ["Vecka 49, 2026 (30 nov–6 dec) ligger mer än en vecka fram i tiden.",
                                               "Du kan rapportera till och med vecka 48, 2026 (23–29 nov)."]),
     ("U0POL1", "/lage Vällingby 3 \"\"", ["Kommentaren är tom."]),

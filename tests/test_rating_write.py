@@ -152,7 +152,8 @@ def test_the_reply_shows_the_consolidated_value_the_grid_shows(chat) -> None:
     assert chat("U0COORD", "/veckolage fastställ Vällingby 2").tone == "ok"
     assert consolidated("U0POL1", "/lage Vällingby 5") == text.format(2, "fastställd")  # fastställd overrides
     assert chat("U0POL1", "/handelse Vällingby skjutning").tone == "ok"
-    assert consolidated("U0POL1", "/lage Vällingby 1") == text.format(5, "fastställd")  # critical: at least 5
+    assert consolidated("U0POL1", "/lage Vällingby 1") == text.format(
+        5, "kritisk händelse; fastställt 2")  # critical: at least 5, above what was fastställt
     assert chat("U0POL1", "/handelse Grimsta sprängning").tone == "ok"
     assert consolidated("U0POL1", "/lage Grimsta 1") == text.replace("Vällingby", "Grimsta").format(
         5, "kritisk händelse")  # the grid's word for it

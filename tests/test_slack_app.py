@@ -150,7 +150,8 @@ def test_rating_is_saved_and_another_member_replaces_it(setup_slack, engine) -> 
     second = setup_slack.command("/lage Vällingby 4", user="U0POL2")
     assert second["text"].startswith("Sparat: Vällingby 4")
     assert "Ersatte Polisens tidigare bedömning 3" in texts(second["blocks"])
-    assert stored(engine) == {("Vällingby", "Polisen"): (4, None)}
+    assert "Kommentaren finns kvar: kommentar" in texts(second["blocks"])  # a colleague's comment is not lost
+    assert stored(engine) == {("Vällingby", "Polisen"): (4, "kommentar")}
 
 
 def test_user_text_is_escaped_in_the_reply_and_in_the_grid(setup_slack, engine) -> None:

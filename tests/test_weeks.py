@@ -26,7 +26,9 @@ CURRENT = Week(2026, 47)
         ("forra", Week(2026, 46)),
         ("FÖRRA", Week(2026, 46)),
         ("v48", Week(2026, 48)),  # one week ahead: still this year
-        ("v49", Week(2025, 49)),  # more than a week ahead: last year's week 49
+        ("v49", Week(2026, 49)),  # the nearest week 49 is this year's, two weeks ahead (not 2025's)
+        ("v30", Week(2026, 30)),  # 17 weeks back is nearer than 2027's week 30
+        ("v10", Week(2027, 10)),  # 16 weeks ahead is nearer than 37 back
         ("2026-W53", Week(2026, 53)),
     ],
 )
@@ -58,6 +60,25 @@ def test_v53_in_january_after_a_53_week_year() -> None:
     assert parse_week("v53", current=Week(2027, 2)) == Week(2026, 53)
     assert parse_week("v52", current=Week(2027, 2)) == Week(2026, 52)
     assert parse_week("förra", current=Week(2027, 1)) == Week(2026, 53)
+
+
+@pytest.mark.parametrize(
+    ("current", "typed", "expected"),
+    [
+        (Week(2026, 49), "v52", Week(2026, 52)),  # the README's hoppa-över v52 in December: this year
+        (Week(2026, 49), "v51", Week(2026, 51)),
+        (Week(2026, 49), "v53", Week(2026, 53)),
+        (Week(2026, 49), "v1", Week(2027, 1)),  # five weeks ahead beats 48 weeks back
+        (Week(2026, 49), "v22", Week(2027, 22)),  # 26 weeks ahead is nearer than 27 back
+        (Week(2026, 49), "v23", Week(2026, 23)),  # 26 weeks back is nearer than 27 ahead
+        (Week(2026, 3), "v29", Week(2025, 29)),  # 26 weeks either way: a tie goes to the past
+        (Week(2027, 2), "v52", Week(2026, 52)),  # in January, last year's
+        (Week(2027, 2), "v5", Week(2027, 5)),
+        (Week(2027, 1), "v53", Week(2026, 53)),
+    ],
+)
+def test_a_bare_number_is_the_nearest_such_week(current: Week, typed: str, expected: Week) -> None:
+    assert parse_week(typed, current=current) == expected
 
 
 def test_weeks_in_year() -> None:
