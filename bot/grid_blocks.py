@@ -88,8 +88,9 @@ def missing_section(grid: WeekGrid) -> dict:
 def legend_block(grid: WeekGrid) -> dict:
     """What the colours and markers mean."""
     previous = grid.week.shift(-1).short
+    lifted = f" · {t('grid.legend.lifted')}" if any(row.lifted for row in grid.rows) else ""
     return context(legend(), f"{t('grid.legend.change', previous=previous)} · {t('grid.legend.disagreement')}"
-                             f" · 🚨 {t('grid.legend.critical')} · {t('grid.legend.agreed')}")
+                             f" · 🚨 {t('grid.legend.critical')} · {t('grid.legend.agreed')}{lifted}")
 
 
 def grid_message(grid: WeekGrid, *, table: bool = True) -> dict:

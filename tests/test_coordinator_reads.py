@@ -8,6 +8,7 @@ import json
 
 from bot.blocks import render
 from bot.console_render import render_text
+from bot.grid_blocks import grid_message
 from commands.reply import Trend
 from tests.slack_harness import texts
 from tests.test_year import load
@@ -27,7 +28,11 @@ def test_a_critical_event_above_the_fastställd_value_says_both(chat) -> None:
     row = next(r for r in grid.rows if r.area == "Vällingby")
     assert (row.value, row.agreed, row.agreed_level, row.lifted) == (5, True, 4, True)
     slack = texts(render(grid))
-    line = next(x for x in slack.split("\n") if "*Vällingby*" in x and not x.startswith("•"))
+    cells = slack.split("\n")
+    assert cells[cells.index("Vällingby") + 1] == "🟪5‼ 🚨 ✓4"  # the table's value cell: fastställt 4, lifted
+    assert "✓4 fastställt 4, höjt av en kritisk händelse" in slack  # and the legend says what ✓4 means
+    lines = texts(grid_message(grid, table=False)).split("\n")  # App Home and clients without tables
+    line = next(x for x in lines if "*Vällingby*" in x and not x.startswith("•"))
     assert "_kritisk händelse; fastställt 4_" in line and "_fastställd_" not in line
     console = next(x for x in out(grid).split("\n") if x.startswith("Vällingby"))
     assert "F4" in console  # the console's status column: fastställt 4, lifted
