@@ -151,6 +151,8 @@ SV: dict[str, str] = {
     # year
     "year.bad": "”{value}” är inget år (skriv t.ex. 2023; senast {last}).",
     "year.working": "Tar fram årsbilden för {year} …",
+    "year.working.dm": "Tar fram årsbilden för {year}; den kommer som direktmeddelande till dig, eftersom den här "
+                       "kanalen inte är samverkans sammanfattnings- eller larmkanal.",
     "year.summary.title": "Årssammanställning {year}",
     "year.summary.area": "{area}: {high} på 4–5, {critical} med kritisk händelse, längsta svit {streak}",
     "year.summary.empty": "Inga bedömningar {year}.",
@@ -291,7 +293,7 @@ SV: dict[str, str] = {
     "form.event.description": "Kort beskrivning",
     "year.picture.title": "Lägesbild {year} – årssammanställning",
     "year.picture.no_data": "Inga bedömningar detta år",
-    "year.picture.footnote": "‼ / ram = kritisk händelse (t.ex. skjutning, sprängning)",
+    "year.picture.footnote": "Ram = vecka med kritisk händelse (t.ex. skjutning, sprängning)",
     "year.picture.week": "Vecka",
     "year.picture.missing": "ej bedömd",
     "year.xlsx.critical": "Kritisk händelse",

@@ -11,6 +11,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
@@ -222,9 +223,9 @@ def bot(engine, workspace_id) -> Bot:
 
 def test_year_picture_is_uploaded_to_the_channel_with_the_summary(bot, engine, workspace_id):
     load(engine, workspace_id, "vecka,Vällingby,Grimsta\n1,5,2\n2,4,\n")
-    assert bot.command("/veckolage år 2023", channel="C0YEAR") == "Tar fram årsbilden för 2023 …"
+    assert bot.command("/veckolage år 2023", channel="C0SUMMARY") == "Tar fram årsbilden för 2023 …"
     [(channel, data)] = bot.uploads()
-    assert channel == "C0YEAR" and data.startswith(PNG) and Image.open(io.BytesIO(data)).format == "PNG"
+    assert channel == "C0SUMMARY" and data.startswith(PNG) and Image.open(io.BytesIO(data)).format == "PNG"
     assert bot.fake.calls_to("files.getUploadURLExternal")[0].args["filename"] == "lagesbild-2023.png"
     comment = bot.fake.calls_to("files.completeUploadExternal")[0].args["initial_comment"]
     assert comment.splitlines() == [
@@ -234,6 +235,25 @@ def test_year_picture_is_uploaded_to_the_channel_with_the_summary(bot, engine, w
         "• Vällingby: 2 veckor på 4–5, 0 veckor med kritisk händelse, längsta svit 2 veckor",
         "• Grimsta: 0 veckor på 4–5, 0 veckor med kritisk händelse, längsta svit 0 veckor"]
     assert not [c for c in bot.fake.calls if c.method.startswith("/respond/")]
+
+
+@pytest.mark.parametrize("channel", ["C0ALERTS", "C0SUMMARY"])
+def test_year_picture_is_posted_in_either_of_the_collaborations_channels(bot, channel):
+    assert bot.command("/veckolage år 2023", channel=channel) == "Tar fram årsbilden för 2023 …"
+    assert [c for c, _ in bot.uploads()] == [channel] and not bot.fake.calls_to("conversations.open")
+
+
+def test_year_picture_asked_for_elsewhere_goes_to_the_askers_dm_and_says_so(bot, engine, workspace_id):
+    """Per-area notes are the collaboration's: a channel that is not one of its own never gets them."""
+    load(engine, workspace_id, "vecka,Vällingby,Grimsta\n1,5,2\n")
+    ack = bot.command("/veckolage år 2023", channel="C0RANDOM")
+    assert ack.startswith("Tar fram årsbilden för 2023; den kommer som direktmeddelande till dig")
+    assert "inte är samverkans" in ack
+    assert bot.fake.calls_to("conversations.open")[0].args["users"] == "U0POL1"
+    [(channel, data)] = bot.uploads()
+    assert channel == "DU0POL1" and data.startswith(PNG)
+    comment = bot.fake.calls_to("files.completeUploadExternal")[0].args["initial_comment"]
+    assert comment.splitlines()[0] == "*Årssammanställning 2023*" and "Vällingby: 1 vecka på 4–5" in comment
 
 
 def test_year_picture_refusals_upload_nothing(bot):
@@ -246,16 +266,16 @@ def test_year_picture_refusals_upload_nothing(bot):
 def test_year_picture_goes_to_the_dm_when_the_bot_is_not_in_the_channel(bot):
     not_in_channel = json.dumps({"ok": False, "error": "not_in_channel"})
     bot.fake.fail_next("files.completeUploadExternal", status=200, body=not_in_channel)
-    bot.command("/veckolage år 2023", channel="C0PRIVATE")
+    bot.command("/veckolage år 2023", channel="C0SUMMARY")
     assert bot.fake.calls_to("conversations.open")[0].args["users"] == "U0POL1"
-    assert [c.args["channel_id"] for c in bot.fake.calls_to("files.completeUploadExternal")] == ["C0PRIVATE",
+    assert [c.args["channel_id"] for c in bot.fake.calls_to("files.completeUploadExternal")] == ["C0SUMMARY",
                                                                                                  "DU0POL1"]
     assert bot.uploads()[1][1].startswith(PNG)
 
     bot.fake.fail_next("files.completeUploadExternal", status=200, body=not_in_channel, times=2)
-    bot.command("/veckolage år 2023", channel="C0PRIVATE")
+    bot.command("/veckolage år 2023", channel="C0SUMMARY")
     bot.fake.fail_next("files.completeUploadExternal", status=200, body='{"ok": false, "error": "invalid_auth"}')
-    bot.command("/veckolage år 2023", channel="C0PRIVATE")  # not a channel problem: no DM attempt
+    bot.command("/veckolage år 2023", channel="C0SUMMARY")  # not a channel problem: no DM attempt
     assert len(bot.fake.calls_to("conversations.open")) == 2
     assert [c.args["text"] for c in bot.fake.calls if c.method.startswith("/respond/")] == [
         "Årsbilden kunde inte skickas: not_in_channel", "Årsbilden kunde inte skickas: invalid_auth"]
@@ -263,7 +283,7 @@ def test_year_picture_goes_to_the_dm_when_the_bot_is_not_in_the_channel(bot):
 
 def test_a_crash_after_the_ack_is_told_to_the_user(bot, monkeypatch):
     monkeypatch.setattr("bot.year_delivery.export_bytes", lambda table, fmt: 1 / 0)
-    assert bot.command("/veckolage år 2023") == "Tar fram årsbilden för 2023 …"
+    assert bot.command("/veckolage år 2023", channel="C0SUMMARY") == "Tar fram årsbilden för 2023 …"
     [respond] = [c for c in bot.fake.calls if c.method.startswith("/respond/")]
     assert respond.args["text"].startswith("Något gick fel hos Veckoläge") and bot.uploads() == []
 
@@ -383,6 +403,18 @@ def test_cli_created_areas_survive_the_next_start(cli, tmp_path):
     assert cli("export", "--year", "2023", "--out", "o.csv").returncode == 0
     header, first = (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()[:2]
     assert header.endswith(",Nälsta,Rinkeby") and first == "1,,,,3,,,,,,4"
+
+
+def test_the_readme_picture_is_what_the_tool_draws_of_the_demo_year(engine, demo_ws):
+    """docs/year-2023.png is `python -m bot export --year 2023 --format png` on the demo data: no frame the
+    tool does not draw (the imported year has no events), the legend and footnote the tool writes."""
+    from bot.year_picture import year_png
+
+    load(engine, demo_ws, DEMO.read_text(encoding="utf-8"))
+    drawn = np.asarray(Image.open(io.BytesIO(year_png(year_table(engine, demo_ws, 2023)))).convert("RGB"))
+    shown = np.asarray(Image.open(ROOT / "docs" / "year-2023.png").convert("RGB"))
+    assert shown.shape == drawn.shape
+    assert np.any(shown != drawn, axis=2).mean() < 0.005  # room for another FreeType's anti-aliasing only
 
 
 def test_console_demo_shows_the_real_2023(tmp_path):
