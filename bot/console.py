@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.engine import Engine
 
 from bot.console_render import render_text, year_text
-from bot.year_delivery import export_bytes
+from bot.year_delivery import export_bytes, save_export
 from commands.context import Invocation
 from commands.registry import SLASH_COMMANDS, canonical, dispatch, help_reply
 from commands.reply import ExportRequest, FileReply, YearRequest
@@ -59,8 +58,7 @@ def run_console(
             elif isinstance(reply, ExportRequest | FileReply):
                 data, name = (export_bytes(table, reply.format) if isinstance(reply, ExportRequest)
                               else (reply.content.encode("utf-8"), reply.filename))
-                Path(name).write_bytes(data)
-                stdout.write(f"Sparade {name} ({len(data)} byte).\n\n")
+                stdout.write(t("cli.exported", path=save_export(data, name), size=len(data)) + "\n\n")
             else:
                 stdout.write(render_text(reply, color=color) + "\n\n")
         except Exception:  # one bad line must not end the session; nothing was saved (rolled back)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -16,6 +17,7 @@ from commands.year_table import YearTable, build_year_table, summary_lines
 from storage.db import session_scope
 
 log = logging.getLogger("veckolage.year")
+EXPORTS = Path("exports")  # relative to where the command runs; .gitignore keeps it out of the repository
 
 
 def export_bytes(table: YearTable, fmt: str) -> tuple[bytes, str]:
@@ -29,6 +31,14 @@ def export_bytes(table: YearTable, fmt: str) -> tuple[bytes, str]:
     from bot.year_picture import year_png
 
     return year_png(table), f"lagesbild-{table.year}.png"
+
+
+def save_export(data: bytes, name: str, out: str | None = None) -> Path:
+    """Write a file the terminal asked for: to `out`, else into `exports/` where the command runs (git-ignored)."""
+    path = Path(out) if out else EXPORTS / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path.resolve()
 
 
 def _table(engine: Engine, workspace_id: int, year: int) -> YearTable:

@@ -91,6 +91,7 @@ def test_the_shipped_2023_round_trips_through_import_csv_and_xlsx(engine, demo_w
 
     again = parse_year_csv(year_csv(table), year=2023)
     assert again.areas == areas and again.values == expected
+    assert parse_year_csv(DEMO.read_text(encoding="utf-8-sig"), year=2023).values == expected  # `,`, no BOM
 
     sheet = load_workbook(io.BytesIO(year_xlsx(table)))["2023"]
     header, *rows = sheet.iter_rows()
@@ -144,6 +145,22 @@ def test_unknown_areas_are_named_unless_created_and_bom_semicolon_files_import(e
     assert load(engine, workspace_id, bom, year=2022).changed == 3
     assert cells(year_table(engine, workspace_id, 2022)) == {(1, "Grimsta"): 4, (1, "Hässelby strand"): 2,
                                                             (2, "Hässelby strand"): 1}
+
+
+def test_csv_export_is_what_swedish_excel_opens_and_import_reads_every_dialect(engine, workspace_id):
+    """Excel with Swedish settings opens a file in columns and with å ä ö only with a BOM and `;`."""
+    load(engine, workspace_id, "vecka,Vällingby,Hässelby gård\n1,3,\n2,,5\n")
+    exported = year_csv(year_table(engine, workspace_id, 2023)).encode("utf-8")
+    assert exported.startswith(b"\xef\xbb\xbf")
+    lines = exported.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "vecka;Hässelby gård;Hässelby strand;Vällingby;Grimsta"
+    assert lines[1:3] == ["1;;;3;", "2;5;;;"]
+    assert "Hässelby".encode() in exported and "HÃ¤sselby".encode() not in exported
+    expected = {(1, "Vällingby"): 3, (2, "Hässelby gård"): 5}
+    plain = "vecka,Vällingby,Hässelby gård\n1,3,\n2,,5\n"
+    for text in (exported.decode("utf-8"), exported.decode("utf-8-sig"), plain, "\ufeff" + plain,
+                 plain.replace(",", ";"), "\ufeff" + plain.replace(",", ";").replace("\n", "\r\n")):
+        assert parse_year_csv(text, year=2023).values == expected, text
 
 
 def test_a_superscript_digit_is_a_file_error() -> None:
@@ -385,14 +402,17 @@ def test_cli_import_refuses_bad_files_then_imports_and_exports(cli, tmp_path):
     assert cli("export", "--year", "2023", "--format", "csv", "--out", "out.csv").returncode == 0
     areas, values = demo_file()
     expected = year_csv(YearTable(2023, tuple(Week(2023, n) for n in range(1, 53)), areas, values, frozenset()))
-    exported = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    exported = (tmp_path / "out.csv").read_bytes().decode("utf-8")
     assert exported == expected and len(exported.splitlines()) == 53
     for fmt in ("xlsx", "png"):
         result = cli("export", "--year", "2023", "--format", fmt)
-        assert result.returncode == 0 and f"lagesbild-2023.{fmt}" in result.stdout, result.stderr
-    assert load_workbook(tmp_path / "lagesbild-2023.xlsx")["2023"]["E2"].value == 5  # Vällingby v1
-    assert (tmp_path / "lagesbild-2023.png").read_bytes().startswith(PNG)
-    Image.open(tmp_path / "lagesbild-2023.png").verify()
+        assert result.returncode == 0, result.stderr
+        assert f"ur databasen sqlite:///{tmp_path / 'x.db'}" in result.stdout  # says what it reads
+        assert f"Sparade {tmp_path / 'exports' / f'lagesbild-2023.{fmt}'} (" in result.stdout
+    assert not list(tmp_path.glob("lagesbild-*"))  # never beside the code: in exports/, which git ignores
+    assert load_workbook(tmp_path / "exports" / "lagesbild-2023.xlsx")["2023"]["E2"].value == 5  # Vällingby v1
+    assert (tmp_path / "exports" / "lagesbild-2023.png").read_bytes().startswith(PNG)
+    Image.open(tmp_path / "exports" / "lagesbild-2023.png").verify()
 
 
 def test_cli_created_areas_survive_the_next_start(cli, tmp_path):
@@ -401,8 +421,8 @@ def test_cli_created_areas_survive_the_next_start(cli, tmp_path):
     again = cli("import", "new.csv", "--year", "2023", "--create-areas")
     assert again.returncode == 0 and "0 värden ändrade, 2 redan lika, nya områden: inga" in again.stdout, again
     assert cli("export", "--year", "2023", "--out", "o.csv").returncode == 0
-    header, first = (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()[:2]
-    assert header.endswith(",Nälsta,Rinkeby") and first == "1,,,,3,,,,,,4"
+    header, first = (tmp_path / "o.csv").read_bytes().decode("utf-8").splitlines()[:2]
+    assert header.endswith(";Nälsta;Rinkeby") and first == "1;;;;3;;;;;;4"
 
 
 def test_the_readme_picture_is_what_the_tool_draws_of_the_demo_year(engine, demo_ws):
