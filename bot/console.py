@@ -9,6 +9,7 @@ from typing import TextIO
 
 from sqlalchemy.engine import Engine
 
+from bot.console_outbox import snapshot, take_back, tell
 from bot.console_render import render_text, year_text
 from bot.year_delivery import export_bytes, save_export
 from commands.context import Invocation
@@ -46,11 +47,13 @@ def run_console(
         inv = Invocation(workspace_id, user_id, clock(), "console")
         try:
             with session_scope(engine) as session:
+                before = snapshot(session, workspace_id)
                 if canonical("/" + word) in names.values():
                     reply = dispatch("/" + word, rest, inv, session)
                 else:
                     stdout.write(t("cli.console.unknown_command", word=word))
                     reply = help_reply("/lage", inv, session)
+                reply = tell(reply, take_back(session, workspace_id, before))  # nothing for a later start to send
                 if isinstance(reply, YearRequest | ExportRequest):
                     table = build_year_table(session, workspace_id=workspace_id, year=reply.year)
             if isinstance(reply, YearRequest):
