@@ -152,10 +152,14 @@ def export(settings: Settings, *, year: int, fmt: str, out: str | None, demo: bo
     if demo:
         settings = demo_settings(settings)
     say(t("cli.export.reading", year=year, database=settings.safe_database_url))
+    demo_there = not demo and Path(DEMO_DATABASE.removeprefix("sqlite:///")).exists()
+    if demo_there and not Path(settings.config_path).exists():  # only the console's demo has been run here
+        say(t("cli.export.try_demo", year=year, format=fmt), sys.stderr)
+        return 2
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
     with session_scope(ready.engine) as session:
         table = build_year_table(session, workspace_id=ready.workspace_id, year=year)
-    if table.empty and not demo and Path(DEMO_DATABASE.removeprefix("sqlite:///")).exists():
+    if table.empty and demo_there:
         say(t("cli.export.try_demo", year=year, format=fmt))
     data, name = export_bytes(table, fmt)
     path = save_export(data, name, out)

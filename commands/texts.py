@@ -365,7 +365,7 @@ Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLAC
     "cli.exported": "Sparade {path} ({size} byte).",
     "cli.export.reading": "Årstabellen {year} ur databasen {database}.",
     "cli.export.try_demo": "Där finns inga bedömningar {year}. Demodatan från console --demo ligger i en egen "
-    "databas: python3 run.py bot export --demo --year {year} --format {format}",
+    "databas (veckolage-demo.db): python3 run.py bot export --demo --year {year} --format {format}",
     "cli.socket_start": "Veckoläge ansluter till Slack i Socket Mode …",
     "cli.clock_start": "Veckolägets klocka går: sammanfattningar och påminnelser enligt schemat i veckolage.toml.",
     "cli.no_summary_channel": "Ingen sammanfattningskanal är inställd (summary_channel i veckolage.toml).",

@@ -83,3 +83,17 @@ def test_console_exports_go_to_the_ignored_exports_folder_and_say_where(tmp_path
     assert not list(tmp_path.glob("*.csv"))
     ignored = subprocess.run(["git", "check-ignore", "-q", "exports/lagesbild-2026.csv"], cwd=ROOT)
     assert ignored.returncode == 0  # in a clone, the folder never shows up as untracked
+
+
+def test_export_after_the_demo_says_which_database_and_how_to_read_the_demo(tmp_path):
+    assert run_bot(tmp_path, "console", "--demo", "--no-color", stdin="").returncode == 0
+    result = run_bot(tmp_path, "export", "--year", "2023", "--format", "csv")
+    assert_refused(result, "python3 run.py bot export --demo --year 2023 --format csv")
+    assert "Årstabellen 2023 ur databasen sqlite:///veckolage.db." in result.stdout
+    assert not (tmp_path / "exports").exists() and not (tmp_path / "veckolage.db").exists()
+    (tmp_path / "veckolage.toml").write_text(CONFIG, encoding="utf-8")  # a set-up of its own, without 2023
+    result = run_bot(tmp_path, "export", "--year", "2023", "--format", "csv")
+    assert result.returncode == 0 and "export --demo --year 2023" in result.stdout, result
+    demo = run_bot(tmp_path, "export", "--demo", "--year", "2023", "--format", "csv")
+    assert demo.returncode == 0 and "ur databasen sqlite:///veckolage-demo.db" in demo.stdout, demo
+    assert "1;2;2;1;5;1;1;5;1;1" in (tmp_path / "exports" / "lagesbild-2023.csv").read_text(encoding="utf-8-sig")
