@@ -1,7 +1,7 @@
 """Set up and run Veckoläge with nothing but Python 3.11: `python3 run.py bot` or `python3 run.py test`.
 
 Creates `.venv` beside this file, installs the project into it (again only when pyproject.toml
-changed), then runs the bot (`python -m bot …`) or the whole test suite (ruff + pytest).
+changed), then runs the bot in it (arguments after `bot` go to the bot) or the whole test suite (ruff + pytest).
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ def ensure_venv(extras: str) -> None:
     if not PYTHON.exists():
         print(f"• Skapar virtuell miljö i {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
-    stamp = VENV / f".installed-{extras or 'base'}"
-    if stamp.exists() and stamp.read_text() == digest:
+    if _installed(extras) or (not extras and _installed("test")):  # the test set-up includes the bot's
         return
     print("• Installerar beroenden …", flush=True)
     target = f".[{extras}]" if extras else "."
@@ -39,7 +37,21 @@ def ensure_venv(extras: str) -> None:
         cwd=ROOT,
         check=True,
     )
-    stamp.write_text(digest)
+    _stamp(extras).write_text(_digest(extras))
+
+
+def _digest(extras: str) -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+
+
+def _stamp(extras: str) -> Path:
+    return VENV / f".installed-{extras or 'base'}"
+
+
+def _installed(extras: str) -> bool:
+    """The project is installed with these extras for the current pyproject.toml."""
+    stamp = _stamp(extras)
+    return stamp.exists() and stamp.read_text() == _digest(extras)
 
 
 def postgres_up(host: str = "127.0.0.1", port: int = 5432) -> bool:
@@ -65,13 +77,14 @@ def ensure_local_postgres() -> None:
 def main(argv: list[str]) -> int:
     """Dispatch `bot …` or `test …`."""
     if not argv or argv[0] not in {"bot", "test"}:
-        print(__doc__)
-        print("Användning: python3 run.py bot [serve|console|migrate …]  |  python3 run.py test [pytest-flaggor]")
+        from commands.texts import t  # the catalogue needs nothing outside the standard library
+
+        print(t("run.usage"))
         return 2
     what, rest = argv[0], argv[1:]
     if what == "bot":
-        ensure_venv("")
-        return subprocess.call([str(PYTHON), "-m", "bot", *rest], cwd=ROOT)
+        ensure_venv("")  # in your directory: its veckolage.toml, .env, database, files
+        return subprocess.call([str(PYTHON), "-m", "bot", *rest])
     ensure_venv("test")
     ensure_local_postgres()
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "--quiet", "."], cwd=ROOT)

@@ -1,4 +1,4 @@
-"""`python -m bot [serve|console|migrate]`: the only place that builds settings, engine and app."""
+"""`python3 run.py bot [serve|console|migrate …]`: the only place that builds settings, engine and app."""
 
 from __future__ import annotations
 
@@ -11,47 +11,64 @@ from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.exc import OperationalError
 
 from bot import entry, maintenance
+from bot.argparse_sv import swedish
 from bot.entry import say
 from bot.settings import Settings, SettingsError, load_settings
 from commands.setup_file import SetupError
 from commands.texts import t
 
+PROG = "python3 run.py bot"  # how a fresh clone runs it (run.py creates .venv and passes the arguments on)
+
 
 def parser() -> argparse.ArgumentParser:
-    """The command line."""
-    p = argparse.ArgumentParser(prog="python -m bot", description=t("cli.help.description"))
-    sub = p.add_subparsers(dest="mode")
-    sub.add_parser("socket", help=t("cli.help.socket"))
-    sub.add_parser("serve", help=t("cli.help.serve"))
-    console = sub.add_parser("console", help=t("cli.help.console"))
-    console.add_argument("--user", help=t("cli.help.console.user"))
-    console.add_argument("--no-color", action="store_true", help=t("cli.help.console.no_color"))
-    console.add_argument("--demo", action="store_true",
-                         help=t("cli.help.console.demo"))
-    export = sub.add_parser("export", help=t("cli.help.export"))
-    export.add_argument("--year", type=int, required=True, help=t("cli.help.export.year"))
-    export.add_argument("--format", choices=("csv", "xlsx", "png"), default="csv")
-    export.add_argument("--out", help=t("cli.help.export.out"))
-    purge = sub.add_parser("purge", help=t("cli.help.purge"))
-    purge.add_argument("--before", required=True, help=t("cli.help.purge.before"))
-    cfg = sub.add_parser("config", help=t("cli.help.config"))
-    cfg.add_argument("action", choices=("export", "import"), help=t("cli.help.config.action"))
-    cfg.add_argument("--out", help=t("cli.help.config.out"))
-    load = sub.add_parser("import", help=t("cli.help.import"))
-    load.add_argument("file", help=t("cli.help.import.file"))
-    load.add_argument("--year", type=int, required=True, help=t("cli.help.import.year"))
-    load.add_argument("--create-areas", action="store_true", help=t("cli.help.import.create_areas"))
-    sub.add_parser("migrate", help=t("cli.help.migrate"))
-    sub.add_parser("clock", help=t("cli.help.clock"))
-    post = sub.add_parser("post-summary", help=t("cli.help.post_summary"))
-    post.add_argument("week", nargs="?", help=t("cli.help.post_summary.week"))
+    """The command line, every word of it Swedish (argparse's own in `bot.argparse_sv`)."""
+    with swedish():
+        p = argparse.ArgumentParser(prog=PROG, description=t("cli.help.description"))
+        sub = p.add_subparsers(dest="mode", metavar=t("cli.args.metavar.mode"))
+
+        def mode(name: str, key: str) -> argparse.ArgumentParser:
+            return sub.add_parser(name, help=t(key), description=t(key))
+
+        mode("socket", "cli.help.socket")
+        mode("serve", "cli.help.serve")
+        console = mode("console", "cli.help.console")
+        console.add_argument("--user", metavar=t("cli.args.metavar.user"), help=t("cli.help.console.user"))
+        console.add_argument("--no-color", action="store_true", help=t("cli.help.console.no_color"))
+        console.add_argument("--demo", action="store_true",
+                             help=t("cli.help.console.demo"))
+        export = mode("export", "cli.help.export")
+        export.add_argument("--year", type=int, required=True, metavar=t("cli.args.metavar.year"),
+                            help=t("cli.help.export.year"))
+        export.add_argument("--format", choices=("csv", "xlsx", "png"), default="csv", help=t("cli.help.export.format"))
+        export.add_argument("--out", metavar=t("cli.args.metavar.file"), help=t("cli.help.export.out"))
+        export.add_argument("--demo", action="store_true", help=t("cli.help.export.demo"))
+        purge = mode("purge", "cli.help.purge")
+        purge.add_argument("--before", required=True, metavar=t("cli.args.metavar.date"), help=t("cli.help.purge.before"))
+        cfg = mode("config", "cli.help.config")
+        cfg.add_argument("action", choices=("export", "import"), help=t("cli.help.config.action"))
+        cfg.add_argument("--out", metavar=t("cli.args.metavar.file"), help=t("cli.help.config.out"))
+        load = mode("import", "cli.help.import")
+        load.add_argument("file", metavar=t("cli.args.metavar.file"), help=t("cli.help.import.file"))
+        load.add_argument("--year", type=int, required=True, metavar=t("cli.args.metavar.year"),
+                          help=t("cli.help.import.year"))
+        load.add_argument("--create-areas", action="store_true", help=t("cli.help.import.create_areas"))
+        mode("migrate", "cli.help.migrate")
+        mode("clock", "cli.help.clock")
+        post = mode("post-summary", "cli.help.post_summary")
+        post.add_argument("week", nargs="?", metavar=t("cli.args.metavar.week"), help=t("cli.help.post_summary.week"))
     return p
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; usage, help and errors in Swedish (exit code 2 on a mistake, as argparse does)."""
+    with swedish():
+        return parser().parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen mode; every expected failure is a clear message and an exit code, never a traceback."""
     load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env of where you run it, not of the code
-    args = parser().parse_args(argv)
+    args = parse(argv)
     try:
         settings = load_settings(os.environ)
     except SettingsError as error:
@@ -105,7 +122,7 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
     if mode == "config":
         return maintenance.config(settings, action=args.action, out=args.out)
     if mode == "export":
-        return maintenance.export(settings, year=args.year, fmt=args.format, out=args.out)
+        return maintenance.export(settings, year=args.year, fmt=args.format, out=args.out, demo=args.demo)
     if mode == "import":
         return maintenance.import_file(settings, path=args.file, year=args.year, create_areas=args.create_areas)
     missing = settings.missing(mode)

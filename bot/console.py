@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.engine import Engine
 
+from bot.console_outbox import snapshot, take_back, tell
 from bot.console_render import render_text, year_text
-from bot.year_delivery import export_bytes
+from bot.year_delivery import export_bytes, save_export
 from commands.context import Invocation
 from commands.registry import SLASH_COMMANDS, canonical, dispatch, help_reply
 from commands.reply import ExportRequest, FileReply, YearRequest
@@ -47,11 +47,13 @@ def run_console(
         inv = Invocation(workspace_id, user_id, clock(), "console")
         try:
             with session_scope(engine) as session:
+                before = snapshot(session, workspace_id)
                 if canonical("/" + word) in names.values():
                     reply = dispatch("/" + word, rest, inv, session)
                 else:
                     stdout.write(t("cli.console.unknown_command", word=word))
                     reply = help_reply("/lage", inv, session)
+                reply = tell(reply, take_back(session, workspace_id, before))  # nothing for a later start to send
                 if isinstance(reply, YearRequest | ExportRequest):
                     table = build_year_table(session, workspace_id=workspace_id, year=reply.year)
             if isinstance(reply, YearRequest):
@@ -59,8 +61,7 @@ def run_console(
             elif isinstance(reply, ExportRequest | FileReply):
                 data, name = (export_bytes(table, reply.format) if isinstance(reply, ExportRequest)
                               else (reply.content.encode("utf-8"), reply.filename))
-                Path(name).write_bytes(data)
-                stdout.write(f"Sparade {name} ({len(data)} byte).\n\n")
+                stdout.write(t("cli.exported", path=save_export(data, name), size=len(data)) + "\n\n")
             else:
                 stdout.write(render_text(reply, color=color) + "\n\n")
         except Exception:  # one bad line must not end the session; nothing was saved (rolled back)

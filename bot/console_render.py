@@ -6,6 +6,7 @@ from functools import singledispatch
 
 from tabulate import tabulate
 
+from bot.year_picture import ink
 from commands.reply import (
     EventForm,
     EventLine,
@@ -29,13 +30,30 @@ TONE = {"ok": "✔", "error": "✖", "info": "ℹ"}
 _plain = plain_text
 
 
+CUBE = (0, 95, 135, 175, 215, 255)  # the xterm 256-colour cube's channel values
+BLACK, WHITE = "38;5;16", "38;5;231"  # the cube's own black and white: the same on every terminal theme
+
+
+def ansi_hex(code: str) -> str:
+    """`48;5;220` (a background from the 256-colour cube) → its `#rrggbb`."""
+    index = int(code.rsplit(";", 1)[1]) - 16
+    if not 0 <= index < 216:
+        raise ValueError(f"{code} is not a colour of the 256-colour cube")
+    return "#" + "".join(f"{CUBE[c]:02x}" for c in (index // 36, index // 6 % 6, index % 6))
+
+
+def digit_colour(step) -> str:
+    """Dark digits on light levels, white on dark ones: whichever contrasts more (WCAG), as the PNG does."""
+    return WHITE if ink(ansi_hex(step.ansi)) == "#ffffff" else BLACK
+
+
 def paint(value: int | None, color: bool, *, extra: str = "") -> str:
     """A cell: coloured background with the number (and 5's marker); missing shows as –."""
     if value is None:
         return MISSING_MARK
     step = level(value)
     text = f" {value}{step.marker}{extra} "
-    return f"\033[{step.ansi};38;5;15;1m{text}{RESET}" if color else text.strip()
+    return f"\033[{step.ansi};{digit_colour(step)};1m{text}{RESET}" if color else text.strip()
 
 
 @singledispatch

@@ -49,13 +49,18 @@ def migrate(settings: Settings) -> int:
     return 0
 
 
+def demo_settings(settings: Settings) -> Settings:
+    """The shipped example on the demo database (`console --demo`, `export --demo`)."""
+    return dataclasses.replace(settings, config_path=str(EXAMPLE_CONFIG), database_url=DEMO_DATABASE)
+
+
 def console(settings: Settings, *, user: str | None, color: bool, demo: bool = False) -> int:
     """The local console on the configured database (or the shipped example on a demo database)."""
     from bot.console import run_console
 
     if demo:
         say(t("cli.demo", database=DEMO_DATABASE))
-        settings = dataclasses.replace(settings, config_path=str(EXAMPLE_CONFIG), database_url=DEMO_DATABASE)
+        settings = demo_settings(settings)
     elif not Path(settings.config_path).exists() and EXAMPLE_CONFIG.exists():
         say(t("cli.no_setup_file", path=settings.config_path, example=EXAMPLE_CONFIG.name, database=DEMO_DATABASE))
         settings = dataclasses.replace(settings, config_path=str(EXAMPLE_CONFIG), database_url=DEMO_DATABASE)

@@ -70,7 +70,7 @@ def register_listeners(
         notify()
         if isinstance(reply, YearRequest | ExportRequest | FileReply):
             if isinstance(reply, YearRequest):
-                working = t("year.working", year=reply.year)
+                working = t("year.working" if reply.channel_id else "year.working.dm", year=reply.year)
             elif isinstance(reply, ExportRequest):
                 working = t("export.working", year=reply.year, format=reply.format)
             else:

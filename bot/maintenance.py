@@ -102,6 +102,10 @@ def purge(settings: Settings, *, before: str) -> int:
     except ValueError:
         say(t("cli.bad_date", text=before), sys.stderr)
         return 2
+    today = utc_now().date()
+    if cutoff.date() > today:  # would blank this week's comments and tonight's alerts without a question
+        say(t("cli.purge_future", date=before, today=today.isoformat()), sys.stderr)
+        return 2
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
     with session_scope(ready.engine) as session:
         report = run_purge(session, workspace_id=ready.workspace_id, before=cutoff, now=utc_now(), actor="cli")
@@ -138,16 +142,26 @@ def import_file(settings: Settings, *, path: str, year: int, create_areas: bool)
     return 0
 
 
-def export(settings: Settings, *, year: int, fmt: str, out: str | None) -> int:
-    """`export --year Y --format csv|xlsx|png [--out FILE]`."""
-    from bot.year_delivery import export_bytes
+def export(settings: Settings, *, year: int, fmt: str, out: str | None, demo: bool = False) -> int:
+    """`export --year Y --format csv|xlsx|png [--out FILE] [--demo]`: says which database it reads."""
+    from bot.entry import DEMO_DATABASE, demo_settings
+    from bot.year_delivery import export_bytes, save_export
     from commands.year_table import build_year_table
     from storage.db import session_scope
 
+    if demo:
+        settings = demo_settings(settings)
+    say(t("cli.export.reading", year=year, database=settings.safe_database_url))
+    demo_there = not demo and Path(DEMO_DATABASE.removeprefix("sqlite:///")).exists()
+    if demo_there and not Path(settings.config_path).exists():  # only the console's demo has been run here
+        say(t("cli.export.try_demo", year=year, format=fmt), sys.stderr)
+        return 2
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
     with session_scope(ready.engine) as session:
         table = build_year_table(session, workspace_id=ready.workspace_id, year=year)
+    if table.empty and demo_there:
+        say(t("cli.export.try_demo", year=year, format=fmt))
     data, name = export_bytes(table, fmt)
-    Path(out or name).write_bytes(data)
-    say(t("cli.exported", path=out or name, size=len(data)))
+    path = save_export(data, name, out)
+    say(t("cli.exported", path=path, size=len(data)))
     return 0

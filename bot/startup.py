@@ -62,7 +62,7 @@ def apply_setup_file(engine: Engine, config_path: str, *, now: datetime) -> int:
         report = sync_setup(session, setup, now=now)
         session.get(Workspace, report.workspace_id).setup_fingerprint = fingerprint(config_path)
     for change in report.changes:
-        log.info("Set-up: %s", change)
+        log.info(t("cli.setup_change", change=change))
     return report.workspace_id
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -16,6 +17,7 @@ from commands.year_table import YearTable, build_year_table, summary_lines
 from storage.db import session_scope
 
 log = logging.getLogger("veckolage.year")
+EXPORTS = Path("exports")  # relative to where the command runs; .gitignore keeps it out of the repository
 
 
 def export_bytes(table: YearTable, fmt: str) -> tuple[bytes, str]:
@@ -31,6 +33,14 @@ def export_bytes(table: YearTable, fmt: str) -> tuple[bytes, str]:
     return year_png(table), f"lagesbild-{table.year}.png"
 
 
+def save_export(data: bytes, name: str, out: str | None = None) -> Path:
+    """Write a file the terminal asked for: to `out`, else into `exports/` where the command runs (git-ignored)."""
+    path = Path(out) if out else EXPORTS / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path.resolve()
+
+
 def _table(engine: Engine, workspace_id: int, year: int) -> YearTable:
     with session_scope(engine) as session:
         return build_year_table(session, workspace_id=workspace_id, year=year)
@@ -38,11 +48,15 @@ def _table(engine: Engine, workspace_id: int, year: int) -> YearTable:
 
 def send_year_picture(engine: Engine, client: WebClient, request: YearRequest, *, workspace_id: int,
                       user_id: str, respond) -> None:
-    """Upload the heatmap with the per-area summary to the channel asked from (or the asker's DM)."""
+    """Upload the heatmap with the per-area summary to the collaboration's channel asked from, else (or when the
+    bot is not in it) to the asker's DM."""
     table = _table(engine, workspace_id, request.year)
     data, name = export_bytes(table, "png")
     comment = "\n".join([f"*{escape(t('year.summary.title', year=table.year))}*",
                          *(f"• {escape(line)}" for line in summary_lines(table))])
+    if request.channel_id is None:
+        _to_dm(client, user_id, data, name, comment, respond, failed="year.failed", escaped=True)
+        return
     try:
         try:
             client.files_upload_v2(channel=request.channel_id, content=data, filename=name,
@@ -58,15 +72,17 @@ def send_year_picture(engine: Engine, client: WebClient, request: YearRequest, *
                 text=escape(t("year.failed", error=error.response.get("error"))))
 
 
-def _to_dm(client: WebClient, user_id: str, data: bytes, name: str, comment: str, respond) -> None:
+def _to_dm(client: WebClient, user_id: str, data: bytes, name: str, comment: str, respond, *,
+           failed: str = "export.failed", escaped: bool = False) -> None:
     """Upload a file to the user's DM (never to a channel); tell them if Slack refused."""
     try:
         dm = client.conversations_open(users=user_id)["channel"]["id"]
-        client.files_upload_v2(channel=dm, content=data, filename=name, initial_comment=escape(comment))
+        client.files_upload_v2(channel=dm, content=data, filename=name,
+                               initial_comment=comment if escaped else escape(comment))
     except SlackApiError as error:
         log.error("File upload failed: %s", error)
         respond(response_type="ephemeral", replace_original=False,
-                text=escape(t("export.failed", error=error.response.get("error"))))
+                text=escape(t(failed, error=error.response.get("error"))))
 
 
 def send_export(engine: Engine, client: WebClient, request: ExportRequest, *, workspace_id: int, respond) -> None:

@@ -53,6 +53,22 @@ def _header(areas: tuple[str, ...]) -> tuple[float, float, bool]:
     return height, right, True
 
 
+def legend_entries() -> list[tuple[str, str]]:
+    """The legend's (label, colour): each level as its cells show it (`5‼`), then the empty cell."""
+    return [*((f"{s.number}{s.marker} {s.name}", s.hex) for s in SCALE), (t("year.picture.missing"), MISSING_HEX)]
+
+
+def footnote(table: YearTable) -> str:
+    """The line under the legend: what a frame means, only when the picture has a framed cell."""
+    return t("year.picture.footnote") if framed(table) else ""
+
+
+def framed(table: YearTable) -> list[tuple[int, int]]:
+    """(row, column) of the cells drawn with a frame: an assessed week with a critical event, nothing else."""
+    return [(r, c) for r, week in enumerate(table.weeks) for c, area in enumerate(table.areas)
+            if (week.week, area) in table.critical and table.value(week.week, area) is not None]
+
+
 def grid_pixels(table: YearTable) -> tuple[float, float, float, float]:
     """Left, top, right, bottom of the cell grid in PNG pixels (y downwards), for tests and image maps."""
     header, right, _ = _header(table.areas)
@@ -100,13 +116,10 @@ def _render(table: YearTable, title: str | None) -> bytes:
             xs, ys = zip(*cells, strict=True)
             ax.scatter(xs, ys, marker=f"${label}$", s=(CELL_PT * (1.0 + 0.7 * len(step.marker))) ** 2,
                        c=ink(step.hex), linewidths=0, zorder=2)
-    for r, week in enumerate(weeks):
-        for c, area in enumerate(areas):
-            if (week, area) in table.critical and table.value(week, area) is not None:
-                # black frame on the grid line, white ring inside it
-                ax.add_patch(Rectangle((c, r), 1, 1, fill=False, edgecolor="black", linewidth=2.4, zorder=3))
-                ax.add_patch(Rectangle((c + 0.05, r + 0.13), 0.9, 0.74, fill=False, edgecolor="white",
-                                       linewidth=0.9, zorder=3))
+    for r, c in framed(table):  # black frame on the grid line, white ring inside it
+        ax.add_patch(Rectangle((c, r), 1, 1, fill=False, edgecolor="black", linewidth=2.4, zorder=3))
+        ax.add_patch(Rectangle((c + 0.05, r + 0.13), 0.9, 0.74, fill=False, edgecolor="white",
+                               linewidth=0.9, zorder=3))
     ax.set_yticks([r + 0.5 for r in range(rows)], [f"v{w}" for w in weeks], fontsize=WEEK_PT)
     ax.set_ylabel(t("year.picture.week"), fontsize=9)
     ax.xaxis.tick_top()
@@ -120,13 +133,13 @@ def _render(table: YearTable, title: str | None) -> bytes:
     fig.text(0.5, 1 - 0.2 / height, heading, ha="center", va="center", fontsize=13, fontweight="bold")
     if table.empty:
         fig.text(0.5, 1 - 0.42 / height, t("year.picture.no_data"), ha="center", va="center", fontsize=10, color="#555555")
-    handles = [Patch(facecolor=s.hex, edgecolor="#999999", label=f"{s.number} {s.name}") for s in SCALE]
-    handles.append(Patch(facecolor=MISSING_HEX, edgecolor="#999999", label=t("year.picture.missing")))
+    handles = [Patch(facecolor=colour, edgecolor="#999999", label=label) for label, colour in legend_entries()]
     per_row = 3  # matplotlib fills legend columns first; reorder so the rows read 1 2 3 / 4 5 ej bedömd
     handles = [handles[i] for c in range(per_row) for i in range(c, len(handles), per_row)]
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, (LEGEND - 0.06) / height),
                ncol=per_row, fontsize=8, frameon=False, handlelength=1.4, columnspacing=1.2)
-    fig.text(0.5, 0.2 / height, t("year.picture.footnote"), ha="center", va="center", fontsize=8, color="#333333")
+    if note := footnote(table):
+        fig.text(0.5, 0.2 / height, note, ha="center", va="center", fontsize=8, color="#333333")
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
     return out.getvalue()

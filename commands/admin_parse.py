@@ -9,7 +9,8 @@ from commands.setup_file import CHANNEL_ID, DAYS, USER_ID
 
 # With "escape" on, Slack sends <@U123|anna> and <#C123|lage>; people may also paste raw ids.
 # A raw id must hold a digit, so a partner called "WSP" or "GSS" is not read as a user or channel id.
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|(?<![A-Z0-9])([UW](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
+# `visa` shows members as @U…, so a raw id may carry that @ (typed in the console, or copied from `visa`).
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|(?<![A-Z0-9@])@?([UW](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
 _CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>|(?<![A-Z0-9])([CG](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
 _DAY_TIME = re.compile(r"^\s*(\S+)\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\s*$")
 

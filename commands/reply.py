@@ -202,7 +202,7 @@ class YearRequest:
     """The year table was asked for; the surface renders it (a picture in Slack) off the request path."""
 
     year: int
-    channel_id: str | None
+    channel_id: str | None  # one of the collaboration's channels, or None: to the asker's DM
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from commands.setup_file import Setup
+from commands.texts import t
 from storage import queries
 from storage.models import Area, Member, Partner, RoleGrant, Workspace
 
@@ -43,7 +44,7 @@ def sync_setup(session: Session, setup: Setup, *, now: datetime) -> SyncReport:
     report.workspace_id = workspace.id
 
     def log(action: str, subject: str, old: str | None = None, new: str | None = None) -> None:
-        report.changes.append(f"{action} {subject}")
+        report.changes.append(f"{t('audit.' + action)}: {subject}")  # as the audit log names it
         queries.audit(session, workspace_id=workspace.id, at=now, actor=ACTOR, action=action, subject=subject,
                       old=old, new=new)
 

@@ -193,6 +193,8 @@ SV: dict[str, str] = {
     "year.future": "År {year} har inte börjat än, så det finns inga bedömningar för det. Skriv ett år till och med "
     "{last}.",
     "year.working": "Tar fram årsbilden för {year} …",
+    "year.working.dm": "Tar fram årsbilden för {year}; den kommer som direktmeddelande till dig, eftersom den här "
+                       "kanalen inte är samverkans sammanfattnings- eller larmkanal.",
     "year.summary.title": "Årssammanställning {year}",
     "year.summary.area": "{area}: {high} på 4–5, {critical} med kritisk händelse, längsta svit {streak}",
     "year.summary.empty": "Inga bedömningar {year}.",
@@ -341,7 +343,7 @@ SV: dict[str, str] = {
     "form.event.description": "Kort beskrivning",
     "year.picture.title": "Lägesbild {year} – årssammanställning",
     "year.picture.no_data": "Inga bedömningar detta år",
-    "year.picture.footnote": "‼ / ram = kritisk händelse (t.ex. skjutning, sprängning)",
+    "year.picture.footnote": "Ram = vecka med kritisk händelse (t.ex. skjutning, sprängning)",
     "year.picture.week": "Vecka",
     "year.picture.missing": "ej bedömd",
     "year.xlsx.critical": "Kritisk händelse",
@@ -382,19 +384,19 @@ Så skapar du Slack-appen (några minuter):
      kopiera token (xapp-…) till SLACK_APP_TOKEN. Då körs Socket Mode: ingen publik adress behövs.
   5. Skriv in värdena i .env (mall: .env.example) och starta igen.
 
-Under tiden kan du prova allt lokalt i konsolen: python -m bot console
+Under tiden kan du prova allt lokalt i konsolen: python3 run.py bot console
 """,
     "cli.missing_signing_secret": """\
 HTTP-läget behöver {missing}.
   SLACK_BOT_TOKEN: appens sida → OAuth & Permissions → Bot User OAuth Token (xoxb-…).
   SLACK_SIGNING_SECRET: appens sida → Basic Information → App Credentials → Signing Secret.
 Sätt Request URL för kommandona och Interactivity till https://<er värd>/slack/events (se README).
-Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP_TOKEN).
+Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLACK_APP_TOKEN).
 """,
     "cli.offer_console": "Starta den lokala konsolen nu? [J/n] ",
     "cli.no_setup_file": "Ingen {path} hittades – konsolen använder exemplet {example} och en separat demodatabas "
     "({database}).\nKopiera exemplet till {path} och fyll i era områden och parter när ni är redo.\n",
-    "cli.no_console_user": "Ange vem du är: python -m bot console --user U… (ett användar-id ur veckolage.toml).",
+    "cli.no_console_user": "Ange vem du är: python3 run.py bot console --user U… (ett användar-id ur veckolage.toml).",
     "cli.database_down": "Kan inte ansluta till databasen ({url}): {error}\n"
     "Kontrollera DATABASE_URL och att servern är igång.",
     "cli.migrated": "Databasen är på senaste schemat ({revision}).",
@@ -402,6 +404,8 @@ Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP
     "inläst.\nProva /veckolage år 2023, /veckolage 2023-W01 eller /veckolage trend Vällingby.\n",
     "cli.no_file": "Filen {path} finns inte.",
     "cli.bad_date": "”{text}” är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2024-11-01.",
+    "cli.purge_future": "Gallrar inte: {date} ligger efter i dag ({today}), och då skulle veckans kommentarer och "
+    "pågående larm tömmas. Ange ett datum till och med i dag, t.ex. python3 run.py bot purge --before 2024-11-01",
     "cli.purged": "Gallrat allt före {date}: {comments} kommentarer, {descriptions} händelsebeskrivningar och "
     "{audit} rader i granskningsloggen tömdes. Nivåerna finns kvar.",
     "cli.config_imported": "Inställningarna i {path} är inlästa; databasen följer filen.",
@@ -410,6 +414,9 @@ Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP
     "cli.imported": "Importerat år {year}: {changed} värden ändrade, {unchanged} redan lika, nya områden: {created}.",
     "cli.imported.none": "inga",
     "cli.exported": "Sparade {path} ({size} byte).",
+    "cli.export.reading": "Årstabellen {year} ur databasen {database}.",
+    "cli.export.try_demo": "Där finns inga bedömningar {year}. Demodatan från console --demo ligger i en egen "
+    "databas (veckolage-demo.db): python3 run.py bot export --demo --year {year} --format {format}",
     "cli.socket_start": "Veckoläge ansluter till Slack i Socket Mode …",
     "cli.clock_start": "Veckolägets klocka går: sammanfattningar och påminnelser enligt schemat i veckolage.toml.",
     "cli.no_summary_channel": "Ingen sammanfattningskanal är inställd (summary_channel i veckolage.toml).",
@@ -426,16 +433,57 @@ Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP
     "cli.settings.database_backend": "DATABASE_URL: bara SQLite och PostgreSQL stöds, inte {backend}",
     "cli.settings.port": "PORT ska vara ett portnummer 1–65535, inte {port!r}",
     "cli.schema_upgraded": "Databasen uppgraderad till senaste schemat.",
+    "cli.setup_change": "Uppsättning: {change}",
     "cli.setup_file_ignored": "{path} har fel och används inte (databasen gäller): {error}",
-    "cli.setup_file_differs": "{path} skiljer sig från databasen, som gäller sedan första start. Kör `python -m bot "
-    "config import` för att läsa in filen, eller `python -m bot config export` för att skriva ut databasen.",
+    "cli.setup_file_differs": "{path} skiljer sig från databasen, som gäller sedan första start. Kör `python3 run.py bot "
+    "config import` för att läsa in filen, eller `python3 run.py bot config export` för att skriva ut databasen.",
     "cli.console.banner": "Veckoläge – lokal konsol som {user}. Skriv t.ex. /veckolage, /lage hjälp eller avsluta.\n",
     "cli.console.prompt": "veckoläge> ",
     "cli.console.unknown_command": "Okänt kommando ”{word}”.\n",
+    "console.not_sent.alert": "Larmet skickades inte – konsolen skickar inget till Slack.",
+    "console.not_sent.alert_update": "Larmet i Slack uppdaterades inte – konsolen skickar inget till Slack.",
+    "console.not_sent.summary": "Sammanfattningen postades inte – konsolen skickar inget till Slack.",
+    "console.not_sent.summary_update": "Sammanfattningen i Slack uppdaterades inte – konsolen skickar inget till Slack.",
+    "console.not_sent.reminders": "Påminnelserna skickades inte – konsolen skickar inget till Slack.",
+    "console.not_sent.other": "Inget skickades till Slack – konsolen skickar inget dit.",
     "cli.console.grid.area": "Område",
     "cli.console.grid.value": "Samlad",
     "cli.console.grid.legend": "– {missing} · F fastställd (F4: fastställt 4, lyft av kritisk händelse) · {change} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse",
     "cli.console.year.week": "vecka",
+    "run.usage": """\
+Veckoläge – veckans lägesbild i Slack. Behöver bara Python 3.11 eller nyare.
+
+Användning:
+  python3 run.py bot [LÄGE …]     starta boten (första gången skapas .venv och allt installeras)
+  python3 run.py bot --help       alla lägen: console, export, import, migrate, purge, …
+  python3 run.py test [flaggor]   hela testsviten: ruff och pytest (flaggorna går till pytest)
+""",
+    "cli.args.usage": "Användning: ",
+    "cli.args.positionals": "argument",
+    "cli.args.options": "flaggor",
+    "cli.args.help": "visa den här hjälpen och avsluta",
+    "cli.args.error": "%(prog)s: fel: %(message)s\nHjälp: %(prog)s --help\n",
+    "cli.args.argument": "%(argument_name)s: %(message)s",
+    "cli.args.required": "det här måste anges: %s",
+    "cli.args.unrecognized": "okända argument: %s",
+    "cli.args.choice": "”%(value)s” finns inte (välj bland %(choices)s)",
+    "cli.args.value": "”%(value)s” är inget giltigt värde",
+    "cli.args.one": "ett värde behövs",
+    "cli.args.at_most_one": "högst ett värde",
+    "cli.args.at_least_one": "minst ett värde behövs",
+    "cli.args.expected_n": "fel antal värden (%s behövs)",
+    "cli.args.ambiguous": "%(option)s är tvetydigt: %(matches)s",
+    "cli.args.unknown_mode": "”%(parser_name)s” finns inte (välj bland %(choices)s)",
+    "cli.args.one_of": "ett av %s måste anges",
+    "cli.args.not_with": "går inte tillsammans med %s",
+    "cli.args.ignored": "tar inget värde: %s",
+    "cli.args.unexpected": "oväntad flagga: %s",
+    "cli.args.metavar.year": "ÅR",
+    "cli.args.metavar.file": "FIL",
+    "cli.args.metavar.date": "ÅÅÅÅ-MM-DD",
+    "cli.args.metavar.user": "ANVÄNDAR-ID",
+    "cli.args.metavar.week": "VECKA",
+    "cli.args.metavar.mode": "LÄGE",
     "cli.help.description": "Veckoläge – veckans lägesbild i Slack.",
     "cli.help.socket": "Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)",
     "cli.help.serve": "HTTP-läge på $PORT: POST /slack/events, GET /healthz",
@@ -445,7 +493,9 @@ Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP
     "cli.help.console.demo": "demo: exemplets områden med Hässelby-Vällingbys riktiga år 2023 inläst",
     "cli.help.export": "årstabellen som fil: csv, xlsx eller png",
     "cli.help.export.year": "året, t.ex. 2023",
-    "cli.help.export.out": "filnamn (standard lagesbild-ÅR.FORMAT)",
+    "cli.help.export.out": "filnamn (standard exports/lagesbild-ÅR.FORMAT)",
+    "cli.help.export.format": "filformat (standard csv)",
+    "cli.help.export.demo": "ur konsolens demodatabas (console --demo) i stället för DATABASE_URL",
     "cli.help.purge": "gallra kommentarer och beskrivningar äldre än ett datum nu",
     "cli.help.purge.before": "datum ÅÅÅÅ-MM-DD",
     "cli.help.config": "veckolage.toml ↔ databasen (databasen gäller efter första start)",
@@ -495,7 +545,7 @@ Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP
     "setupfile.export.header": """\
 # Veckoläge – samverkans uppsättning, utskriven ur databasen ({team}).
 # Databasen gäller efter första start; ändra i Slack med /lagesadmin, eller redigera den här filen
-# och kör `python -m bot config import` (annars används den inte).
+# och kör `python3 run.py bot config import` (annars används den inte).
 """,
     # year file errors
     "yearfile.empty": "rad 1: filen är tom; första raden ska vara vecka,<område>,<område>,…",

@@ -29,7 +29,8 @@ def _year(text: str, default: int, usage: str) -> int:
 
 
 def year_picture(args: str, inv: Invocation, session: Session) -> Reply:
-    """`år [år]`: the year table (default this year), drawn off the request path."""
+    """`år [år]`: the year table (default this year), drawn off the request path; posted in the channel only
+    when it is one of the collaboration's own (summary or alert), else sent to the asker directly."""
     caller = load_caller(session, inv)
     if not caller.known:
         return Notice("error", t("error.title"), (t("error.unknown_user"), t("error.unknown_user.hint")))
@@ -40,7 +41,8 @@ def year_picture(args: str, inv: Invocation, session: Session) -> Reply:
         year = _year(words[0], caller.current_week.year, YEAR_USAGE) if words else caller.current_week.year
     except InputError as error:
         return Notice("error", t("error.title"), error.lines, usage=error.usage)
-    return YearRequest(year, inv.channel_id)
+    shared = {caller.workspace.summary_channel, caller.workspace.alert_channel} - {None}
+    return YearRequest(year, inv.channel_id if inv.channel_id in shared else None)
 
 
 def export(args: str, inv: Invocation, session: Session) -> Reply:

@@ -319,3 +319,14 @@ def test_config_export_import_and_a_differing_file_on_the_command_line(tmp_path)
 def test_members_can_be_added_to_a_partner_with_an_upper_case_name(chat) -> None:
     ok(chat, "partner lägg-till WSP")
     assert "@U0NEW rapporterar nu för WSP." in ok(chat, "medlem lägg-till WSP <@U0NEW|anna>")
+
+
+def test_members_can_be_added_as_visa_shows_them(chat) -> None:
+    """`visa` lists members as @U…; what it shows is accepted back, beside Slack's <@U…|name> and a bare id."""
+    added = ok(chat, "medlem lägg-till Stadsdelen @U0NOBODY1 <@U0NOBODY2|anna> U0NOBODY3")
+    assert added.splitlines()[1:] == [f"@U0NOBODY{n} rapporterar nu för Stadsdelen." for n in (1, 2, 3)]
+    shown = text(admin(chat, "visa"))
+    assert "@U0NOBODY1" in shown and "@U0NOBODY2" in shown
+    assert ok(chat, "medlem ta-bort @U0NOBODY1").endswith("@U0NOBODY1 är inte längre medlem.")
+    assert chat("U0NOBODY2", "/lage Vällingby 2").title == "Sparat: Vällingby 2 Avvikande läge för Stadsdelen"
+    assert "finns inte" in text(admin(chat, "medlem lägg-till Stadsdelen@ @U0NOBODY4"))

@@ -59,7 +59,7 @@ def grid_row(stdout: str, area: str) -> list[str]:
 
 def test_without_slack_variables_explains_how_to_create_the_app(tmp_path):
     result = run_bot(tmp_path)
-    assert_refused(result, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "manifest.json", "python -m bot console")
+    assert_refused(result, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "manifest.json", "python3 run.py bot console")
 
 
 def test_serve_without_signing_secret_is_refused(tmp_path):

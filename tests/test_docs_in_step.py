@@ -49,3 +49,11 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one() -> None:
 def test_procfile_runs_documented_processes() -> None:
     procfile = (ROOT / "Procfile").read_text()
     assert "release: python -m bot migrate" in procfile and "web: python -m bot serve" in procfile
+
+
+def test_readme_links_point_into_the_repository() -> None:
+    """A clone has nothing beside it: every relative link and path the README names exists in the repository."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "../" not in readme
+    links = [target for target in re.findall(r"\]\(([^)\s]+)\)", readme) if "://" not in target]
+    assert links and [target for target in links if not (ROOT / target.split("#")[0]).exists()] == []

@@ -91,7 +91,7 @@ def test_every_view_shows_only_its_own_workspace(engine, pair, x) -> None:
     with session_scope(engine) as session:
         table = build_year_table(session, workspace_id=pair[x], year=2026)
     assert table.values == {(47, area): value for area, value in levels.items()}
-    assert "\n47,{},{},{}\n".format(*levels.values()) in year_csv(table)
+    assert "\n47;{};{};{}\r\n".format(*levels.values()) in year_csv(table)
     log = plain_text("\n".join(chat(f"U0{x}ADMIN", "/lagesadmin logg").lines))
     assert f"U0{x}POL" in log and f"U0{other}" not in log and f"-{other}" not in log
     theirs = event_of(engine, pair[other])
@@ -121,7 +121,7 @@ def test_slack_requests_are_answered_from_the_sender_team_only(engine, pair, fak
     uploads = [c.body.decode() for c in fake_slack.calls if c.method.startswith("/upload/")]
     assert len(uploads) == 4
     for x, (table, log) in zip("AB", (uploads[:2], uploads[2:]), strict=True):
-        assert "\n47,{},{},{}\n".format(*LEVELS[x].values()) in table
+        assert "\n47;{};{};{}\r\n".format(*LEVELS[x].values()) in table
         assert f"kommentar-{x}" in log and f"U0{OTHER[x]}" not in log and f"-{OTHER[x]}" not in log
 
 

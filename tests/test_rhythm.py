@@ -433,7 +433,7 @@ def run_bot(cwd, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_clock_and_post_summary_are_modes_of_the_command_line(tmp_path) -> None:
-    for mode, word in (("post-summary", "vecka"), ("clock", "usage")):
+    for mode, word in (("post-summary", "vecka"), ("clock", "Användning")):
         shown = run_bot(tmp_path, mode, "--help")
         assert shown.returncode == 0 and mode in shown.stdout and word in shown.stdout, shown.stderr
     clock = run_bot(tmp_path, "clock")

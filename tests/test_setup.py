@@ -83,7 +83,7 @@ def test_removed_area_is_retired_with_its_history(engine, chat) -> None:
     smaller = SETUP_TOML.replace(', "Grimsta"]', "]").replace('members = ["U0POL1", "U0POL2"]', 'members = ["U0POL1"]')
     with session_scope(engine) as session:
         report = sync_setup(session, parse_setup(smaller), now=NOW)
-    assert "area.retire Grimsta" in report.changes and "member.remove U0POL2 / Polisen" in report.changes
+    assert "område borttaget: Grimsta" in report.changes and "medlem borttagen: U0POL2 / Polisen" in report.changes
     grimsta = next(a for a in rows(engine, Area) if a.name == "Grimsta")
     assert grimsta.retired_at == NOW
     assert len(rows(engine, Rating)) == 1  # the history stays
@@ -99,5 +99,5 @@ def test_member_moves_between_partners(engine, workspace_id) -> None:
         'members = ["U0SDF"]', 'members = ["U0SDF", "U0POL2"]')
     with session_scope(engine) as session:
         report = sync_setup(session, parse_setup(moved), now=NOW)
-    assert "member.move U0POL2" in report.changes
+    assert "medlem flyttad: U0POL2" in report.changes
     assert len(rows(engine, Member)) == 4

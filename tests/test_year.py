@@ -11,6 +11,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
@@ -90,6 +91,7 @@ def test_the_shipped_2023_round_trips_through_import_csv_and_xlsx(engine, demo_w
 
     again = parse_year_csv(year_csv(table), year=2023)
     assert again.areas == areas and again.values == expected
+    assert parse_year_csv(DEMO.read_text(encoding="utf-8-sig"), year=2023).values == expected  # `,`, no BOM
 
     sheet = load_workbook(io.BytesIO(year_xlsx(table)))["2023"]
     header, *rows = sheet.iter_rows()
@@ -143,6 +145,22 @@ def test_unknown_areas_are_named_unless_created_and_bom_semicolon_files_import(e
     assert load(engine, workspace_id, bom, year=2022).changed == 3
     assert cells(year_table(engine, workspace_id, 2022)) == {(1, "Grimsta"): 4, (1, "Hässelby strand"): 2,
                                                             (2, "Hässelby strand"): 1}
+
+
+def test_csv_export_is_what_swedish_excel_opens_and_import_reads_every_dialect(engine, workspace_id):
+    """Excel with Swedish settings opens a file in columns and with å ä ö only with a BOM and `;`."""
+    load(engine, workspace_id, "vecka,Vällingby,Hässelby gård\n1,3,\n2,,5\n")
+    exported = year_csv(year_table(engine, workspace_id, 2023)).encode("utf-8")
+    assert exported.startswith(b"\xef\xbb\xbf")
+    lines = exported.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "vecka;Hässelby gård;Hässelby strand;Vällingby;Grimsta"
+    assert lines[1:3] == ["1;;;3;", "2;5;;;"]
+    assert "Hässelby".encode() in exported and "HÃ¤sselby".encode() not in exported
+    expected = {(1, "Vällingby"): 3, (2, "Hässelby gård"): 5}
+    plain = "vecka,Vällingby,Hässelby gård\n1,3,\n2,,5\n"
+    for text in (exported.decode("utf-8"), exported.decode("utf-8-sig"), plain, "\ufeff" + plain,
+                 plain.replace(",", ";"), "\ufeff" + plain.replace(",", ";").replace("\n", "\r\n")):
+        assert parse_year_csv(text, year=2023).values == expected, text
 
 
 def test_a_superscript_digit_is_a_file_error() -> None:
@@ -222,9 +240,9 @@ def bot(engine, workspace_id) -> Bot:
 
 def test_year_picture_is_uploaded_to_the_channel_with_the_summary(bot, engine, workspace_id):
     load(engine, workspace_id, "vecka,Vällingby,Grimsta\n1,5,2\n2,4,\n")
-    assert bot.command("/veckolage år 2023", channel="C0YEAR") == "Tar fram årsbilden för 2023 …"
+    assert bot.command("/veckolage år 2023", channel="C0SUMMARY") == "Tar fram årsbilden för 2023 …"
     [(channel, data)] = bot.uploads()
-    assert channel == "C0YEAR" and data.startswith(PNG) and Image.open(io.BytesIO(data)).format == "PNG"
+    assert channel == "C0SUMMARY" and data.startswith(PNG) and Image.open(io.BytesIO(data)).format == "PNG"
     assert bot.fake.calls_to("files.getUploadURLExternal")[0].args["filename"] == "lagesbild-2023.png"
     comment = bot.fake.calls_to("files.completeUploadExternal")[0].args["initial_comment"]
     assert comment.splitlines() == [
@@ -234,6 +252,25 @@ def test_year_picture_is_uploaded_to_the_channel_with_the_summary(bot, engine, w
         "• Vällingby: 2 veckor på 4–5, 0 veckor med kritisk händelse, längsta svit 2 veckor",
         "• Grimsta: 0 veckor på 4–5, 0 veckor med kritisk händelse, längsta svit 0 veckor"]
     assert not [c for c in bot.fake.calls if c.method.startswith("/respond/")]
+
+
+@pytest.mark.parametrize("channel", ["C0ALERTS", "C0SUMMARY"])
+def test_year_picture_is_posted_in_either_of_the_collaborations_channels(bot, channel):
+    assert bot.command("/veckolage år 2023", channel=channel) == "Tar fram årsbilden för 2023 …"
+    assert [c for c, _ in bot.uploads()] == [channel] and not bot.fake.calls_to("conversations.open")
+
+
+def test_year_picture_asked_for_elsewhere_goes_to_the_askers_dm_and_says_so(bot, engine, workspace_id):
+    """Per-area notes are the collaboration's: a channel that is not one of its own never gets them."""
+    load(engine, workspace_id, "vecka,Vällingby,Grimsta\n1,5,2\n")
+    ack = bot.command("/veckolage år 2023", channel="C0RANDOM")
+    assert ack.startswith("Tar fram årsbilden för 2023; den kommer som direktmeddelande till dig")
+    assert "inte är samverkans" in ack
+    assert bot.fake.calls_to("conversations.open")[0].args["users"] == "U0POL1"
+    [(channel, data)] = bot.uploads()
+    assert channel == "DU0POL1" and data.startswith(PNG)
+    comment = bot.fake.calls_to("files.completeUploadExternal")[0].args["initial_comment"]
+    assert comment.splitlines()[0] == "*Årssammanställning 2023*" and "Vällingby: 1 vecka på 4–5" in comment
 
 
 def test_year_picture_refusals_upload_nothing(bot):
@@ -246,16 +283,16 @@ def test_year_picture_refusals_upload_nothing(bot):
 def test_year_picture_goes_to_the_dm_when_the_bot_is_not_in_the_channel(bot):
     not_in_channel = json.dumps({"ok": False, "error": "not_in_channel"})
     bot.fake.fail_next("files.completeUploadExternal", status=200, body=not_in_channel)
-    bot.command("/veckolage år 2023", channel="C0PRIVATE")
+    bot.command("/veckolage år 2023", channel="C0SUMMARY")
     assert bot.fake.calls_to("conversations.open")[0].args["users"] == "U0POL1"
-    assert [c.args["channel_id"] for c in bot.fake.calls_to("files.completeUploadExternal")] == ["C0PRIVATE",
+    assert [c.args["channel_id"] for c in bot.fake.calls_to("files.completeUploadExternal")] == ["C0SUMMARY",
                                                                                                  "DU0POL1"]
     assert bot.uploads()[1][1].startswith(PNG)
 
     bot.fake.fail_next("files.completeUploadExternal", status=200, body=not_in_channel, times=2)
-    bot.command("/veckolage år 2023", channel="C0PRIVATE")
+    bot.command("/veckolage år 2023", channel="C0SUMMARY")
     bot.fake.fail_next("files.completeUploadExternal", status=200, body='{"ok": false, "error": "invalid_auth"}')
-    bot.command("/veckolage år 2023", channel="C0PRIVATE")  # not a channel problem: no DM attempt
+    bot.command("/veckolage år 2023", channel="C0SUMMARY")  # not a channel problem: no DM attempt
     assert len(bot.fake.calls_to("conversations.open")) == 2
     assert [c.args["text"] for c in bot.fake.calls if c.method.startswith("/respond/")] == [
         "Årsbilden kunde inte skickas: not_in_channel", "Årsbilden kunde inte skickas: invalid_auth"]
@@ -263,7 +300,7 @@ def test_year_picture_goes_to_the_dm_when_the_bot_is_not_in_the_channel(bot):
 
 def test_a_crash_after_the_ack_is_told_to_the_user(bot, monkeypatch):
     monkeypatch.setattr("bot.year_delivery.export_bytes", lambda table, fmt: 1 / 0)
-    assert bot.command("/veckolage år 2023") == "Tar fram årsbilden för 2023 …"
+    assert bot.command("/veckolage år 2023", channel="C0SUMMARY") == "Tar fram årsbilden för 2023 …"
     [respond] = [c for c in bot.fake.calls if c.method.startswith("/respond/")]
     assert respond.args["text"].startswith("Något gick fel hos Veckoläge") and bot.uploads() == []
 
@@ -365,14 +402,17 @@ def test_cli_import_refuses_bad_files_then_imports_and_exports(cli, tmp_path):
     assert cli("export", "--year", "2023", "--format", "csv", "--out", "out.csv").returncode == 0
     areas, values = demo_file()
     expected = year_csv(YearTable(2023, tuple(Week(2023, n) for n in range(1, 53)), areas, values, frozenset()))
-    exported = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    exported = (tmp_path / "out.csv").read_bytes().decode("utf-8")
     assert exported == expected and len(exported.splitlines()) == 53
     for fmt in ("xlsx", "png"):
         result = cli("export", "--year", "2023", "--format", fmt)
-        assert result.returncode == 0 and f"lagesbild-2023.{fmt}" in result.stdout, result.stderr
-    assert load_workbook(tmp_path / "lagesbild-2023.xlsx")["2023"]["E2"].value == 5  # Vällingby v1
-    assert (tmp_path / "lagesbild-2023.png").read_bytes().startswith(PNG)
-    Image.open(tmp_path / "lagesbild-2023.png").verify()
+        assert result.returncode == 0, result.stderr
+        assert f"ur databasen sqlite:///{tmp_path / 'x.db'}" in result.stdout  # says what it reads
+        assert f"Sparade {tmp_path / 'exports' / f'lagesbild-2023.{fmt}'} (" in result.stdout
+    assert not list(tmp_path.glob("lagesbild-*"))  # never beside the code: in exports/, which git ignores
+    assert load_workbook(tmp_path / "exports" / "lagesbild-2023.xlsx")["2023"]["E2"].value == 5  # Vällingby v1
+    assert (tmp_path / "exports" / "lagesbild-2023.png").read_bytes().startswith(PNG)
+    Image.open(tmp_path / "exports" / "lagesbild-2023.png").verify()
 
 
 def test_cli_created_areas_survive_the_next_start(cli, tmp_path):
@@ -381,8 +421,20 @@ def test_cli_created_areas_survive_the_next_start(cli, tmp_path):
     again = cli("import", "new.csv", "--year", "2023", "--create-areas")
     assert again.returncode == 0 and "0 värden ändrade, 2 redan lika, nya områden: inga" in again.stdout, again
     assert cli("export", "--year", "2023", "--out", "o.csv").returncode == 0
-    header, first = (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()[:2]
-    assert header.endswith(",Nälsta,Rinkeby") and first == "1,,,,3,,,,,,4"
+    header, first = (tmp_path / "o.csv").read_bytes().decode("utf-8").splitlines()[:2]
+    assert header.endswith(";Nälsta;Rinkeby") and first == "1;;;;3;;;;;;4"
+
+
+def test_the_readme_picture_is_what_the_tool_draws_of_the_demo_year(engine, demo_ws):
+    """docs/year-2023.png is `python -m bot export --year 2023 --format png` on the demo data: no frame the
+    tool does not draw (the imported year has no events), the legend and footnote the tool writes."""
+    from bot.year_picture import year_png
+
+    load(engine, demo_ws, DEMO.read_text(encoding="utf-8"))
+    drawn = np.asarray(Image.open(io.BytesIO(year_png(year_table(engine, demo_ws, 2023)))).convert("RGB"))
+    shown = np.asarray(Image.open(ROOT / "docs" / "year-2023.png").convert("RGB"))
+    assert shown.shape == drawn.shape
+    assert np.any(shown != drawn, axis=2).mean() < 0.005  # room for another FreeType's anti-aliasing only
 
 
 def test_console_demo_shows_the_real_2023(tmp_path):

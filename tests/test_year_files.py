@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from bot.year_picture import MISSING_HEX, grid_pixels, ink, year_png
+from bot.year_picture import MISSING_HEX, footnote, grid_pixels, ink, legend_entries, year_png
 from bot.year_xlsx import CRITICAL_NOTE, LEGEND_SHEET, year_xlsx
 from commands.scale import SCALE, level
 from commands.weeks import Week, weeks_in_year
@@ -160,6 +160,30 @@ def test_many_long_area_names_and_a_custom_title_still_render() -> None:
     assert height > width and len(png) < 400_000
     left, _, right, _ = grid_pixels(table)
     assert 0 < left < right < width
+
+
+def frame_pixels(png: bytes, table: YearTable, row: int, col: int) -> int:
+    """Black pixels on the cell's top edge, where a critical frame is drawn (the grid lines are white)."""
+    left, top, right, bottom = grid_pixels(table)
+    width, height = (right - left) / len(table.areas), (bottom - top) / len(table.weeks)
+    y, x0, x1 = int(top + row * height), int(left + (col + 0.2) * width), int(left + (col + 0.8) * width)
+    band = pixels(png)[max(y - 1, 0):y + 2, x0:x1]
+    return int(np.all(band < 40, axis=2).sum())
+
+
+def test_only_weeks_with_a_critical_event_are_framed_and_the_legend_says_so(table_2023: YearTable,
+                                                                           png_2023: bytes) -> None:
+    """An imported year has 5s without events: ‼ belongs to level 5 (as in the legend), the frame to events."""
+    imported = replace(table_2023, critical=frozenset({(10, "Vällingby")}))  # week 38's 5 has no event
+    png = year_png(imported)
+    assert frame_pixels(png, imported, 9, AREAS.index("Vällingby")) > 10
+    assert frame_pixels(png, imported, 37, AREAS.index("Grimsta")) == 0
+    assert frame_pixels(png_2023, table_2023, 37, AREAS.index("Grimsta")) > 10
+    assert frame_pixels(png, imported, 19, AREAS.index("Grimsta")) == 0  # a 4, no event
+    labels = [label for label, _ in legend_entries()]
+    assert labels[4] == "5‼ Kritiskt läge" and labels[:4] == [f"{s.number} {s.name}" for s in SCALE[:4]]
+    assert "‼" not in footnote(imported) and "Ram" in footnote(imported) and "kritisk händelse" in footnote(imported)
+    assert footnote(replace(table_2023, critical=frozenset())) == ""  # nothing framed, nothing to explain
 
 
 def test_text_colour_contrasts_with_the_level() -> None:
