@@ -26,6 +26,7 @@ from commands.context import Invocation
 from commands.event_manage import acknowledge
 from commands.event_report import submit_event_form
 from commands.home import Home, home
+from commands.matching import plain_int
 from commands.rate_form import submit_form
 from commands.registry import SLASH_COMMANDS, dispatch
 from commands.reply import EventForm, ExportRequest, FieldErrors, FileReply, Notice, RatingForm, YearRequest
@@ -126,7 +127,8 @@ def register_listeners(
     def acknowledged(ack, body, action, respond) -> None:
         with session_scope(engine) as session:
             inv = invocation(session, body)
-            reply = acknowledge(int(action["value"]), inv, session) if inv else not_set_up()
+            number = plain_int(str(action.get("value") or "")) or 0  # a number we put there; never trusted
+            reply = acknowledge(number, inv, session) if inv else not_set_up()
         notify()
         ack()
         if reply.tone != "ok":
