@@ -17,7 +17,7 @@ from commands.texts import t
 from commands.weeks import Week, WeekError, parse_week
 from storage import outbox, queries
 from storage.directory import AreaRef
-from storage.rating_write import Saved, save_rating
+from storage.rating_write import Saved, repeats, save_rating
 
 USAGE = "/lage [vecka] <område> <1-5> [kommentar]"
 COMMENT_LIMIT = 300
@@ -145,6 +145,8 @@ def rate(args: str, inv: Invocation, session: Session) -> Reply:
         session, workspace_id=caller.workspace.id, area=area, partner=caller.partner, year=week.year,
         week=week.week, level=value, comment=comment, user_id=inv.user_id, now=inv.now, summary_key=summary,
     )
+    if repeats(saved, value, comment, inv.user_id):  # a retried request: already stored, nothing changed
+        return saved_notice(caller, week, area, value, comment, saved, repeated=True)
     old = saved.previous.level if saved.previous else "–"
     week_changed(session, caller.workspace, week,
                  t("change.rating", partner=caller.partner.name, area=area.name, old=old, new=value), inv.now,
@@ -152,12 +154,15 @@ def rate(args: str, inv: Invocation, session: Session) -> Reply:
     return saved_notice(caller, week, area, value, comment, saved)
 
 
-def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment: str | None, saved: Saved) -> Notice:
+def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment: str | None, saved: Saved,
+                 repeated: bool = False) -> Notice:
     """What the reporter sees after a save: exactly what is stored now."""
     step = level(value)
     lines = []
     previous = saved.previous
-    if previous is not None:
+    if repeated:
+        lines.append(t("rate.saved.repeated"))
+    elif previous is not None:
         if previous.level == value:
             lines.append(t("rate.saved.unchanged"))
         else:

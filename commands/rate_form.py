@@ -14,7 +14,7 @@ from commands.summary import week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError
 from storage import queries
-from storage.rating_write import save_rating
+from storage.rating_write import repeats, save_rating
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,10 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
     for area, value, comment in checked:
         old = stored.get(area.id)
         if old is None or (old.level, old.comment) != (value, comment):
-            changed += 1
-            save_rating(session, workspace_id=caller.workspace.id, area=area, partner=caller.partner,
-                        year=week.year, week=week.week, level=value, comment=comment,
-                        user_id=inv.user_id, now=inv.now)
+            saved = save_rating(session, workspace_id=caller.workspace.id, area=area, partner=caller.partner,
+                                year=week.year, week=week.week, level=value, comment=comment,
+                                user_id=inv.user_id, now=inv.now)
+            changed += not repeats(saved, value, comment, inv.user_id)  # the same form sent twice at once
         lines.append(f"{area.name}: {value} {level(value).name}" + (f" – {comment}" if comment else ""))
     if changed:
         week_changed(session, caller.workspace, week, t("change.form", partner=caller.partner.name, count=changed),

@@ -7,6 +7,7 @@ SV: dict[str, str] = {
     "rate.saved.title": "Sparat: {area} {level} för {partner}",
     "rate.saved.replaced": "Ersatte {partner}s tidigare bedömning {old} (av {by}).",
     "rate.saved.unchanged": "Samma nivå som förut; kommentaren uppdaterad.",
+    "rate.saved.repeated": "Det här var redan sparat, precis så; inget ändrades.",
     "rate.saved.comment": "Kommentar: {comment}",
     "rate.saved.consolidated": "Samlad bedömning för {area} just nu: {value} ({status}).",
     "rate.form.saved.title": "Sparat för {partner}, {week}",

@@ -1,6 +1,7 @@
 """Saving one partner's rating: the hot path behind `/lage <område> <1-5>`.
 
-One call stores the rating (the last one wins), appends the audit row, and returns what the reply
+One call stores the rating (the last one wins), appends the audit row (none when the report repeats
+what the cell holds, by the same person: a retried request or a form sent twice), and returns what the reply
 and the summary need: the value it replaced, the area-week's fastställd value, the highest rating
 of the other active partners, whether a critical event counts, and the state of the week's summary.
 
@@ -41,6 +42,9 @@ FACTS = """
 OLD_TEXT = ("CASE WHEN COALESCE(comment, '') = '' THEN CAST(level AS TEXT) "
             "ELSE CAST(level AS TEXT) || ' – ' || comment END")
 
+# A report that repeats the cell exactly (a retried request, a form sent twice) changes nothing: no audit row.
+SAME = "level = :level AND COALESCE(comment, '') = COALESCE(:comment, '') AND reported_by = :user_id"
+
 # The two inserts as both databases run them; `{old}` is where the audit row's old value comes from.
 AUDIT_ROW = """
     INSERT INTO auditentry (workspace_id, at, actor, action, subject, iso_year, iso_week, old_value, new_value)
@@ -56,10 +60,13 @@ LAST_ONE_WINS = """
 
 # SQLite: the audit row first (its old value read from the cell), returning the cell and the facts;
 # the upsert follows in the same transaction.
-SQLITE_AUDIT = AUDIT_ROW.format(old=f"{OLD_TEXT} FROM rating WHERE {CELL}") + f"""
-RETURNING (SELECT level FROM rating WHERE {CELL}) AS level,
+SQLITE_CELL_AND_FACTS = f"""(SELECT level FROM rating WHERE {CELL}) AS level,
           (SELECT comment FROM rating WHERE {CELL}) AS comment,
           (SELECT reported_by FROM rating WHERE {CELL}) AS reported_by, {FACTS}"""
+SQLITE_AUDIT = AUDIT_ROW.format(old=f"{OLD_TEXT} FROM rating WHERE {CELL}") + f"""
+WHERE NOT EXISTS (SELECT 1 FROM rating WHERE {CELL} AND {SAME})
+RETURNING {SQLITE_CELL_AND_FACTS}"""
+SQLITE_REPEAT = f"SELECT {SQLITE_CELL_AND_FACTS}"  # the same answer when the audit row was not written
 
 SQLITE_UPSERT = f"{RATING_ROW} WHERE true {LAST_ONE_WINS}"  # SQLite needs a WHERE before ON CONFLICT
 
@@ -71,10 +78,10 @@ WITH old AS (
     WHERE EXISTS (SELECT 1 FROM old)  -- else the row came after our snapshot: nothing written, try again
     RETURNING 1
 ), audited AS ({AUDIT_ROW.format(old=f"{OLD_TEXT} FROM old")}
-    FROM saved
+    FROM saved WHERE NOT EXISTS (SELECT 1 FROM old WHERE {SAME})
     RETURNING 1
 )
-SELECT old.level, old.comment, old.reported_by, {FACTS}, (SELECT count(*) FROM audited) AS audited
+SELECT old.level, old.comment, old.reported_by, {FACTS}, (SELECT count(*) FROM saved) AS written
 FROM (SELECT 1) AS one LEFT JOIN old ON true"""
 
 
@@ -133,16 +140,23 @@ def save_rating(
     if connection.dialect.name == "postgresql":
         for _attempt in range(3):
             row = connection.execute(_postgres_write(), values).one()
-            if row.audited == 1:
+            if row.written == 1:
                 break
         else:
             raise RuntimeError("the cell kept changing under a report; nothing was saved")
     else:  # sent as written (pysqlite takes :name parameters), skipping SQLAlchemy's compile step
         values["now"] = _sqlite_time(connection.dialect)(now)
-        row = connection.exec_driver_sql(SQLITE_AUDIT, values).one()
+        row = connection.exec_driver_sql(SQLITE_AUDIT, values).first() or connection.exec_driver_sql(
+            SQLITE_REPEAT, values).one()
         connection.exec_driver_sql(SQLITE_UPSERT, values)
     previous = None if row.level is None else Previous(row.level, row.comment, row.reported_by)
     return Saved(previous, row.agreed, row.others_highest, bool(row.critical), row.summary_status)
+
+
+def repeats(saved: Saved, level: int, comment: str | None, user_id: str) -> bool:
+    """The save found exactly this report in the cell already (so it wrote no audit row)."""
+    old = saved.previous
+    return old is not None and (old.level, old.comment or "", old.by) == (level, comment or "", user_id)
 
 
 def describe(level: int, comment: str | None) -> str:
