@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from commands.context import Invocation, load_caller
+from commands.matching import sanitize
 from commands.rate import InputError, check_not_future, clean_comment, parse_level
 from commands.reply import FieldErrors, Notice, Reply
 from commands.scale import level
@@ -38,6 +39,7 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
     areas = {a.id: a for a in caller.areas}
     checked, errors = [], {}
     for entry in entries:
+        entry = FormEntry(entry.area_id, entry.level and sanitize(entry.level), entry.comment and sanitize(entry.comment))
         if entry.area_id not in areas:
             continue  # retired since the form was opened: nothing to save there
         try:
