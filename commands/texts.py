@@ -35,6 +35,9 @@ SV: dict[str, str] = {
     "error.future_week": "{week} ligger mer än en vecka fram i tiden. Du kan rapportera till och med {last}.",
     "error.unknown_subcommand": "Okänt kommando ”{word}”.",
     "error.workspace": "Den här Slack-arbetsytan är inte uppsatt för Veckoläge ännu.",
+    "error.not_installed": "⚠️ Veckoläge är inte installerat i den här Slack-arbetsytan (eller installationen "
+                           "har tagits bort). Be en administratör installera appen igen via installationslänken; "
+                           "inget sparades.",
     "error.internal": "Något gick fel hos Veckoläge och inget sparades. Försök igen om en stund; "
     "kvarstår felet, kontakta er administratör.",
     "error.database": "Databasen svarar inte just nu, så inget sparades. Försök igen om en stund.",
