@@ -1,8 +1,10 @@
 """One request, one effect: a `/lage` that Slack retries and a rating form sent twice at once each store
-one rating, one audit entry and one "uppdaterad" note in the summary thread, and say what is true."""
+one rating, one audit entry and one "uppdaterad" note in the summary thread, and say what is true; any
+other command that Slack retries acts once and answers as it did the first time."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -13,9 +15,10 @@ from sqlalchemy import select
 
 from bot.clock import clock_tick
 from bot.outbox_worker import Deliverer, outbox_client
-from storage import queries
+from commands.retention import daily_purge
+from storage import answered, queries
 from storage.db import session_scope
-from storage.models import AuditEntry
+from storage.models import AuditEntry, Workspace
 from tests import slack_harness as h
 from tests.slack_harness import texts
 from tests.test_rhythm import IN_W48, MON_W49
@@ -105,3 +108,73 @@ def test_a_form_submitted_twice_at_once_saves_audits_and_notes_once(engine, post
     assert rating_audits(engine, "Vällingby / Polisen") == [("U0POL1", None, "3"), ("U0POL1", "3", "4 – stökigt")]
     assert rating_audits(engine, "Grimsta / Polisen") == [("U0POL1", None, "2")]
     assert notes(fake_slack) == ["uppdaterad: Polisen uppdaterade 2 områden"]
+
+
+def audits(engine, action: str) -> list[tuple[str, str | None]]:
+    with session_scope(engine) as session:
+        query = select(AuditEntry.subject, AuditEntry.new_value).where(AuditEntry.action == action)
+        return [tuple(row) for row in session.execute(query.order_by(AuditEntry.id))]
+
+
+def test_other_commands_retried_by_slack_act_once_and_answer_as_the_first_time(engine, posted, fake_slack) -> None:
+    app = h.build_app(engine, fake_slack, clock=lambda: LATER)
+
+    def four_times(line: str, user: str, trigger: str) -> list[dict]:
+        command, _, text = line.partition(" ")
+        body = h.slash_body(command, text, user=user, trigger_id=trigger)
+        answers = []
+        for retry in range(4):
+            headers = h.signed_headers(body) | ({"x-slack-retry-num": [str(retry)]} if retry else {})
+            answers.append(json.loads(h.dispatch(app, body, headers).body))
+        return answers
+
+    agreed = four_times("/veckolage fastställ v48 Grimsta 2", "U0COORD", "1.1.agree")
+    added = four_times("/lagesadmin område lägg-till Rinkeby", "U0ADMIN", "2.2.area")
+    deliver(engine, fake_slack, LATER)
+
+    assert audits(engine, "agreed.set") == [("Grimsta", "2")]
+    assert [a for a in audits(engine, "area.add") if "Rinkeby" in a] == [("Rinkeby", "Rinkeby")]
+    assert notes(fake_slack) == ["uppdaterad: Grimsta fastställd 2"]
+    assert "Fastställt: Grimsta 2" in agreed[0]["text"] and agreed[1:] == [agreed[0]] * 3
+    assert "Rinkeby" in texts(added[0]) and "finns redan" not in texts(added) and added[1:] == [added[0]] * 3
+    again = four_times("/veckolage fastställ v48 Grimsta 2", "U0COORD", "3.3.agree-again")  # a new request
+    assert len(audits(engine, "agreed.set")) == 2 and again[0]["text"] == agreed[0]["text"]
+
+
+def test_the_same_request_twice_at_once_acts_once(engine, posted, fake_slack, monkeypatch) -> None:
+    app = h.build_app(engine, fake_slack, clock=lambda: LATER)
+    body = h.slash_body("/veckolage", "fastställ v48 Grimsta 3", user="U0COORD", trigger_id="4.4.race")
+    if engine.dialect.name == "postgresql":  # both look for an earlier answer before either has one
+        both_looked, looks = threading.Barrier(2, timeout=20), itertools.count()
+        original = answered.answer_to
+
+        def look_then_wait(*args, **kwargs):
+            found = original(*args, **kwargs)
+            if next(looks) < 2:  # the two first looks; the loser's second look reads the winner's answer
+                both_looked.wait()
+            return found
+
+        monkeypatch.setattr(answered, "answer_to", look_then_wait)
+        with ThreadPoolExecutor(2) as pool:
+            responses = list(pool.map(lambda _: h.dispatch(app, body, h.signed_headers(body)), range(2)))
+    else:  # SQLite has one writer: the second runs after the first
+        responses = [h.dispatch(app, body, h.signed_headers(body)) for _ in range(2)]
+    deliver(engine, fake_slack, LATER)
+    first, second = (json.loads(r.body) for r in responses)
+    assert first == second and "Fastställt: Grimsta 3" in first["text"]
+    assert audits(engine, "agreed.set") == [("Grimsta", "3")] and len(notes(fake_slack)) == 1
+
+
+def test_answers_are_forgotten_after_a_day(engine, posted, fake_slack) -> None:
+    app = h.build_app(engine, fake_slack, clock=lambda: LATER)
+    body = h.slash_body("/veckolage", "fastställ v48 Grimsta 4", user="U0COORD", trigger_id="5.5.old")
+    assert h.dispatch(app, body, h.signed_headers(body)).status == 200
+    with session_scope(engine) as session:
+        workspace = session.execute(select(Workspace)).scalars().one()
+        assert answered.answer_to(session, workspace_id=workspace.id, key="trigger:5.5.old") is not None
+        workspace.purged_on = None
+        daily_purge(session, now=LATER + timedelta(hours=23))
+        assert answered.answer_to(session, workspace_id=workspace.id, key="trigger:5.5.old") is not None
+        workspace.purged_on = None
+        daily_purge(session, now=LATER + timedelta(days=1, minutes=1))
+        assert answered.answer_to(session, workspace_id=workspace.id, key="trigger:5.5.old") is None
