@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
 
 from bot.slack_text import escape
 from commands.matching import sanitize
 from commands.reply import MENTION_CLOSE, MENTION_OPEN
 from commands.setup_file import parse_setup
 from commands.year_import import parse_year_csv
+from storage.db import session_scope
+from storage.models import Event
 from tests import slack_harness as h
 from tests.conftest import NOW, SETUP_TOML
 from tests.test_alerts_outbox import Bot, number
@@ -54,7 +57,9 @@ def test_a_forged_mention_in_the_event_form_stays_text(bot) -> None:
               "description": {"description": {"value": FORGED}}}
     ack = bot.send(h.view_submission_body(view, values))
     assert ack["response_action"] == "update" and not any(live in json.dumps(ack) for live in LIVE)
-    assert_no_forged_mention(bot, 1)
+    with session_scope(bot.engine) as session:  # the id PostgreSQL's sequence gave it
+        (n,) = session.execute(select(Event.id)).scalars().all()
+    assert_no_forged_mention(bot, n)
 
 
 def test_a_forged_mention_in_a_slash_command_stays_text(bot) -> None:
