@@ -146,9 +146,11 @@ def save_rating(
             raise RuntimeError("the cell kept changing under a report; nothing was saved")
     else:  # sent as written (pysqlite takes :name parameters), skipping SQLAlchemy's compile step
         values["now"] = _sqlite_time(connection.dialect)(now)
-        row = connection.exec_driver_sql(SQLITE_AUDIT, values).first() or connection.exec_driver_sql(
-            SQLITE_REPEAT, values).one()
-        connection.exec_driver_sql(SQLITE_UPSERT, values)
+        row = connection.exec_driver_sql(SQLITE_AUDIT, values).first()
+        if row is None:  # a repeat: the cell already holds exactly this, so it is read, not written again
+            row = connection.exec_driver_sql(SQLITE_REPEAT, values).one()
+        else:
+            connection.exec_driver_sql(SQLITE_UPSERT, values)
     previous = None if row.level is None else Previous(row.level, row.comment, row.reported_by)
     return Saved(previous, row.agreed, row.others_highest, bool(row.critical), row.summary_status)
 
