@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot.listeners import register_listeners
 from bot.settings import Settings
+from commands.texts import t
 
 Clock = Callable[[], datetime]
 
@@ -58,6 +59,7 @@ def create_app(
         process_before_response=True,  # ack in ~0.1 ms instead of Bolt's 10 ms polling
         logger=logger or logging.getLogger("veckolage.slack"),
         token_verification_enabled=single,
+        user_facing_authorize_error_message=t("error.not_installed"),  # Bolt's own text is English
     )
     register_listeners(app, engine=engine, clock=clock, notify=notify, background=background)
     return app

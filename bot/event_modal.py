@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from bot.slack_text import clip, escape
 from commands.event_report import DESCRIPTION_LIMIT
 from commands.event_types import event_type
+from commands.matching import plain_int
 from commands.reply import EventForm
 from commands.texts import t
 
@@ -56,10 +57,12 @@ def read_event_submission(view: dict) -> dict:
     def value(block: str) -> dict:
         return values.get(block, {}).get(block, {})
 
-    stamp = value(WHEN).get("selected_date_time")
+    stamp = str(value(WHEN).get("selected_date_time") or "")  # signed by Slack, still never trusted
+    description = value(DESCRIPTION).get("value")
     return {
-        "area_id": int((value(AREA).get("selected_option") or {}).get("value") or 0),
+        "area_id": plain_int(str((value(AREA).get("selected_option") or {}).get("value") or "")) or 0,
         "type_key": (value(TYPE).get("selected_option") or {}).get("value"),
-        "occurred_at": datetime.fromtimestamp(int(stamp), UTC) if stamp else None,
-        "description": value(DESCRIPTION).get("value"),
+        "occurred_at": datetime.fromtimestamp(int(stamp), UTC) if stamp.isascii() and stamp.isdigit() and
+        len(stamp) <= 11 else None,
+        "description": description if isinstance(description, str) else None,
     }

@@ -26,11 +26,12 @@ from commands.context import Invocation
 from commands.event_manage import acknowledge
 from commands.event_report import submit_event_form
 from commands.home import Home, home
+from commands.matching import plain_int
 from commands.rate_form import submit_form
-from commands.registry import SLASH_COMMANDS, dispatch
+from commands.registry import SLASH_COMMANDS, canonical, dispatch
 from commands.reply import EventForm, ExportRequest, FieldErrors, FileReply, Notice, RatingForm, YearRequest
 from commands.texts import t
-from storage import queries
+from storage import answered, queries
 from storage.db import session_scope
 
 log = logging.getLogger("veckolage.slack")
@@ -64,18 +65,29 @@ def register_listeners(
 
     def slash(ack, body, client, respond) -> None:
         trigger = body.get("trigger_id")
-        with session_scope(engine) as session:  # committed before anything goes to Slack
-            inv = invocation(session, body, f"trigger:{trigger}" if trigger else None)
-            reply = dispatch(body["command"], body.get("text", ""), inv, session) if inv else not_set_up()
+        # One request, one effect: a retried request gets the first answer. /lage needs no record (a
+        # report that repeats the cell changes nothing, storage/rating_write.py) and is the hot path.
+        once = bool(trigger) and canonical(body["command"]) != "/lage"
+        try:
+            with session_scope(engine) as session:  # committed before anything goes to Slack
+                inv = invocation(session, body, f"trigger:{trigger}" if trigger else None)
+                first = answered.answer_to(session, workspace_id=inv.workspace_id, key=inv.request_id) \
+                    if inv and once else None
+                if first is None:
+                    reply = dispatch(body["command"], body.get("text", ""), inv, session) if inv else not_set_up()
+                    answer = _answer(reply)
+                    if inv and once and answer is not None and _acted(reply):
+                        answered.remember(session, workspace_id=inv.workspace_id, key=inv.request_id,
+                                          answer=answer, now=inv.now)
+        except answered.AlreadyAnswered:  # the same request, at the same time, committed first
+            with session_scope(engine) as session:
+                first = answered.answer_to(session, workspace_id=inv.workspace_id, key=inv.request_id)
+        if first is not None:
+            ack(**first)
+            return
         notify()
         if isinstance(reply, YearRequest | ExportRequest | FileReply):
-            if isinstance(reply, YearRequest):
-                working = t("year.working" if reply.channel_id else "year.working.dm", year=reply.year)
-            elif isinstance(reply, ExportRequest):
-                working = t("export.working", year=reply.year, format=reply.format)
-            else:
-                working = t("file.working", name=reply.filename)
-            ack(response_type="ephemeral", text=escape(working))
+            ack(**answer)
             background(lambda: _send_file(reply, inv, client, respond))
             return
         if isinstance(reply, RatingForm | EventForm):
@@ -83,7 +95,7 @@ def register_listeners(
             client.views_open(trigger_id=trigger, view=build(reply, channel_id=inv.channel_id))
             ack()
             return
-        ack(response_type="ephemeral", **render(reply))
+        ack(**answer)
 
     for command in SLASH_COMMANDS:
         for name in (command.name, *command.aliases):
@@ -126,7 +138,8 @@ def register_listeners(
     def acknowledged(ack, body, action, respond) -> None:
         with session_scope(engine) as session:
             inv = invocation(session, body)
-            reply = acknowledge(int(action["value"]), inv, session) if inv else not_set_up()
+            number = plain_int(str(action.get("value") or "")) or 0  # a number we put there; never trusted
+            reply = acknowledge(number, inv, session) if inv else not_set_up()
         notify()
         ack()
         if reply.tone != "ok":
@@ -142,6 +155,25 @@ def register_listeners(
             ack(response_action="errors", errors=errors_for(reply.errors))
         else:
             ack(response_action="update", view=done_view(reply))
+
+    def _answer(reply) -> dict | None:
+        """The slash command's ack: the rendered reply, a "working on it" for files, None for a form."""
+        if isinstance(reply, RatingForm | EventForm):
+            return None
+        if isinstance(reply, YearRequest):
+            working = t("year.working" if reply.channel_id else "year.working.dm", year=reply.year)
+            return {"response_type": "ephemeral", "text": escape(working)}
+        if isinstance(reply, ExportRequest):
+            working = t("export.working", year=reply.year, format=reply.format)
+            return {"response_type": "ephemeral", "text": escape(working)}
+        if isinstance(reply, FileReply):
+            return {"response_type": "ephemeral", "text": escape(t("file.working", name=reply.filename))}
+        return {"response_type": "ephemeral", **render(reply)}
+
+    def _acted(reply) -> bool:
+        """The reply says something changed (an ok notice) or a file is on its way."""
+        return isinstance(reply, YearRequest | ExportRequest | FileReply) or (
+            isinstance(reply, Notice) and reply.tone == "ok")
 
     def _send_file(reply, inv: Invocation, client, respond) -> None:
         try:

@@ -1,7 +1,8 @@
 """Many workspaces in HTTP mode: Slack's OAuth install with slack_sdk's SQLAlchemy stores on our database.
 
 Each install creates (or keeps) a workspace row keyed by the Slack team id, with the installer as its
-first admin, who then sets it up with /lagesadmin. Every query is scoped to that row's id.
+first admin, who then sets it up with /lagesadmin; a collaboration already set up from a file without
+`team_id` is adopted by the first team that installs. Every query is scoped to that row's id.
 """
 
 from __future__ import annotations
@@ -40,19 +41,32 @@ class WorkspaceInstallationStore(SQLAlchemyInstallationStore):
 
 
 def ensure_workspace(engine: Engine, *, team_id: str, installer: str | None, now: datetime) -> int:
-    """The workspace of a team, created on first install (the installer becomes its admin)."""
+    """The workspace of a team: its own, or the one collaboration set up without a team id (adopted: it
+    takes the team's id and keeps its set-up), or else a new one. A workspace without an admin gets
+    the installer as its admin."""
     with session_scope(engine) as session:
         workspace = session.execute(select(Workspace).where(Workspace.key == team_id)).scalars().first()
         if workspace is None:
+            workspace = _single_default(session)
+            if workspace is not None:
+                workspace.key = team_id
+                log.info("The workspace set up without a team id now belongs to team %s", team_id)
+        if workspace is None:
             workspace = Workspace(key=team_id, created_at=now)
             session.add(workspace)
-            session.flush()
             log.info("New workspace for team %s", team_id)
-            if installer:
-                session.add(queries.RoleGrant(workspace_id=workspace.id, user_id=installer, role=queries.ADMIN))
-                queries.audit(session, workspace_id=workspace.id, at=now, actor=installer, action="admin.add",
-                              subject=installer)
+        session.flush()
+        if installer and not queries.users_with_role(session, workspace_id=workspace.id, role=queries.ADMIN):
+            session.add(queries.RoleGrant(workspace_id=workspace.id, user_id=installer, role=queries.ADMIN))
+            queries.audit(session, workspace_id=workspace.id, at=now, actor=installer, action="admin.add",
+                          subject=installer)
         return workspace.id
+
+
+def _single_default(session) -> Workspace | None:
+    """The workspace of a single-workspace set-up without a team id, when it is the only one."""
+    workspaces = session.execute(select(Workspace).limit(2)).scalars().all()
+    return workspaces[0] if len(workspaces) == 1 and workspaces[0].key == queries.DEFAULT_KEY else None
 
 
 def oauth_settings(client_id: str, client_secret: str, engine: Engine, *, clock: Callable[[], datetime]

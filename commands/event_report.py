@@ -10,7 +10,7 @@ from sqlmodel import Session
 from commands.area_value import area_value
 from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.event_types import EVENT_TYPES, EventType, event_type, match_event_type, type_names
-from commands.matching import fold, match_name
+from commands.matching import fold, match_name, sanitize
 from commands.rate import InputError, check_not_future, error_notice, resolve_area, take_week
 from commands.reply import EventForm, FieldErrors, Notice, Reply, channel_ref
 from commands.scale import level
@@ -189,6 +189,7 @@ def saved_notice(session: Session, caller: Caller, event: Event, created: bool) 
 def submit_event_form(inv: Invocation, session: Session, *, area_id: int, type_key: str | None,
                       occurred_at: datetime | None, description: str | None) -> Reply:
     """The modal's answer: same checks as the slash command; errors per field, nothing written."""
+    description = sanitize(description) if description else description  # as typed text: line breaks kept
     caller = load_caller(session, inv)
     if caller.partner is None:
         return Notice("error", t("error.title"), (t("event.error.not_member"),))

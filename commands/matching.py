@@ -10,6 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
+def sanitize(text: str, *, keep_controls: bool = False) -> str:
+    """What a person typed, as the core takes it: no private-use or unassigned characters (the renderer's
+    mention markers are private-use, so typed text can never become a mention) and, unless kept (files),
+    no control characters but line breaks."""
+    dropped = {"Co", "Cs", "Cn"} if keep_controls else {"Cc", "Co", "Cs", "Cn"}
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in dropped)
+
+
 def fold(text: str) -> str:
     """`Hässelby  Gård` → `hasselby gard`: no case, no diacritics, single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -17,7 +17,7 @@ from commands.texts import t
 from commands.weeks import Week, WeekError, parse_week, typed
 from storage import outbox, queries
 from storage.directory import AreaRef
-from storage.rating_write import Saved, save_rating
+from storage.rating_write import Saved, repeats, save_rating
 
 USAGE = "/lage [vecka] <område> <1-5> [kommentar]"
 COMMENT_LIMIT = 300
@@ -157,11 +157,14 @@ def rate(args: str, inv: Invocation, session: Session) -> Reply:
     except (InputError, WeekError) as error:
         return error_notice(error, week)
     summary = summary_key(caller.workspace, week) if caller.workspace.summary_channel else None
+    keep = comment is None and not clear
     saved = save_rating(
         session, workspace_id=caller.workspace.id, area=area, partner=caller.partner, year=week.year,
         week=week.week, level=value, comment=comment, user_id=inv.user_id, now=inv.now, summary_key=summary,
-        keep_comment=comment is None and not clear,
+        keep_comment=keep,
     )
+    if repeats(saved, value, comment, inv.user_id, keep_comment=keep):  # a retried request: nothing changed
+        return saved_notice(caller, week, area, value, comment, saved, repeated=True)
     old = saved.previous.level if saved.previous else "–"
     week_changed(session, caller.workspace, week,
                  t("change.rating", partner=caller.partner.name, area=area.name, old=old, new=value), inv.now,
@@ -169,13 +172,16 @@ def rate(args: str, inv: Invocation, session: Session) -> Reply:
     return saved_notice(caller, week, area, value, comment, saved)
 
 
-def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment: str | None, saved: Saved) -> Notice:
+def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment: str | None, saved: Saved,
+                 repeated: bool = False) -> Notice:
     """What the reporter sees after a save: exactly what is stored now, and what happened to the comment."""
     step = level(value)
     lines = []
     previous = saved.previous
     before = previous.comment if previous else None
-    if previous is not None and previous.level != value:
+    if repeated:  # a retried request: already stored, nothing changed
+        lines.append(t("rate.saved.repeated"))
+    elif previous is not None and previous.level != value:
         lines.append(t("rate.saved.replaced", partner=caller.partner.name, old=previous.level,
                        by=mention(previous.by)))
     elif previous is not None and comment is not None:  # a comment was typed: say whether it changed anything

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from commands.context import Invocation, load_caller
+from commands.matching import sanitize
 from commands.rate import CLEAR_COMMENT, InputError, check_not_future, clean_comment, parse_level
 from commands.reply import FieldErrors, Notice, Reply
 from commands.scale import level
@@ -14,7 +15,7 @@ from commands.summary import week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError
 from storage import queries
-from storage.rating_write import save_rating
+from storage.rating_write import repeats, save_rating
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
     areas = {a.id: a for a in caller.areas}
     checked, errors = [], {}
     for entry in entries:
+        entry = FormEntry(entry.area_id, entry.level and sanitize(entry.level), entry.comment and sanitize(entry.comment))
         if entry.area_id not in areas:
             continue  # retired since the form was opened: nothing to save there
         try:
@@ -71,11 +73,12 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
         keep = comment is None and not clear  # an untouched empty field: a colleague's new comment stays
         comment = (old.comment if old else None) if keep else comment
         if old is None or (old.level, old.comment) != (value, comment):
-            changed += 1
-            save_rating(session, workspace_id=caller.workspace.id, area=area, partner=caller.partner,
-                        year=week.year, week=week.week, level=value, comment=comment,
-                        user_id=inv.user_id, now=inv.now, keep_comment=keep)
-            changes.append(f"{area.name} {value} {level(value).name}" + (" 💬" if comment else ""))
+            saved = save_rating(session, workspace_id=caller.workspace.id, area=area, partner=caller.partner,
+                                year=week.year, week=week.week, level=value, comment=comment,
+                                user_id=inv.user_id, now=inv.now, keep_comment=keep)
+            if not repeats(saved, value, comment, inv.user_id, keep_comment=keep):  # the same form sent twice
+                changed += 1
+                changes.append(f"{area.name} {value} {level(value).name}" + (" 💬" if comment else ""))
     lines = saved_lines(checked, changes)
     if changed:
         week_changed(session, caller.workspace, week, t("change.form", partner=caller.partner.name, count=changed),

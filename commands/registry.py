@@ -6,7 +6,6 @@ The help text, the README command table and manifest.json are checked against it
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,7 +36,7 @@ from commands.event_manage import (
 )
 from commands.event_report import USAGE as EVENT_USAGE
 from commands.event_report import report
-from commands.matching import fold
+from commands.matching import fold, sanitize
 from commands.overview import (
     AGREE_USAGE,
     GRID_USAGE,
@@ -155,11 +154,6 @@ COMMANDS: tuple[Command, ...] = (
             "ändrade vad, när, från vad till vad; som CSV i ett direktmeddelande.", audit_log),
     Command("/lagesadmin", HELP_WORDS, "/lagesadmin hjälp", "Visar den här hjälpen.", None),
 )
-
-
-def sanitize(text: str) -> str:
-    """Drop control and private-use characters from what the user typed; keep line breaks."""
-    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in {"Cc", "Co", "Cs", "Cn"})
 
 
 @functools.cache

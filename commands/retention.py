@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from storage import queries
+from storage import answered, queries
 from storage.models import AuditEntry, Event, Rating, Workspace
 
 ACTOR = "gallring"
@@ -86,6 +86,7 @@ def daily_purge(session: Session, *, now: datetime) -> list[str]:
         if ws.purged_on == today:
             continue
         report = purge(session, workspace_id=ws.id, before=months_before(now, ws.retention_months), now=now)
+        answered.forget(session, workspace_id=ws.id, before=now - answered.KEEP)
         ws.purged_on = today
         if report.total:
             done.append(f"gallring {ws.key}: {report.total} texter")

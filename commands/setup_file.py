@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from commands.matching import fold
+from commands.matching import fold, sanitize
 from commands.texts import t
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
@@ -90,6 +90,7 @@ def load_setup(path: str | Path) -> Setup:
 
 def parse_setup(text: str, name: str = "veckolage.toml") -> Setup:
     """Check the TOML text; raises SetupError listing every problem."""
+    text = sanitize(text, keep_controls=True)  # names reach the chat: nothing in them may become a mention
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -9,6 +9,7 @@ SV: dict[str, str] = {
     "rate.saved.unchanged": "Samma nivå och kommentar som förut.",
     "rate.saved.unchanged.comment": "Samma nivå som förut; kommentaren ändrad.",
     "rate.saved.unchanged.level": "Samma nivå som förut.",
+    "rate.saved.repeated": "Det här var redan sparat, precis så; inget ändrades.",
     "rate.saved.comment": "Kommentar: {comment}",
     "rate.saved.comment_kept": "Kommentaren finns kvar: {comment}",
     "rate.saved.comment_clear": "Ta bort den: {usage}",
@@ -48,6 +49,9 @@ SV: dict[str, str] = {
     "error.future_week.plan": "Du kan planera till och med {last}.",
     "error.unknown_subcommand": "Okänt kommando ”{word}”.",
     "error.workspace": "Den här Slack-arbetsytan är inte uppsatt för Veckoläge ännu.",
+    "error.not_installed": "⚠️ Veckoläge är inte installerat i den här Slack-arbetsytan (eller installationen "
+                           "har tagits bort). Be en administratör installera appen igen via installationslänken; "
+                           "inget sparades.",
     "error.internal": "Något gick fel hos Veckoläge och inget sparades. Försök igen om en stund; "
     "kvarstår felet, kontakta er administratör.",
     "error.database": "Databasen svarar inte just nu, så inget sparades. Försök igen om en stund.",

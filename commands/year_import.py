@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from commands.matching import fold, plain_int, same_name
+from commands.matching import fold, plain_int, same_name, sanitize
 from commands.scale import is_level
 from commands.texts import t
 from commands.weeks import weeks_in_year
@@ -47,7 +47,7 @@ class ImportReport:
 
 def parse_year_csv(text: str, *, year: int) -> YearFile:
     """First column the week, one column per area, empty cell = no assessment; `,` or `;` separated."""
-    text = text.lstrip("\ufeff")
+    text = sanitize(text.lstrip("\ufeff"), keep_controls=True)  # area names reach the chat, never as mentions
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise YearFileError(t("yearfile.empty"))

@@ -210,3 +210,15 @@ class ReminderMute(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id")
     user_id: str = Field(max_length=32)
     muted_at: datetime = Field(sa_column=_utc_column())
+
+
+class AnsweredRequest(SQLModel, table=True):
+    """The answer to a Slack request that changed something, by its trigger id: a retry gets it again."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "key", name="uq_answered_request"),
+                      Index("ix_answered_request_at", "at"))
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    key: str = Field(max_length=200)  # "trigger:<trigger_id>"
+    at: datetime = Field(sa_column=_utc_column())
+    answer: str = Field(sa_column=Column(Text, nullable=False))  # the JSON acknowledged the first time

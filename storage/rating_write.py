@@ -1,9 +1,10 @@
 """Saving one partner's rating: the hot path behind `/lage <område> <1-5>`.
 
 One call stores the rating (the last one wins; a report without a comment may keep the cell's
-comment), appends the audit row, and returns what the reply and the summary need: the value it
-replaced, the area-week's fastställd value, the highest rating of the other active partners, whether
-a critical event counts, and the state of the week's summary.
+comment), appends the audit row (none when the report repeats what the cell holds, by the same
+person: a retried request or a form sent twice), and returns what the reply and the summary need:
+the value it replaced, the area-week's fastställd value, the highest rating of the other active
+partners, whether a critical event counts, and the state of the week's summary.
 
 PostgreSQL does it in one statement (one round trip): the old row is locked in a CTE that the
 INSERT reads first, so two reports on the same cell wait for each other and each audits the value
@@ -46,6 +47,11 @@ OLD_TEXT = ("CASE WHEN COALESCE(comment, '') = '' THEN CAST(level AS TEXT) "
 KEPT_TEXT = "CAST(:level AS TEXT) || ' – ' || comment"
 KEEPS = ":keep_comment AND COALESCE(comment, '') <> ''"
 
+# A report that repeats the cell exactly (a retried request, a form sent twice) changes nothing: no audit row.
+# A report that keeps the comment repeats the cell when level and reporter are the same.
+SAME = ("level = :level AND (:keep_comment OR COALESCE(comment, '') = COALESCE(:comment, '')) "
+        "AND reported_by = :user_id")
+
 # The two inserts as both databases run them; `{old}` is where the audit row's old value comes from and
 # `{kept}` the new value when the report kept the comment.
 AUDIT_ROW = """
@@ -64,11 +70,14 @@ LAST_ONE_WINS = """
 
 # SQLite: the audit row first (its old value read from the cell), returning the cell and the facts;
 # the upsert follows in the same transaction.
-SQLITE_AUDIT = AUDIT_ROW.format(old=f"{OLD_TEXT} FROM rating WHERE {CELL}",
-                                kept=f"{KEPT_TEXT} FROM rating WHERE {CELL} AND {KEEPS}") + f"""
-RETURNING (SELECT level FROM rating WHERE {CELL}) AS level,
+SQLITE_CELL_AND_FACTS = f"""(SELECT level FROM rating WHERE {CELL}) AS level,
           (SELECT comment FROM rating WHERE {CELL}) AS comment,
           (SELECT reported_by FROM rating WHERE {CELL}) AS reported_by, {FACTS}"""
+SQLITE_AUDIT = AUDIT_ROW.format(old=f"{OLD_TEXT} FROM rating WHERE {CELL}",
+                                kept=f"{KEPT_TEXT} FROM rating WHERE {CELL} AND {KEEPS}") + f"""
+WHERE NOT EXISTS (SELECT 1 FROM rating WHERE {CELL} AND {SAME})
+RETURNING {SQLITE_CELL_AND_FACTS}"""
+SQLITE_REPEAT = f"SELECT {SQLITE_CELL_AND_FACTS}"  # the same answer when the audit row was not written
 
 SQLITE_UPSERT = f"{RATING_ROW} WHERE true {LAST_ONE_WINS}"  # SQLite needs a WHERE before ON CONFLICT
 
@@ -80,10 +89,10 @@ WITH old AS (
     WHERE EXISTS (SELECT 1 FROM old)  -- else the row came after our snapshot: nothing written, try again
     RETURNING 1
 ), audited AS ({AUDIT_ROW.format(old=f"{OLD_TEXT} FROM old", kept=f"{KEPT_TEXT} FROM old WHERE {KEEPS}")}
-    FROM saved
+    FROM saved WHERE NOT EXISTS (SELECT 1 FROM old WHERE {SAME})
     RETURNING 1
 )
-SELECT old.level, old.comment, old.reported_by, {FACTS}, (SELECT count(*) FROM audited) AS audited
+SELECT old.level, old.comment, old.reported_by, {FACTS}, (SELECT count(*) FROM saved) AS written
 FROM (SELECT 1) AS one LEFT JOIN old ON true"""
 
 
@@ -148,17 +157,27 @@ def save_rating(
     if connection.dialect.name == "postgresql":
         for _attempt in range(3):
             row = connection.execute(_postgres_write(), values).one()
-            if row.audited == 1:
+            if row.written == 1:
                 break
         else:
             raise RuntimeError("the cell kept changing under a report; nothing was saved")
     else:  # sent as written (pysqlite takes :name parameters), skipping SQLAlchemy's compile step
         values["now"] = _sqlite_time(connection.dialect)(now)
-        row = connection.exec_driver_sql(SQLITE_AUDIT, values).one()
-        connection.exec_driver_sql(SQLITE_UPSERT, values)
+        row = connection.exec_driver_sql(SQLITE_AUDIT, values).first()
+        if row is None:  # a repeat: the cell already holds exactly this, so it is read, not written again
+            row = connection.exec_driver_sql(SQLITE_REPEAT, values).one()
+        else:
+            connection.exec_driver_sql(SQLITE_UPSERT, values)
     previous = None if row.level is None else Previous(row.level, row.comment, row.reported_by)
     stored = (previous.comment if previous else None) if keep_comment else comment
     return Saved(previous, row.agreed, row.others_highest, bool(row.critical), row.summary_status, stored or None)
+
+
+def repeats(saved: Saved, level: int, comment: str | None, user_id: str, *, keep_comment: bool = False) -> bool:
+    """The save found exactly this report in the cell already (so it wrote no audit row)."""
+    old = saved.previous
+    same_comment = keep_comment or (old is not None and (old.comment or "") == (comment or ""))
+    return old is not None and (old.level, old.by) == (level, user_id) and same_comment
 
 
 def describe(level: int, comment: str | None) -> str:

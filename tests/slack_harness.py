@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ TEAM = "T0TEST"
 BOT_TOKEN = "xoxb-test-token"
 BOT_USER = "UBOT"
 FORM = "application/x-www-form-urlencoded"
+_TRIGGERS = itertools.count(111)
 
 
 def signed_headers(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict:
@@ -33,14 +35,15 @@ def signed_headers(body: str, *, secret: str = SECRET, timestamp: int | None = N
 
 
 def slash_body(command: str, text: str, *, user: str = "U0POL1", team: str = TEAM, channel: str = "C0TEST",
-               trigger_id: str = "111.222.abc", response_url: str | None = None) -> str:
-    """A slash command as Slack posts it (urlencoded form)."""
+               trigger_id: str | None = None, response_url: str | None = None) -> str:
+    """A slash command as Slack posts it (urlencoded form); each gets its own trigger id, as in Slack,
+    unless one is given (a retried request has the same)."""
     return urlencode({
         "token": "verification-token-unused", "team_id": team, "team_domain": "test",
         "channel_id": channel, "channel_name": "test", "user_id": user, "user_name": user.lower(),
         "command": command, "text": text, "api_app_id": "A0TEST",
         "response_url": response_url or "https://hooks.slack.com/commands/T0TEST/1/abc",
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or f"{next(_TRIGGERS)}.222.abc",
     })
 
 

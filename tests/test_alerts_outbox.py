@@ -147,7 +147,7 @@ def test_the_same_slash_command_twice_is_one_event_and_one_post(bot, engine) -> 
     first = bot.command(ALERT, trigger="T1")
     again = bot.command(ALERT, trigger="T1")
     assert number(first) == number(again) and count(engine, Event) == 1
-    assert "redan registrerad" in texts(again["blocks"])
+    assert again == first  # the retry gets the first answer (a double-clicked form says "redan registrerad")
     assert bot.run() == 1 and bot.run(NOW + timedelta(minutes=1)) == 0 and len(bot.posts()) == 1
 
 

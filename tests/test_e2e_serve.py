@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import queue
@@ -214,3 +216,28 @@ def test_serve_postgresql_round_trip(tmp_path, fake, fresh_postgres):
         round_trip(server, fake)
     assert server.proc.returncode == 0, server.log
     assert_one_rating(fresh_postgres)
+
+
+def test_serve_refuses_garbage_without_a_traceback_or_the_body_in_its_log(tmp_path, fake):
+    """Point 8 and 9 over gunicorn: 400/401 for garbage, and a log with no user text and no long line."""
+    secret_text, response_url = "hemlig-text-från-formuläret", "https://hooks.slack.com/commands/T1/2/hemlig"
+    garbage = urlencode({"command": "/lage", "text": secret_text * 25_000, "response_url": response_url}).encode()
+
+    def post(body: bytes, *, sign: bool, stamp: str | None = None) -> int:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if sign:
+            stamp = stamp or str(int(time.time()))
+            mac = hmac.new(SECRET.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
+            headers |= {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={mac}"}
+        return _send(Request(f"{server.url}/slack/events", data=body, headers=headers))[0]
+
+    with serving(tmp_path, fake, f"sqlite:///{tmp_path / 'e2e.db'}") as server:
+        assert len(garbage) > 800_000 and post(garbage, sign=False) == 401  # unsigned
+        assert post(b"\xff\xfe" + secret_text.encode(), sign=True) == 400
+        assert post(b"payload=" + secret_text.encode(), sign=True) == 400
+        assert post(b"command=%2Flage&text=" + secret_text.encode(), sign=True, stamp="soon") == 401
+        assert server.slash("/lage", "hasselby gard 4 lugnt")[0] == 200
+    log = "".join(server.log)
+    assert "Refused a request to /slack/events (401, unsigned)" in log
+    assert "Traceback" not in log and secret_text not in log and "hooks.slack.com" not in log
+    assert max(len(line) for line in server.log) < 500
