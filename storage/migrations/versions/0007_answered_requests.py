@@ -1,7 +1,7 @@
 """answered requests: the answer to a Slack request that changed something, so a retry acts once
 
-Revision ID: 0012
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30 23:00:00
 
 Slack sends a request again when it did not hear from us in time (and a person may double-click);
@@ -14,8 +14,8 @@ import sqlmodel.sql.sqltypes
 import storage.types
 
 
-revision = '0012'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
