@@ -47,7 +47,8 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
     areas = {a.id: a for a in caller.areas}
     checked, errors = [], {}
     for entry in entries:
-        entry = FormEntry(entry.area_id, entry.level and sanitize(entry.level), entry.comment and sanitize(entry.comment))
+        entry = FormEntry(entry.area_id, entry.level and sanitize(entry.level),
+                          entry.comment and sanitize(entry.comment), entry.initial_comment)
         if entry.area_id not in areas:
             continue  # retired since the form was opened: nothing to save there
         try:
