@@ -104,7 +104,9 @@ def test_a_form_submitted_twice_at_once_saves_audits_and_notes_once(engine, post
 
     for response in responses:
         shown = texts(json.loads(response.body))
-        assert response.status == 200 and "Vällingby: 4 Allvarligt läge – stökigt" in shown and "Grimsta: 2" in shown
+        assert response.status == 200 and "2 områden har er bedömning, 1 med kommentar" in shown
+    changed = [texts(json.loads(r.body)).split("Ändrat: ")[-1] for r in responses if "Ändrat: " in texts(json.loads(r.body))]
+    assert changed == ["Vällingby 4 Allvarligt läge 💬, Grimsta 2 Avvikande läge (💬 = med kommentar)."]  # said once
     assert rating_audits(engine, "Vällingby / Polisen") == [("U0POL1", None, "3"), ("U0POL1", "3", "4 – stökigt")]
     assert rating_audits(engine, "Grimsta / Polisen") == [("U0POL1", None, "2")]
     assert notes(fake_slack) == ["uppdaterad: Polisen uppdaterade 2 områden"]
