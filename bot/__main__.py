@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from bot import entry, maintenance
 from bot.entry import say
 from bot.settings import Settings, SettingsError, load_settings
+from bot.slack_identity import TokenRejected
 from commands.setup_file import SetupError
 from commands.texts import t
 
@@ -70,7 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     except OperationalError as error:
         say(t("cli.database_down", url=settings.safe_database_url, error=str(error.orig).strip()), sys.stderr)
         return 2
+    except TokenRejected as error:
+        say(t("cli.token_rejected", name=error.name, code=error.code, where=t(f"cli.token_where.{error.name}")),
+            sys.stderr)
+        return 2
     except KeyboardInterrupt:
+        say(t("cli.interrupted"), sys.stderr)
         return 130
 
 
