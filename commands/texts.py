@@ -394,6 +394,8 @@ skriv in den i .env (eller miljön) och starta igen.""",
     "(boten eller klockan gör det).",
     "cli.bad_settings": "Felaktiga inställningar:",
     "cli.settings.prefix": "{name} ska börja med {prefix}",
+    "cli.settings.placeholder": "{name} är fortfarande mallens ”{value}” (från .env.example): klistra in appens "
+    "token från https://api.slack.com/apps → {where}",
     "cli.settings.api_url": "SLACK_API_URL ska vara en http(s)-adress, inte {url!r}",
     "cli.settings.database_url": "DATABASE_URL går inte att tolka ({url}); skriv t.ex. {example}",
     "cli.settings.database_example": "sqlite:///veckolage.db eller postgresql://användare:lösen@värd:5432/databas",
