@@ -350,6 +350,8 @@ Utan publik adress: använd Socket Mode i stället (python -m bot, med SLACK_APP
     "cli.no_console_user": "Ange vem du är: python -m bot console --user U… (ett användar-id ur veckolage.toml).",
     "cli.database_down": "Kan inte ansluta till databasen ({url}): {error}\n"
     "Kontrollera DATABASE_URL och att servern är igång.",
+    "cli.commit_unknown": "Förbindelsen med databasen ({url}) bröts just när ändringen skulle sparas, så vi vet inte "
+    "om den sparades ({error}). Kontrollera resultatet innan du kör kommandot igen.",
     "cli.migrated": "Databasen är på senaste schemat ({revision}).",
     "cli.demo": "Demo: exemplets samverkan (Hässelby-Vällingby) på {database}, med 2023 års riktiga lägesbild "
     "inläst.\nProva /veckolage år 2023, /veckolage 2023-W01 eller /veckolage trend Vällingby.\n",
