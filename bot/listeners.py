@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from slack_bolt import App, BoltResponse
+from slack_sdk.errors import SlackClientError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
 
@@ -177,7 +178,8 @@ def _failure_text(error: Exception) -> str:
         isinstance(error, DBAPIError) and error.connection_invalidated)
     if unreachable and rolled_back(error):
         return "error.database"
-    return "error.internal" if rolled_back(error) else "error.internal_unknown"
+    # A Slack call that fails in a listener opens or publishes a view: those paths only read.
+    return "error.internal" if rolled_back(error) or isinstance(error, SlackClientError) else "error.internal_unknown"
 
 
 def _where_to_check(body: dict) -> str:

@@ -112,3 +112,13 @@ def test_a_commit_whose_answer_is_lost_is_called_unknown_with_how_to_check(engin
     else:
         assert "inget sparades" in reply, reply
         assert levels(engine) == []
+
+
+def test_a_failure_after_the_commit_does_not_claim_that_nothing_was_saved(engine, workspace_id, fake_slack):
+    def broken_wake() -> None:  # the rating is committed; waking the outbox afterwards fails
+        raise RuntimeError("the outbox thread is gone")
+
+    app = h.inline_app(engine, fake_slack, clock=lambda: NOW, notify=broken_wake)
+    reply = lage(app, "Vällingby 3", "T-after-commit")
+    assert levels(engine) == [3]
+    assert "inget sparades" not in reply and "Kontrollera med /veckolage om det sparades" in reply, reply
