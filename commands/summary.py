@@ -78,9 +78,12 @@ def publish_summary(session: Session, workspace: Workspace, week: Week, *, actor
     channel = channel_ref(workspace.summary_channel)
     row = outbox.message(session, key=summary_key(workspace, week))
     if row is None:
-        if not claim_summary(session, workspace, week, now):
+        if claim_summary(session, workspace, week, now):
+            message = t("publish.queued", week=week.label, channel=channel)
+        elif outbox.message(session, key=summary_key(workspace, week)) is not None:
+            message = t("publish.pending", week=week.label, channel=channel)  # claimed by another at this moment
+        else:
             raise SummaryError(t("publish.before_setup", week=week.label))
-        message = t("publish.queued", week=week.label, channel=channel)
     elif row.status == outbox.SENT:
         week_changed(session, workspace, week, t("change.published", user=mention(actor)), now)
         message = t("publish.refresh", week=week.label, channel=channel)
