@@ -85,7 +85,9 @@ def _take_turn(engine: Engine) -> threading.RLock | None:
         return None
     lock = _sqlite_lock(engine)
     if not lock.acquire(timeout=WAIT_SECONDS):
-        raise DatabaseBusy(f"no turn at the SQLite database within {WAIT_SECONDS} s")
+        error = DatabaseBusy(f"no turn at the SQLite database within {WAIT_SECONDS} s")
+        _mark_rolled_back(error)  # nothing was begun
+        raise error
     return lock
 
 

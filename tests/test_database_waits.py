@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Late
 
@@ -122,3 +123,28 @@ def test_a_failure_after_the_commit_does_not_claim_that_nothing_was_saved(engine
     reply = lage(app, "Vällingby 3", "T-after-commit")
     assert levels(engine) == [3]
     assert "inget sparades" not in reply and "Kontrollera med /veckolage om det sparades" in reply, reply
+
+
+def test_a_request_stalled_inside_the_sqlite_file_does_not_hold_the_others_for_ever(
+        sqlite_engine, fake_slack):
+    clean(sqlite_engine)
+    with session_scope(sqlite_engine) as session:
+        sync_setup(session, parse_setup(SETUP_TOML), now=NOW)
+    app = h.build_app(sqlite_engine, fake_slack, clock=lambda: NOW)
+    inside, release = threading.Event(), threading.Event()
+
+    def stalled_request() -> None:  # holds this process's turn at the file, as a stuck request would
+        with session_scope(sqlite_engine):
+            inside.set()
+            release.wait(ANSWER_WITHIN * 2)
+
+    stalled = threading.Thread(target=stalled_request)
+    stalled.start()
+    inside.wait(ANSWER_WITHIN)
+    try:
+        reply = lage(app, "Vällingby 4", "T-stalled")
+    finally:
+        release.set()
+        stalled.join()
+    assert "Databasen svarar inte just nu, så inget sparades" in reply, reply
+    assert levels(sqlite_engine) == []
