@@ -54,7 +54,7 @@ def make_engine(url: str, **kwargs) -> Engine:
     connect_args = dict(kwargs.pop("connect_args", {}))
     connect_args.setdefault("connect_timeout", CONNECT_SECONDS)
     bounds = f"-c lock_timeout={LOCK_TIMEOUT_MS} -c statement_timeout={STATEMENT_TIMEOUT_MS}"
-    connect_args["options"] = f"{connect_args.get('options', '')} {bounds}".strip()
+    connect_args["options"] = f"{bounds} {connect_args.get('options', '')}".strip()  # a caller's own -c wins
     return create_engine(url, connect_args=connect_args, **kwargs)
 
 

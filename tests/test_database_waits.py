@@ -148,3 +148,15 @@ def test_a_request_stalled_inside_the_sqlite_file_does_not_hold_the_others_for_e
         stalled.join()
     assert "Databasen svarar inte just nu, så inget sparades" in reply, reply
     assert levels(sqlite_engine) == []
+
+
+def test_postgresql_connections_carry_the_bounds_and_a_caller_may_lift_them(postgresql_engine):
+    with postgresql_engine.connect() as connection:
+        assert connection.execute(text("SHOW lock_timeout")).scalar() == "2s"
+        assert connection.execute(text("SHOW statement_timeout")).scalar() == "2500ms"
+    unbounded = make_engine(PG_URL, connect_args={"options": "-c statement_timeout=0"})  # e.g. a long batch job
+    try:
+        with unbounded.connect() as connection:
+            assert connection.execute(text("SHOW statement_timeout")).scalar() == "0"
+    finally:
+        unbounded.dispose()
