@@ -74,6 +74,18 @@ def ensure_local_postgres() -> None:
         subprocess.run([ctl, "--skip-systemctl-redirect", versions[-1].name, "main", "start"], check=False)
 
 
+def run_child(command: list[str]) -> int:
+    """Run a child (in the caller's directory) to its end. Ctrl-C reaches the child too (same process group)
+    and it stops by itself, saying so; waiting for it here, instead of dying with a traceback, lets it finish
+    cleanly."""
+    child = subprocess.Popen(command)
+    while True:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            continue
+
+
 def main(argv: list[str]) -> int:
     """Dispatch `bot …` or `test …`."""
     if not argv or argv[0] not in {"bot", "test"}:
@@ -84,15 +96,19 @@ def main(argv: list[str]) -> int:
     what, rest = argv[0], argv[1:]
     if what == "bot":
         ensure_venv("")  # in your directory: its veckolage.toml, .env, database, files
-        return subprocess.call([str(PYTHON), "-m", "bot", *rest])
+        return run_child([str(PYTHON), "-m", "bot", *rest])
     ensure_venv("test")
     ensure_local_postgres()
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "--quiet", "."], cwd=ROOT)
     if lint:
         print("ruff hittade fel (se ovan).", flush=True)
         return lint
-    return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
+    return run_child([str(PYTHON), "-m", "pytest", *rest])
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:  # while the environment is being set up
+        print("\nAvbrutet (Ctrl-C). Kör samma kommando igen för att fortsätta.", flush=True)
+        sys.exit(130)

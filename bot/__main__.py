@@ -9,13 +9,16 @@ import sys
 
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as DatabaseTimeout
 
 from bot import entry, maintenance
 from bot.argparse_sv import swedish
 from bot.entry import say
 from bot.settings import Settings, SettingsError, load_settings
+from bot.slack_identity import TokenRejected
 from commands.setup_file import SetupError
 from commands.texts import t
+from storage.db import CommitUnknown
 
 PROG = "python3 run.py bot"  # how a fresh clone runs it (run.py creates .venv and passes the arguments on)
 
@@ -84,10 +87,19 @@ def main(argv: list[str] | None = None) -> int:
     except SetupError as error:
         say(str(error), sys.stderr)
         return 2
-    except OperationalError as error:
-        say(t("cli.database_down", url=settings.safe_database_url, error=str(error.orig).strip()), sys.stderr)
+    except (OperationalError, DatabaseTimeout) as error:
+        detail = str(getattr(error, "orig", None) or error).strip()
+        say(t("cli.database_down", url=settings.safe_database_url, error=detail), sys.stderr)
+        return 2
+    except CommitUnknown as error:
+        say(t("cli.commit_unknown", url=settings.safe_database_url, error=error), sys.stderr)
+        return 1
+    except TokenRejected as error:
+        say(t("cli.token_rejected", name=error.name, code=error.code, where=t(f"cli.token_where.{error.name}")),
+            sys.stderr)
         return 2
     except KeyboardInterrupt:
+        say(t("cli.interrupted"), sys.stderr)
         return 130
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -32,6 +33,14 @@ def _oauth_flow(oauth: OAuthSettings, api_url: str) -> OAuthFlow:
     return OAuthFlow(client=WebClient(base_url=api_url, logger=quiet), settings=oauth)
 
 
+class _NoTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment and then warns, in English, that our client's
+    token wins; it is ours on purpose, so the warning says nothing to the person reading the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def create_app(
     settings: Settings,
     *,
@@ -50,6 +59,9 @@ def create_app(
     client = WebClient(token=settings.bot_token if single else None, base_url=settings.slack_api_url,
                        timeout=3)  # inside the 3-second ack window (views.open)
     flow = _oauth_flow(oauth, settings.slack_api_url) if oauth else None
+    logger = logger or logging.getLogger("veckolage.slack")
+    if not any(isinstance(f, _NoTokenWarning) for f in logger.filters):
+        logger.addFilter(_NoTokenWarning())
     app = App(
         client=client,
         signing_secret=settings.signing_secret or "",
@@ -57,7 +69,7 @@ def create_app(
         oauth_flow=flow,
         token=None,
         process_before_response=True,  # ack in ~0.1 ms instead of Bolt's 10 ms polling
-        logger=logger or logging.getLogger("veckolage.slack"),
+        logger=logger,
         token_verification_enabled=single,
         user_facing_authorize_error_message=t("error.not_installed"),  # Bolt's own text is English
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import threading
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Engine
 from bot.app import create_app, utc_now
 from bot.outbox_worker import Deliverer, OutboxThread, outbox_client
 from bot.settings import Settings
+from bot.slack_identity import SlackIdentity, connect_socket, first_contact
 from bot.startup import prepare
 from commands.texts import t
 from storage import migrate as schema
@@ -101,11 +103,25 @@ def outbox_thread(settings: Settings, engine: Engine, oauth=None) -> OutboxThrea
     return OutboxThread(deliverer(settings, engine, oauth)).start()
 
 
-def running_app(settings: Settings, engine: Engine, thread: OutboxThread | None = None):
-    """The Bolt app, waking the outbox after each commit; with OAuth when SLACK_CLIENT_ID/SECRET are set."""
+def slack_identity(settings: Settings) -> SlackIdentity | None:
+    """Ask Slack once who the bot token belongs to (one workspace; None with OAuth). A rejected token
+    raises TokenRejected; a Slack that does not answer is logged and asked again once the service runs."""
+    if settings.multi_workspace or not settings.bot_token:
+        return None
+    return first_contact(settings.bot_token, settings.slack_api_url)
+
+
+def running_app(settings: Settings, engine: Engine, thread: OutboxThread | None = None,
+                identity: SlackIdentity | None = None):
+    """The Bolt app, waking the outbox after each commit; with OAuth when SLACK_CLIENT_ID/SECRET are set.
+
+    With one workspace, requests are authorized from the token alone: no Slack call at start or per request."""
     oauth = oauth_for(settings, engine)
     thread = thread or outbox_thread(settings, engine, oauth)
-    return create_app(settings, engine=engine, notify=thread.wake, oauth=oauth)
+    if identity is not None and not identity.answered.is_set():
+        identity.keep_asking(on_answer=thread.wake)
+    return create_app(settings, engine=engine, notify=thread.wake, oauth=oauth,
+                      authorize=identity.authorizer() if identity else None)
 
 
 def clock(settings: Settings) -> int:
@@ -114,9 +130,12 @@ def clock(settings: Settings) -> int:
 
     from bot.clock import TIMEZONE, schedule
 
+    identity = slack_identity(settings)
     ready = prepare(settings.database_url, settings.config_path, now=utc_now(),
                     require_setup=not settings.multi_workspace)
     thread = outbox_thread(settings, ready.engine, oauth_for(settings, ready.engine))
+    if identity is not None and not identity.answered.is_set():
+        identity.keep_asking(on_answer=thread.wake)
     scheduler = BlockingScheduler(timezone=TIMEZONE)
     schedule(scheduler, ready.engine, settings.config_path, clock=utc_now, after=thread.wake)
     say(t("cli.clock_start"))
@@ -149,15 +168,18 @@ def socket(settings: Settings) -> int:
 
     from bot.clock import TIMEZONE, schedule
 
+    identity = slack_identity(settings)
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
     thread = outbox_thread(settings, ready.engine)
-    app = running_app(settings, ready.engine, thread)
+    app = running_app(settings, ready.engine, thread, identity)
     scheduler = BackgroundScheduler(timezone=TIMEZONE)  # the embedded default runs the clock in-process
     schedule(scheduler, ready.engine, settings.config_path, clock=utc_now, after=thread.wake)
     scheduler.start()
     say(t("cli.socket_start"))
     client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
-    SocketModeHandler(app, settings.app_token, web_client=client).start()
+    handler = SocketModeHandler(app, settings.app_token, web_client=client)
+    connect_socket(handler.connect)  # a Slack outage is waited out; the clock and outbox run meanwhile
+    threading.Event().wait()
     return 0
 
 
@@ -166,8 +188,10 @@ def serve(settings: Settings) -> int:
     from bot.http import serve as run_server
     from bot.http import wsgi_app
 
+    identity = slack_identity(settings)  # asked again in the worker while Slack does not answer
     ready = prepare(settings.database_url, settings.config_path, now=utc_now(),
                     require_setup=not settings.multi_workspace)
     ready.engine.dispose()  # no pooled connection crosses gunicorn's fork
-    run_server(lambda: wsgi_app(running_app(settings, ready.engine)), host=settings.host, port=settings.port)
+    run_server(lambda: wsgi_app(running_app(settings, ready.engine, identity=identity)),
+               host=settings.host, port=settings.port)
     return 0

@@ -10,8 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from slack_bolt import App, BoltResponse
+from slack_sdk.errors import SlackClientError
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
 
 from bot.alerts import ACK_ACTION
 from bot.blocks import render
@@ -32,7 +33,7 @@ from commands.registry import SLASH_COMMANDS, canonical, dispatch
 from commands.reply import EventForm, ExportRequest, FieldErrors, FileReply, Notice, RatingForm, YearRequest
 from commands.texts import t
 from storage import answered, queries
-from storage.db import session_scope
+from storage.db import CommitUnknown, rolled_back, session_scope
 
 log = logging.getLogger("veckolage.slack")
 
@@ -190,13 +191,30 @@ def register_listeners(
 
     @app.error
     def on_error(error: Exception, body: dict, logger: logging.Logger) -> BoltResponse:
-        """Log the traceback; tell the user in Swedish; nothing was saved (the session rolled back)."""
+        """Log the traceback; tell the user in Swedish what happened to what they sent."""
         logger.error("Request failed (%s): %s", body.get("command") or body.get("type"), error, exc_info=error)
-        unreachable = isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and
-                                                               error.connection_invalidated)
-        text = t("error.database") if unreachable else t("error.internal")
-        if body.get("type") == "view_submission":
+        payload_type = body.get("type")
+        text = t(_failure_text(error), check=_where_to_check(body))
+        if payload_type == "view_submission":
             payload = {"response_action": "update", "view": done_view(Notice("error", t("error.title"), (text,)))}
         else:
             payload = {"response_type": "ephemeral", **render(Notice("error", t("error.title"), (text,)))}
         return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
+
+
+def _failure_text(error: Exception) -> str:
+    """"inget sparades" only when the transaction surely rolled back; a lost COMMIT is said to be unknown."""
+    if isinstance(error, CommitUnknown):
+        return "error.commit_unknown"
+    unreachable = isinstance(error, OperationalError | TimeoutError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated)
+    if unreachable and rolled_back(error):
+        return "error.database"
+    # A Slack call that fails in a listener opens or publishes a view: those paths only read.
+    return "error.internal" if rolled_back(error) or isinstance(error, SlackClientError) else "error.internal_unknown"
+
+
+def _where_to_check(body: dict) -> str:
+    """The command that shows whether a request's change is stored."""
+    is_event = canonical(body.get("command") or "") == "/handelse" or (body.get("view") or {}).get("callback_id") == EVENT_CALLBACK_ID
+    return "/handelse lista" if is_event else "/veckolage"

@@ -95,6 +95,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         value = get(name)
         if value and not value.startswith(prefix):
             problems.append(t("cli.settings.prefix", name=name, prefix=prefix))
+        elif value and ("..." in value or "…" in value):  # .env copied from .env.example and not filled in
+            problems.append(t("cli.settings.placeholder", name=name, value=value,
+                              where=t(f"cli.token_where.{name}")))
     api_url = get("SLACK_API_URL") or DEFAULT_API_URL
     if not api_url.startswith(("https://", "http://")):
         problems.append(t("cli.settings.api_url", url=api_url))

@@ -55,6 +55,10 @@ SV: dict[str, str] = {
     "error.internal": "Något gick fel hos Veckoläge och inget sparades. Försök igen om en stund; "
     "kvarstår felet, kontakta er administratör.",
     "error.database": "Databasen svarar inte just nu, så inget sparades. Försök igen om en stund.",
+    "error.commit_unknown": "Vi vet inte om det sparades: förbindelsen med databasen bröts just när det skulle "
+    "sparas. Kontrollera med {check} innan du försöker igen.",
+    "error.internal_unknown": "Något gick fel hos Veckoläge. Kontrollera med {check} om det sparades innan du "
+    "försöker igen; kvarstår felet, kontakta er administratör.",
     "usage": "Så här: {usage}",
     "error.or": "eller",
     # agreed
@@ -403,6 +407,8 @@ Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLAC
     "cli.no_console_user": "Ange vem du är: python3 run.py bot console --user U… (ett användar-id ur veckolage.toml).",
     "cli.database_down": "Kan inte ansluta till databasen ({url}): {error}\n"
     "Kontrollera DATABASE_URL och att servern är igång.",
+    "cli.commit_unknown": "Förbindelsen med databasen ({url}) bröts just när ändringen skulle sparas, så vi vet inte "
+    "om den sparades ({error}). Kontrollera resultatet innan du kör kommandot igen.",
     "cli.migrated": "Databasen är på senaste schemat ({revision}).",
     "cli.demo": "Demo: exemplets samverkan (Hässelby-Vällingby) på {database}, med 2023 års riktiga lägesbild "
     "inläst.\nProva /veckolage år 2023, /veckolage 2023-W01 eller /veckolage trend Vällingby.\n",
@@ -423,6 +429,27 @@ Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLAC
     "databas (veckolage-demo.db): python3 run.py bot export --demo --year {year} --format {format}",
     "cli.socket_start": "Veckoläge ansluter till Slack i Socket Mode …",
     "cli.clock_start": "Veckolägets klocka går: sammanfattningar och påminnelser enligt schemat i veckolage.toml.",
+    "cli.token_rejected": """\
+Slack avvisar {name} ({code}), så Veckoläge startar inte: med den token kan inget skickas.
+Den är felskriven, återkallad eller hör till en annan app (en ominstallerad app får en ny token).
+Hämta den på appens sida på https://api.slack.com/apps → {where},
+skriv in den i .env (eller miljön) och starta igen.""",
+    "cli.token_where.SLACK_BOT_TOKEN": "OAuth & Permissions → Bot User OAuth Token (xoxb-…)",
+    "cli.token_where.SLACK_APP_TOKEN": "Basic Information → App-Level Tokens (xapp-…, scope connections:write)",
+    "cli.interrupted": "Avbrutet (Ctrl-C): Veckoläge har stoppats. Det som sparats finns kvar, och det som väntar "
+    "i utkorgen skickas vid nästa start.",
+    "slack.waiting": "Väntar på Slack: {reason}. Veckoläge startar ändå – rapporter sparas, och larm, "
+    "sammanfattningar och påminnelser väntar i utkorgen tills Slack svarar.",
+    "slack.still_waiting": "Väntar fortfarande på Slack: {reason}. Frågar igen om {seconds} s; rapporter sparas "
+    "och meddelanden väntar i utkorgen.",
+    "slack.back": "Slack svarar igen (arbetsytan {team}); det som väntar i utkorgen skickas nu.",
+    "slack.rejected_later": "Slack avvisar nu SLACK_BOT_TOKEN ({code}): inga meddelanden kan skickas. Byt token "
+    "(appens sida → OAuth & Permissions) och starta om.",
+    "slack.socket_waiting": "Väntar på Slack för Socket Mode: {reason}. Klockan och utkorgen går under tiden; "
+    "försöker igen om {seconds} s.",
+    "slack.wait.ratelimited": "Slack ber oss vänta (HTTP 429, Retry-After {seconds} s)",
+    "slack.wait.status": "Slack svarar med fel (HTTP {status}, {code})",
+    "slack.wait.unreachable": "Slack svarar inte ({error})",
     "cli.no_summary_channel": "Ingen sammanfattningskanal är inställd (summary_channel i veckolage.toml).",
     "cli.bad_week": "”{text}” är ingen vecka; skriv v46, 46, 2026-W46 eller förra.",
     "cli.summary_sent": "Klart: sammanfattningen finns i kanalen {channel} (ts {ts}).",
@@ -431,6 +458,8 @@ Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLAC
     "(boten eller klockan gör det).",
     "cli.bad_settings": "Felaktiga inställningar:",
     "cli.settings.prefix": "{name} ska börja med {prefix}",
+    "cli.settings.placeholder": "{name} är fortfarande mallens ”{value}” (från .env.example): klistra in appens "
+    "token från https://api.slack.com/apps → {where}",
     "cli.settings.api_url": "SLACK_API_URL ska vara en http(s)-adress, inte {url!r}",
     "cli.settings.database_url": "DATABASE_URL går inte att tolka ({url}); skriv t.ex. {example}",
     "cli.settings.database_example": "sqlite:///veckolage.db eller postgresql://användare:lösen@värd:5432/databas",
