@@ -74,11 +74,11 @@ def ensure_local_postgres() -> None:
         subprocess.run([ctl, "--skip-systemctl-redirect", versions[-1].name, "main", "start"], check=False)
 
 
-def run_child(command: list[str]) -> int:
-    """Run a child (in the caller's directory) to its end. Ctrl-C reaches the child too (same process group)
+def run_child(command: list[str], cwd: Path | None = None) -> int:
+    """Run a child (in `cwd`, else the caller's directory) to its end. Ctrl-C reaches the child too (same process group)
     and it stops by itself, saying so; waiting for it here, instead of dying with a traceback, lets it finish
     cleanly."""
-    child = subprocess.Popen(command)
+    child = subprocess.Popen(command, cwd=cwd)
     while True:
         try:
             return child.wait()
@@ -103,7 +103,7 @@ def main(argv: list[str]) -> int:
     if lint:
         print("ruff hittade fel (se ovan).", flush=True)
         return lint
-    return run_child([str(PYTHON), "-m", "pytest", *rest])
+    return run_child([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
 
 
 if __name__ == "__main__":
