@@ -24,7 +24,7 @@ from commands.matching import fold, match_name, plain_int, same_name
 from commands.rate import InputError
 from commands.reply import Notice, Reply, channel_ref, mention
 from commands.schedule import reminder_slots
-from commands.setup_file import AREA_LIMIT, NAME_LIMIT, SHORT_LIMIT
+from commands.setup_file import AREA_LIMIT, NAME_LIMIT, PARTNER_LIMIT, SHORT_LIMIT
 from commands.texts import t
 from storage import queries, setup_queries
 from storage.models import Area, Partner, Workspace
@@ -111,8 +111,9 @@ def _named_command(model: type, key: str) -> Callable:
                 session, workspace_id=ws.id)}
             if fold(name) in existing:
                 raise InputError(t("admin.exists", name=name), usage=usage)
-            if model is Area and len(existing) >= AREA_LIMIT:
-                raise InputError(t("admin.area_limit", limit=AREA_LIMIT), usage=usage)
+            limit = AREA_LIMIT if model is Area else PARTNER_LIMIT
+            if len(existing) >= limit:
+                raise InputError(t(f"admin.{kind}_limit", limit=limit), usage=usage)
             row, restored = setup_queries.add_named(session, model, workspace_id=ws.id, name=name, same=same_name)
             _audit(session, caller, inv, f"{kind}.{'restore' if restored else 'add'}", name, new=name)
             return Notice("ok", t(f"admin.{kind}.{'restored' if restored else 'added'}", name=name))
