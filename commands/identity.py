@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 
 SLACK, MATRIX, TEAMS = "slack", "matrix", "teams"
-PLATFORMS = (SLACK, MATRIX, TEAMS)
 MATRIX_ID_LIMIT = 255  # the Matrix specification's limit for user ids, room ids and aliases
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

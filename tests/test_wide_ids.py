@@ -10,6 +10,7 @@ from sqlalchemy import select
 from commands.context import Invocation
 from commands.event_manage import acknowledge
 from commands.reply import plain_text
+from commands.setup_export import export_setup
 from commands.setup_file import parse_setup
 from commands.setup_sync import sync_setup
 from storage import outbox
@@ -113,3 +114,14 @@ def test_long_ids_of_matrix_and_teams_come_back_unchanged(engine) -> None:
 
     log = text(chat(ENTRA_ADMIN, "/lagesadmin logg"))
     assert MATRIX_OFFICER in log and ENTRA_ADMIN in log
+
+
+def test_an_exported_set_up_with_matrix_and_teams_ids_reads_back_the_same(engine) -> None:
+    with session_scope(engine) as session:
+        workspace_id = sync_setup(session, parse_setup(SETUP), now=NOW).workspace_id
+    with session_scope(engine) as session:
+        exported = parse_setup(export_setup(session, workspace_id=workspace_id))
+    original = parse_setup(SETUP)
+    assert exported.partners == original.partners and exported.partners[0].members == (MATRIX_USER,)
+    assert (exported.coordinators, exported.admins, exported.alert_channel, exported.workspace_key) == (
+        (MATRIX_USER,), (ENTRA_ADMIN,), TEAMS_THREAD, ENTRA_TENANT)
