@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from commands import setup_file
 from commands.admin_parse import (
     channel,
     day_time,
@@ -24,7 +25,7 @@ from commands.matching import fold, match_name, plain_int, same_name
 from commands.rate import InputError
 from commands.reply import Notice, Reply, channel_ref, mention
 from commands.schedule import reminder_slots
-from commands.setup_file import AREA_LIMIT, NAME_LIMIT, PARTNER_LIMIT, SHORT_LIMIT
+from commands.setup_file import AREA_LIMIT, NAME_LIMIT, SHORT_LIMIT
 from commands.texts import t
 from storage import queries, setup_queries
 from storage.models import Area, Partner, Workspace
@@ -111,7 +112,7 @@ def _named_command(model: type, key: str) -> Callable:
                 session, workspace_id=ws.id)}
             if fold(name) in existing:
                 raise InputError(t("admin.exists", name=name), usage=usage)
-            limit = AREA_LIMIT if model is Area else PARTNER_LIMIT
+            limit = AREA_LIMIT if model is Area else setup_file.PARTNER_LIMIT
             if len(existing) >= limit:
                 raise InputError(t(f"admin.{kind}_limit", limit=limit), usage=usage)
             row, restored = setup_queries.add_named(session, model, workspace_id=ws.id, name=name, same=same_name)
