@@ -31,7 +31,7 @@ _SLACK_TEAM = re.compile(r"[TE][A-Z0-9]{2,20}")
 _MATRIX_PERSON = re.compile(rf"@[A-Za-z0-9._=\-/+]+:{_SERVER}")
 _MATRIX_ROOM = re.compile(rf"![A-Za-z0-9._=\-/+~]+:{_SERVER}|![A-Za-z0-9_-]{{43}}|#[\w.=\-/+]+:{_SERVER}")
 _GUID_ONLY = re.compile(_GUID)
-_TEAMS_ROOM = re.compile(r"19:[A-Za-z0-9_.\-]+@(?:thread\.(?:tacv2|v2|skype)(?:;messageid=[0-9]+)?|unq\.gbl\.spaces)")
+_TEAMS_ROOM = re.compile(r"19:[A-Za-z0-9_.=+\-]+@(?:thread\.(?:tacv2|v2|skype)(?:;messageid=[0-9]+)?|unq\.gbl\.spaces)")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def test_a_person_of_each_platform(written, expected) -> None:
 @pytest.mark.parametrize(("written", "platform"), [
     ("C0123ABCD", SLACK), ("G0PRIVATE", SLACK), ("!OGEhHVWSdvArJzumhm:matrix.org", MATRIX), (ROOM_V12, MATRIX),
     ("#larm:kommun.se", MATRIX), ("#lägesbild-västerort:matrix.stockholm.se", MATRIX), (TEAMS_THREAD, TEAMS),
-    ("19:meeting_NzFkMWI0ZGUtZjFhYi00@thread.v2", TEAMS), ("19:abc123@thread.skype", TEAMS),
+    ("19:meeting_NzFkMWI0ZGUtZjFhYi00YmU0LWJkMTgt=@thread.v2", TEAMS), ("19:abc123@thread.skype", TEAMS),
 ])
 def test_a_room_of_each_platform(written, platform) -> None:
     assert len(ROOM_V12) == 44 and len(TEAMS_THREAD) > 70
