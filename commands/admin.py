@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from commands import setup_file
 from commands.admin_parse import (
     channel,
     day_time,
@@ -111,8 +112,9 @@ def _named_command(model: type, key: str) -> Callable:
                 session, workspace_id=ws.id)}
             if fold(name) in existing:
                 raise InputError(t("admin.exists", name=name), usage=usage)
-            if model is Area and len(existing) >= AREA_LIMIT:
-                raise InputError(t("admin.area_limit", limit=AREA_LIMIT), usage=usage)
+            limit = AREA_LIMIT if model is Area else setup_file.PARTNER_LIMIT
+            if len(existing) >= limit:
+                raise InputError(t(f"admin.{kind}_limit", limit=limit), usage=usage)
             row, restored = setup_queries.add_named(session, model, workspace_id=ws.id, name=name, same=same_name)
             _audit(session, caller, inv, f"{kind}.{'restore' if restored else 'add'}", name, new=name)
             return Notice("ok", t(f"admin.{kind}.{'restored' if restored else 'added'}", name=name))

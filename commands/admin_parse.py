@@ -1,35 +1,33 @@
-"""Reading what an admin types: @mentions, #channels, `gammalt -> nytt`, day-and-time."""
+"""Reading what an admin types: people, channels or rooms, `gammalt -> nytt`, day-and-time."""
 
 from __future__ import annotations
 
 import re
 
+from commands.identity import people_in, rooms_in, without_people
 from commands.matching import fold
-from commands.setup_file import CHANNEL_ID, DAYS, USER_ID
+from commands.setup_file import DAYS
 
-# With "escape" on, Slack sends <@U123|anna> and <#C123|lage>; people may also paste raw ids.
-# A raw id must hold a digit, so a partner called "WSP" or "GSS" is not read as a user or channel id.
-# `visa` shows members as @U…, so a raw id may carry that @ (typed in the console, or copied from `visa`).
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|(?<![A-Z0-9@])@?([UW](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
-_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>|(?<![A-Z0-9])([CG](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
+# People and rooms are read by commands/identity.py: Slack's <@U123|anna> and <#C123|lage> (with "escape"
+# on) or raw ids, Matrix ids, room ids and aliases, Entra object ids and Teams conversation ids. A raw
+# Slack id must hold a digit, so a partner called "WSP" or "GSS" is not read as a user or channel id;
+# `visa` shows members as @U…, so a raw Slack id may carry that @.
 _DAY_TIME = re.compile(r"^\s*(\S+)\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\s*$")
 
 
 def users(text: str) -> list[str]:
-    """User ids from mentions or raw ids, in order, without repeats."""
-    found = [a or b for a, b in _USER.findall(text)]
-    return [u for u in dict.fromkeys(found) if USER_ID.match(u)]
+    """User ids from mentions or written ids of any platform, in order, without repeats."""
+    return [person.id for person in people_in(text)]
 
 
 def channel(text: str) -> str | None:
-    """The first channel id in a mention or raw id."""
-    found = [a or b for a, b in _CHANNEL.findall(text)]
-    return next((c for c in found if CHANNEL_ID.match(c)), None)
+    """The first channel or room id in a mention or written id."""
+    return next((room.id for room in rooms_in(text)), None)
 
 
 def without_mentions(text: str) -> str:
     """The text with mentions removed (what is left is a name)."""
-    return re.sub(r"\s+", " ", _USER.sub(" ", re.sub(r"<@[^>]*>", " ", text))).strip()
+    return without_people(text)
 
 
 def unescape(text: str) -> str:

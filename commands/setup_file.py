@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from commands import identity
 from commands.matching import fold, sanitize
 from commands.texts import t
 
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
-MEMBER_ID = re.compile(r"^(?:[TE][A-Z0-9]{2,20}:)?[UW][A-Z0-9]{2,20}$")  # "T0OTHER:U0123": Slack Connect
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,20}$")
-TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,20}$")
 DAYS = {
     "mandag": 0, "monday": 0, "mon": 0, "man": 0, "tisdag": 1, "tuesday": 1, "tue": 1, "tis": 1,
     "onsdag": 2, "wednesday": 2, "wed": 2, "ons": 2, "torsdag": 3, "thursday": 3, "thu": 3, "tor": 3,
@@ -27,7 +24,10 @@ SCHEDULE_KEYS = {"summary", "reminders"}
 PARTNER_KEYS = {"name", "members", "short"}
 NAME_LIMIT = 80
 SHORT_LIMIT = 16  # a column head in the grid's table
-AREA_LIMIT = 40  # the rating modal holds two blocks per area within Slack's 100
+# A product rule, not a platform's: we design for 20 areas × 10 partners (the largest collaboration) and
+# allow twice the areas and three times the partners; every surface must show that much.
+AREA_LIMIT = 40
+PARTNER_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -132,25 +132,33 @@ class _Checker:
         self.problems.append(t("setupfile.problem", where=self.line_of(key, occurrence, table), label=label or key,
                                message=message))
 
-    def ids(self, data: dict, key: str, pattern: re.Pattern, what: str, *, label: str | None = None,
-            table: int | None = None) -> tuple[str, ...]:
+    def people(self, data: dict, key: str, *, label: str | None = None,
+               table: int | None = None) -> tuple[identity.Person, ...]:
+        """A list of people, each id checked by the rule of its platform (identity.py)."""
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(key, t("setupfile.not_a_list", what=what), label=label, table=table)
+            self.fail(key, t("setupfile.not_a_list", what=t("setupfile.user_id")), label=label, table=table)
             return ()
+        found = []
         for item in value:
-            if not pattern.match(item):
-                self.fail(key, t("setupfile.bad_id", value=item, what=what), label=label, table=table)
-        return tuple(dict.fromkeys(value))
+            person = identity.person(item)
+            if person is None:
+                rule = t(f"identity.rule.person.{identity.person_platform(item)}")
+                self.fail(key, t("setupfile.bad_person", value=item, rule=rule), label=label, table=table)
+            else:
+                found.append(person)
+        return tuple(dict.fromkeys(found))
 
     def channel(self, data: dict, key: str) -> str | None:
         value = data.get(key)
         if value is None:
             return None
-        if not isinstance(value, str) or not CHANNEL_ID.match(value):
-            self.fail(key, t("setupfile.bad_channel", value=value))
+        room = identity.room(value) if isinstance(value, str) else None
+        if room is None:
+            rule = t(f"identity.rule.room.{identity.room_platform(value) if isinstance(value, str) else 'slack'}")
+            self.fail(key, t("setupfile.bad_channel", value=value, rule=rule))
             return None
-        return value
+        return room.id
 
     def names(self, values: list, key: str, label: str, *, tables: list[int] | None = None) -> None:
         seen: dict[str, str] = {}
@@ -169,8 +177,10 @@ class _Checker:
         for key in sorted(set(data) - TOP_KEYS):
             self.fail(key, t("setupfile.unknown_key"))
         key = data.get("team_id", "default")
-        if key != "default" and (not isinstance(key, str) or not TEAM_ID.match(key)):
-            self.fail("team_id", t("setupfile.bad_team", value=key))
+        if key != "default":
+            key = identity.team(key) if isinstance(key, str) else None
+            if key is None:
+                self.fail("team_id", t("setupfile.bad_team", value=data["team_id"]))
         timezone = data.get("timezone", "Europe/Stockholm")
         try:
             ZoneInfo(str(timezone))
@@ -209,8 +219,8 @@ class _Checker:
         return Setup(
             workspace_key=str(key), timezone=str(timezone),
             summary_channel=self.channel(data, "summary_channel"), alert_channel=self.channel(data, "alert_channel"),
-            coordinators=self.ids(data, "coordinators", USER_ID, t("setupfile.user_id")),
-            admins=self.ids(data, "admins", USER_ID, t("setupfile.user_id")),
+            coordinators=tuple(p.id for p in self.people(data, "coordinators")),
+            admins=tuple(p.id for p in self.people(data, "admins")),
             areas=tuple(a.strip() for a in areas), partners=partners,
             deadline_weekday=weekday, deadline_minute=minute, renotify_minutes=renotify, retention_months=retention,
             summary_weekday=summary[0], summary_minute=summary[1], reminder_slots=reminders,
@@ -229,16 +239,18 @@ class _Checker:
             if not isinstance(name, str) or not name.strip():
                 self.fail("partner", t("setupfile.partner_name"), index, label)
                 continue
-            members = self.ids(item, "members", MEMBER_ID, t("setupfile.user_id"), label=f"{label} ({name}) members",
-                               table=index)
-            for user in (m.rpartition(":")[2] for m in members):
+            members = self.people(item, "members", label=f"{label} ({name}) members", table=index)
+            for user in (m.id for m in members):
                 if user in owner:
                     self.fail("members", t("setupfile.member_twice", user=user, partner=owner[user]),
                               label=f"{label} ({name})", table=index)
                 owner.setdefault(user, name)
-            result.append(PartnerSetup(name.strip(), members, self.short(item, index, f"{label} ({name})")))
+            result.append(PartnerSetup(name.strip(), tuple(map(str, members)),
+                                       self.short(item, index, f"{label} ({name})")))
             tables.append(index)
         self.names([p.name for p in result], "partner", "partner", tables=tables)
+        if len(result) > PARTNER_LIMIT:
+            self.fail("partner", t("setupfile.too_many_partners", limit=PARTNER_LIMIT, count=len(result)), PARTNER_LIMIT)
         shorts: dict[str, str] = {}
         for partner, table in zip(result, tables, strict=True):
             if partner.short and fold(partner.short) in shorts:

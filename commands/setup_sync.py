@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from commands import identity
 from commands.setup_file import Setup
 from commands.texts import t
 from storage import queries
@@ -89,8 +90,10 @@ def _sync_named(session, model, workspace_id: int, names: list[str], now, log, k
 def _sync_members(session, workspace_id: int, setup: Setup, partner_ids: dict[str, int], log) -> None:
     # "T0OTHER:U0123" is a member from another organisation's workspace (Slack Connect); Slack user ids
     # are unique across workspaces, so the id alone identifies them and the team is kept for the record.
-    teams = {m.rpartition(":")[2]: m.rpartition(":")[0] or None for p in setup.partners for m in p.members}
-    wanted = {m.rpartition(":")[2]: partner_ids[p.name] for p in setup.partners for m in p.members}
+    # A Matrix id holds a ":" too, so each member is read by the rule of its platform (commands/identity.py).
+    people = [(identity.person(m), p.name) for p in setup.partners for m in p.members]
+    teams = {person.id: person.team for person, _ in people}
+    wanted = {person.id: partner_ids[name] for person, name in people}
     names = {pid: name for name, pid in partner_ids.items()}
     current = {m.user_id: m for m in session.execute(select(Member).where(Member.workspace_id == workspace_id)).scalars()}
     for user, member in current.items():

@@ -10,6 +10,11 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
 
+# A chat platform's id of a person, room, team or message. Slack's are about 11 characters; a Matrix user
+# id is `@localpart:server` with up to 255, Teams conversation ids run past 80 (migration 0008).
+ID_LENGTH = 255
+KEY_LENGTH = 512  # keys and audit subjects that embed such an id ("reminder.dm:<workspace>:<user>:<week>:…")
+
 
 def _utc_column(nullable: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable)
@@ -19,10 +24,10 @@ class Workspace(SQLModel, table=True):
     """One collaboration (samverkan), today one per Slack workspace."""
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=64, unique=True)  # Slack team id, or "default" in single-workspace mode
+    key: str = Field(max_length=ID_LENGTH, unique=True)  # the chat team/tenant id, or "default" (one workspace)
     timezone: str = Field(default="Europe/Stockholm", max_length=64)
-    summary_channel: str | None = Field(default=None, max_length=32)
-    alert_channel: str | None = Field(default=None, max_length=32)
+    summary_channel: str | None = Field(default=None, max_length=ID_LENGTH)
+    alert_channel: str | None = Field(default=None, max_length=ID_LENGTH)
     deadline_weekday: int = Field(default=0)  # ISO weekday - 1: Monday = 0
     deadline_minute: int = Field(default=600)  # minutes after local midnight: 10:00
     renotify_minutes: int = Field(default=15)  # re-notify an unacknowledged critical alert after this long
@@ -69,8 +74,8 @@ class Member(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     partner_id: int = Field(foreign_key="partner.id", index=True)
-    user_id: str = Field(max_length=32)
-    user_team: str | None = Field(default=None, max_length=32)  # Slack Connect: the member's own workspace
+    user_id: str = Field(max_length=ID_LENGTH)
+    user_team: str | None = Field(default=None, max_length=ID_LENGTH)  # Slack Connect: the member's own workspace
 
 
 class RoleGrant(SQLModel, table=True):
@@ -79,7 +84,7 @@ class RoleGrant(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "user_id", "role", name="uq_role_grant"),)
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_LENGTH)
     role: str = Field(max_length=16)
 
 
@@ -98,7 +103,7 @@ class Rating(SQLModel, table=True):
     iso_week: int
     level: int
     comment: str | None = Field(default=None, max_length=500)
-    reported_by: str = Field(max_length=32)
+    reported_by: str = Field(max_length=ID_LENGTH)
     reported_at: datetime = Field(sa_column=_utc_column())
 
 
@@ -115,7 +120,7 @@ class AgreedLevel(SQLModel, table=True):
     iso_year: int
     iso_week: int
     level: int
-    set_by: str = Field(max_length=32)
+    set_by: str = Field(max_length=ID_LENGTH)
     set_at: datetime = Field(sa_column=_utc_column())
 
 
@@ -126,9 +131,9 @@ class AuditEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     at: datetime = Field(sa_column=_utc_column())
-    actor: str = Field(max_length=32)
+    actor: str = Field(max_length=ID_LENGTH)
     action: str = Field(max_length=32)
-    subject: str = Field(max_length=200)
+    subject: str = Field(max_length=KEY_LENGTH)  # may name a person by id
     iso_year: int | None = None
     iso_week: int | None = None
     old_value: str | None = Field(default=None, max_length=500)
@@ -152,16 +157,16 @@ class Event(SQLModel, table=True):
     iso_year: int
     iso_week: int
     description: str | None = Field(default=None, max_length=500)
-    reported_by: str = Field(max_length=32)
+    reported_by: str = Field(max_length=ID_LENGTH)
     reported_at: datetime = Field(sa_column=_utc_column())
-    source_key: str | None = Field(default=None, max_length=200)  # trigger_id / view id: one event per request
-    acknowledged_by: str | None = Field(default=None, max_length=32)
+    source_key: str | None = Field(default=None, max_length=KEY_LENGTH)  # trigger_id / view id: one event per request
+    acknowledged_by: str | None = Field(default=None, max_length=ID_LENGTH)
     acknowledged_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
-    withdrawn_by: str | None = Field(default=None, max_length=32)
+    withdrawn_by: str | None = Field(default=None, max_length=ID_LENGTH)
     withdrawn_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     withdrawn_reason: str | None = Field(default=None, max_length=300)
-    alert_channel: str | None = Field(default=None, max_length=32)
-    alert_ts: str | None = Field(default=None, max_length=32)
+    alert_channel: str | None = Field(default=None, max_length=ID_LENGTH)
+    alert_ts: str | None = Field(default=None, max_length=ID_LENGTH)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -173,7 +178,7 @@ class OutboxMessage(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
-    key: str = Field(max_length=200)  # e.g. "alert.post:12": one row per thing to deliver
+    key: str = Field(max_length=KEY_LENGTH)  # e.g. "alert.post:12": one row per thing to deliver
     kind: str = Field(max_length=32)
     subject_id: int | None = None  # the event (or other row) the message is about
     status: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed | cancelled
@@ -184,8 +189,8 @@ class OutboxMessage(SQLModel, table=True):
     claimed_until: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     created_at: datetime = Field(sa_column=_utc_column())
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
-    channel: str | None = Field(default=None, max_length=32)
-    ts: str | None = Field(default=None, max_length=32)
+    channel: str | None = Field(default=None, max_length=ID_LENGTH)
+    ts: str | None = Field(default=None, max_length=ID_LENGTH)
     last_error: str | None = Field(default=None, max_length=500)
     body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # text fixed when queued
 
@@ -198,7 +203,7 @@ class SkippedWeek(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id")
     iso_year: int
     iso_week: int
-    skipped_by: str = Field(max_length=32)
+    skipped_by: str = Field(max_length=ID_LENGTH)
     skipped_at: datetime = Field(sa_column=_utc_column())
 
 
@@ -208,7 +213,7 @@ class ReminderMute(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_reminder_mute"),)
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=ID_LENGTH)
     muted_at: datetime = Field(sa_column=_utc_column())
 
 
@@ -219,6 +224,6 @@ class AnsweredRequest(SQLModel, table=True):
                       Index("ix_answered_request_at", "at"))
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
-    key: str = Field(max_length=200)  # "trigger:<trigger_id>"
+    key: str = Field(max_length=KEY_LENGTH)  # "trigger:<trigger_id>"
     at: datetime = Field(sa_column=_utc_column())
     answer: str = Field(sa_column=Column(Text, nullable=False))  # the JSON acknowledged the first time

@@ -330,3 +330,14 @@ def test_members_can_be_added_as_visa_shows_them(chat) -> None:
     assert ok(chat, "medlem ta-bort @U0NOBODY1").endswith("@U0NOBODY1 är inte längre medlem.")
     assert chat("U0NOBODY2", "/lage Vällingby 2").title == "Sparat: Vällingby 2 Avvikande läge för Stadsdelen"
     assert "finns inte" in text(admin(chat, "medlem lägg-till Stadsdelen@ @U0NOBODY4"))
+
+
+def test_areas_and_partners_are_capped_by_the_product_rule(chat) -> None:
+    """At most 40 areas and 30 partners (commands/setup_file.py): the set-up file's limits hold in chat too."""
+    for i in range(36):  # the collaboration has 4 areas
+        ok(chat, f"område lägg-till Område {i}")
+    assert "Högst 40 områden i en samverkan." in text(admin(chat, "område lägg-till Ett för mycket"))
+    for i in range(27):  # and 3 partners
+        ok(chat, f"partner lägg-till Part {i}")
+    assert "Högst 30 samverkansparter i en samverkan." in text(admin(chat, "partner lägg-till En för mycket"))
+    assert "Ett för mycket" not in text(admin(chat, "visa")) and "En för mycket" not in text(admin(chat, "visa"))
