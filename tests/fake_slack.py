@@ -97,7 +97,7 @@ class FakeSlack:
         self._appear_after: list[float] = []  # seconds until the next posts show up in the channel
         self._last_read: dict[tuple[str, str | None], datetime] = {}
         self._last_ts = 0.0
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: `wait_for` checks its condition holding it
         self._changed = threading.Condition(self._lock)
         self._stopping = threading.Event()
         self._failures: dict[str, list[tuple[int, int | None, str | None]]] = {}
