@@ -240,6 +240,15 @@ def test_slack_errors_are_retried_after_the_backoff(bot, engine, status, retry_a
     assert len(bot.alerts_in_channel(n)) == 1
 
 
+@pytest.mark.parametrize("spelling", ["Retry-After", "retry-after", "RETRY-AFTER", "Retry-after"])
+def test_retry_after_is_honoured_in_any_spelling_of_the_header(bot, engine, spelling) -> None:
+    n = bot.report()
+    bot.fake.retry_after_header = spelling
+    bot.fake.fail_next("chat.postMessage", status=429, retry_after=40)
+    bot.run()
+    assert row(engine, f"alert.post:{n}").due_at == NOW + timedelta(seconds=40)  # (the backoff alone: 5 s)
+
+
 def test_a_timeout_is_retried_after_the_window_once_the_channel_shows_nothing(bot, engine) -> None:
     n = bot.report()
     bot.fake.hang_next("chat.postMessage", seconds=0.6)
