@@ -201,6 +201,7 @@ class Deliverer:
             with session_scope(self.engine) as session:  # not there: from now on this post may land
                 outbox.attempting(session, row_id=self._row[0], worker=self.worker_id, now=self._now)
         self._unsure, self._cursor = self._now, None
+        self._last_post[channel] = self._now  # (a post whose answer is lost still counts for the pace)
         if thread_ts:
             message = {**message, "thread_ts": thread_ts}
         try:

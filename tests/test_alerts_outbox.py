@@ -19,7 +19,7 @@ from bot.outbox_worker import Deliverer, Policy, outbox_client
 from commands.setup_file import parse_setup
 from commands.setup_sync import sync_setup
 from storage import event_queries
-from storage.db import session_scope
+from storage.db import make_engine, session_scope
 from storage.models import AuditEntry, Event, OutboxMessage
 from tests import slack_harness as h
 from tests.conftest import NOW, PG_OFF, SETUP_TOML, Chat, clean
@@ -325,6 +325,23 @@ def test_outside_the_marketplace_the_lookup_pages_one_request_a_minute(bot, engi
     assert row(engine, f"alert.post:{n}").attempts == 2  # the pages cost no attempts
 
 
+def test_outside_the_marketplace_two_lookups_are_a_minute_apart(bot, engine) -> None:
+    bot.fake.outside_marketplace = True
+    first, second = bot.report("/handelse Vällingby skjutning ett"), bot.report("/handelse Grimsta skjutning två")
+    bot.fake.hang_next("chat.postMessage", seconds=0.6, times=2)
+    worker = bot.worker(quick=True)
+    bot.deliver(worker, NOW)
+    bot.deliver(worker, NOW + SECOND)  # both posted, both answers lost
+    for extra in (0, 2, 30):  # both could be looked for now: one request this minute
+        bot.deliver(worker, NOW + SECOND + WINDOW + extra * SECOND)
+    assert bot.methods().count("conversations.history") == 1
+    bot.deliver(worker, NOW + SECOND + WINDOW + timedelta(minutes=1))
+    assert bot.methods().count("conversations.history") == 2 and len(bot.posts()) == 2
+    assert len(bot.alerts_in_channel(first)) == len(bot.alerts_in_channel(second)) == 1
+    assert {row(engine, f"alert.post:{n}").status for n in (first, second)} == {"sent"}
+    assert not any("429" in (row(engine, f"alert.post:{n}").last_error or "") for n in (first, second))
+
+
 def test_a_withdrawal_made_while_the_answer_was_lost_reaches_the_alert(bot, engine) -> None:
     n = bot.report()
     worker = lose_first_answer(bot, n)
@@ -407,20 +424,35 @@ def test_kvittera_updates_the_alert_once(bot, engine) -> None:
 
 
 def test_two_people_pressing_kvittera_at_once_record_one_acknowledgement(bot, engine, monkeypatch) -> None:
+    """Two clicks served by two processes (two engines: within one process SQLite sessions take turns).
+    On SQLite both read the unacknowledged event before either writes, so the compare-and-set decides;
+    on PostgreSQL the row lock keeps the second read out until the first commits."""
     n = bot.report()
     bot.run()
-    barrier, read = threading.Barrier(2), event_queries.event_by_id
+    second = make_engine(engine.url.render_as_string(hide_password=False)) if engine.dialect.name == "sqlite" \
+        else engine
+    apps = {"U0SDF": bot.app, "U0POL2": h.build_app(second, bot.fake, clock=lambda: NOW)}
+    barrier, read, met = threading.Barrier(2), event_queries.event_by_id, []
 
     def read_then_meet(*args, **kwargs):  # both clicks read the event before either writes...
         found = read(*args, **kwargs)
         with contextlib.suppress(threading.BrokenBarrierError):  # ...unless a row lock keeps one out
-            barrier.wait(timeout=1)
+            barrier.wait(timeout=2)
+            met.append(found.acknowledged_by)
         return found
+
+    def click(user: str) -> None:
+        body = h.block_actions_body("acknowledge_event", str(n), user=user, channel="C0ALERTS",
+                                    response_url=bot.fake.response_url())
+        assert h.dispatch(apps[user], body, h.signed_headers(body)).status == 200
 
     monkeypatch.setattr(event_queries, "event_by_id", read_then_meet)
     with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda user: bot.click(n, user), ["U0SDF", "U0POL2"]))
+        list(pool.map(click, ["U0SDF", "U0POL2"]))
     monkeypatch.undo()
+    if engine.dialect.name == "sqlite":
+        assert met == [None, None]  # really at once: both saw it unacknowledged
+        second.dispose()
     with session_scope(engine) as session:
         acks = session.execute(select(AuditEntry.actor).where(AuditEntry.action == "event.acknowledge")).all()
     assert len(acks) == 1
@@ -481,6 +513,45 @@ def test_an_alert_made_critical_again_is_still_renotified(bot, engine) -> None:
     bot.run(NOW + timedelta(minutes=15))
     bot.run(NOW + timedelta(minutes=30))
     assert len(bot.posts()) == 2 and "<@U0COORD>" in bot.posts()[-1].args["text"]
+
+
+def test_an_event_edited_to_a_critical_type_is_alerted(bot, engine) -> None:
+    n = bot.report("/handelse Grimsta stenkastning mot buss")
+    assert bot.run() == 0 and bot.alerts_in_channel(n) == []
+    reply = bot.command(f"/handelse ändra {n} typ skjutning")
+    assert "Stenkastning → Skjutning" in reply["text"] and event(engine, n).critical is True
+    bot.run()
+    (alert,) = bot.alerts_in_channel(n)
+    assert "Skjutning i Grimsta" in alert["text"] and event(engine, n).alert_ts == alert["ts"]
+
+
+def test_a_message_changed_while_it_was_being_sent_is_sent_again(bot, engine) -> None:
+    """The alert's update is under way when the description changes again: the newest text wins."""
+    n = bot.report()
+    bot.run()
+    bot.command(f"/handelse ändra {n} beskrivning första rättelsen")
+    bot.fake.hang_next("chat.update", seconds=0.5)  # the first update is slow to answer (not lost)
+    worker = bot.worker()
+    with ThreadPoolExecutor(1) as pool:
+        sending = pool.submit(bot.deliver, worker, NOW + SECOND)
+        bot.fake.wait_for(lambda f: f.calls_to("chat.update"), timeout=10)
+        bot.command(f"/handelse ändra {n} beskrivning andra rättelsen")  # while Slack works on the first
+        sending.result(timeout=10)
+    assert "första rättelsen" in texts(bot.updates()[0].args["blocks"])
+    bot.deliver(worker, NOW + 2 * SECOND)
+    assert [("andra rättelsen" in texts(u.args["blocks"])) for u in bot.updates()] == [False, True]
+    (alert,) = bot.alerts_in_channel(n)
+    assert "andra rättelsen" in texts(alert["blocks"]) and row(engine, f"alert.update:{n}").status == "sent"
+
+
+def test_slack_gets_at_most_one_message_a_second_per_channel(bot, engine) -> None:
+    for i in range(3):
+        bot.report(f"/handelse Vällingby skjutning nummer {i}")
+    worker = bot.worker()
+    for half_seconds in range(7):  # a worker looking every half second from the moment all three are due
+        bot.deliver(worker, NOW + half_seconds * SECOND / 2)
+    shown = [float(m["ts"]) - NOW.timestamp() for m in bot.fake.channel("C0ALERTS") if "thread_ts" not in m]
+    assert shown == [0.0, 1.0, 2.0]  # every alert, one a second
 
 
 # 11: bad input writes nothing -----------------------------------------------------------------------------------

@@ -334,6 +334,19 @@ def test_the_summary_due_on_easter_monday_waits_for_tuesday(rhythm, engine) -> N
     assert claimed(engine) == ["2027-W12"]
 
 
+def test_a_reminder_due_on_good_friday_goes_out_on_thursday_before_the_holiday(rhythm, engine) -> None:
+    """Friday 12:00 is Good Friday 2027 and the next working day (Tuesday) is after the week's deadline."""
+    configure(engine, rhythm.workspace_id, created_at=EARLY)
+    thursday = stockholm(2027, 3, 25, 12)
+    rhythm.tick(thursday - MINUTE)
+    assert reminded(engine) == []
+    rhythm.tick(thursday)
+    assert reminded(engine) == [(user, "2027-W12") for user in ("U0BOST", "U0POL1", "U0POL2", "U0SDF")]
+    for later in (stockholm(2027, 3, 26, 12), stockholm(2027, 3, 30, 12)):
+        rhythm.tick(later)
+    assert len(reminded(engine)) == 4
+
+
 def test_a_skipped_week_has_no_reminders_and_no_summary_until_resumed(rhythm, chat, engine) -> None:
     in_week = stockholm(2026, 11, 25, 10)
     refused = chat("U0POL1", "/veckolage hoppa-över v48", now=in_week)
@@ -391,7 +404,20 @@ def test_publicera_posts_now_and_later_refreshes_instead_of_posting_again(rhythm
 
 def test_publicera_of_a_week_before_setup_does_not_promise_a_post(rhythm, chat, engine) -> None:
     reply = chat("U0COORD", "/veckolage publicera v46")  # week 46 ended before the set-up (22 Nov)
-    assert rows(engine, "summary.post") or reply.tone != "ok"
+    assert reply.tone == "error" and "tog slut innan Veckoläge sattes upp" in " ".join(reply.lines)
+    assert rows(engine, "summary.post") == []
+
+
+def test_no_automatic_summary_for_a_week_that_ended_before_the_set_up(rhythm, engine) -> None:
+    """Set up on Tuesday of week 49: Monday's summary of week 48 (still due this week) is not caught up."""
+    tuesday = stockholm(2026, 12, 1, 10)
+    configure(engine, rhythm.workspace_id, created_at=tuesday, reminder_slots="")
+    rhythm.tick(tuesday + MINUTE)
+    rhythm.deliver(tuesday + MINUTE)
+    assert claimed(engine) == [] and rhythm.summaries() == []
+    configure(engine, rhythm.workspace_id, created_at=stockholm(2026, 11, 29, 23))  # Sunday of week 48
+    rhythm.tick(tuesday + 2 * MINUTE)
+    assert claimed(engine) == ["2026-W48"]  # a week that ended after the set-up is summed up
 
 
 # 10. Rate limits -----------------------------------------------------------------------------------------------
