@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,7 @@ from sqlalchemy import select, update
 from bot.startup import prepare
 from commands.calendar import scheduled_moment
 from commands.weeks import Week
-from storage.db import session_scope
+from storage.db import make_engine, session_scope
 from storage.models import OutboxMessage, Workspace
 from tests.conftest import SMALL_SETUP_TOML, Chat
 from tests.fake_slack import FakeSlack
@@ -92,8 +93,6 @@ def place(tmp_path) -> tuple[Path, str]:
 
 
 def engine_of(url: str):
-    from storage.db import make_engine
-
     return make_engine(url)
 
 
@@ -112,8 +111,6 @@ def running(mode: str, place: tuple[Path, str], fake: FakeSlack, **extra: str) -
 
 def report_to(port: int, text: str, trigger: str) -> None:
     """A signed /handelse to a running `serve`."""
-    import time
-
     body = urlencode({"command": "/handelse", "text": text, "user_id": "U0POL1", "team_id": "T0001",
                       "channel_id": "C0E2E", "trigger_id": trigger}).encode()
     stamp = str(int(time.time()))
