@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -38,5 +38,7 @@ def schedule(scheduler: BaseScheduler, engine: Engine, config_path: str | None, 
         finally:
             after()  # wake the outbox: what was claimed goes out now
 
+    # The scheduler runs on the real clock (its first run "now" is its now, not the injected `clock`,
+    # which only says what is due: a test clock far from the real time would make the run "missed").
     scheduler.add_job(job, IntervalTrigger(minutes=1, timezone=TIMEZONE), id="veckolage-tick",
-                      next_run_time=clock(), max_instances=1, coalesce=True, replace_existing=True)
+                      next_run_time=datetime.now(UTC), max_instances=1, coalesce=True, replace_existing=True)

@@ -42,7 +42,7 @@ class Permanent(Exception):
 class Slack(Protocol):
     """The Slack calls a delivery may make (the Deliverer provides them)."""
 
-    def post(self, channel: str | None, message: dict, *, key: str, since: datetime, check_first: bool,
+    def post(self, channel: str | None, message: dict, *, key: str, check_first: bool,
              thread_ts: str | None = None) -> Outcome: ...
 
     def update(self, channel: str, ts: str, message: dict) -> Outcome: ...
@@ -50,7 +50,7 @@ class Slack(Protocol):
     def open_dm(self, user: str) -> str: ...
 
 
-Action = Callable[[bool], Outcome]  # called with True when an earlier attempt may have reached Slack
+Action = Callable[[bool], Outcome]  # called with True when an earlier attempt may have reached Slack unconfirmed
 NOTHING: Action = lambda _uncertain: Outcome()  # noqa: E731
 
 
@@ -103,15 +103,14 @@ def _alert(session: Session, row: OutboxMessage, workspace: Workspace, slack: Sl
     if event is None:
         return NOTHING
     view = alert_view(session, workspace, event)
-    channel, ts, key, since = event.alert_channel or row.channel or workspace.alert_channel, event.alert_ts, \
-        row.key, row.created_at
+    channel, ts, key = event.alert_channel or row.channel or workspace.alert_channel, event.alert_ts, row.key
     if not channel:
         raise Permanent(t("outbox.no_alert_channel"))
     if row.kind == "alert.post":
         message = alert_message(view, outbox_key=key)
         if ts:  # already posted (found earlier): bring it up to date instead
             return lambda _: slack.update(channel, ts, message)
-        return lambda uncertain: slack.post(channel, message, key=key, since=since, check_first=uncertain)
+        return lambda uncertain: slack.post(channel, message, key=key, check_first=uncertain)
     if row.kind == "alert.update":
         if not ts:
             return NOTHING  # not posted yet: the post will show the current state
@@ -121,7 +120,7 @@ def _alert(session: Session, row: OutboxMessage, workspace: Workspace, slack: Sl
         if not ts or view.acknowledged_by or view.withdrawn_by or not view.critical:
             return NOTHING
         message = {"text": renotify_text(view), "metadata": metadata(key)}
-        return lambda uncertain: slack.post(channel, message, key=key, since=since, check_first=uncertain,
+        return lambda uncertain: slack.post(channel, message, key=key, check_first=uncertain,
                                             thread_ts=ts)
     raise Permanent(t("outbox.unknown_kind", kind=row.kind))
 
@@ -129,12 +128,12 @@ def _alert(session: Session, row: OutboxMessage, workspace: Workspace, slack: Sl
 def _summary(session: Session, row: OutboxMessage, workspace: Workspace, slack: Slack) -> Action:
     body = json.loads(row.body or "{}")
     week = body_week(row.body)
-    channel, key, since = row.channel or workspace.summary_channel, row.key, row.created_at
+    channel, key = row.channel or workspace.summary_channel, row.key
     if not channel:
         raise Permanent(t("outbox.no_summary_channel"))
     if row.kind == "summary.post":
         message = {**summary_message(build_summary(session, workspace, week)), "metadata": metadata(key)}
-        return lambda uncertain: slack.post(channel, message, key=key, since=since, check_first=uncertain)
+        return lambda uncertain: slack.post(channel, message, key=key, check_first=uncertain)
     posted = outbox.message(session, key=summary_key(workspace, week))
     ts = posted.ts if posted is not None and posted.status == outbox.SENT else None
     if not ts:
@@ -151,7 +150,7 @@ def _summary(session: Session, row: OutboxMessage, workspace: Workspace, slack: 
         message = {"text": note_text(body.get("text", "")), "metadata": metadata(key)}
     else:
         raise Permanent(t("outbox.unknown_kind", kind=row.kind))
-    return lambda uncertain: slack.post(channel, message, key=key, since=since, check_first=uncertain, thread_ts=ts)
+    return lambda uncertain: slack.post(channel, message, key=key, check_first=uncertain, thread_ts=ts)
 
 
 def _reminder(session: Session, row: OutboxMessage, workspace: Workspace, slack: Slack) -> Action:
@@ -160,9 +159,9 @@ def _reminder(session: Session, row: OutboxMessage, workspace: Workspace, slack:
     if reminder is None:
         return NOTHING  # reported (or muted) since the reminder was queued: nothing to nag about
     message = {**reminder_message(reminder), "metadata": metadata(row.key)}
-    key, since = row.key, row.created_at
+    key = row.key
 
     def send(uncertain: bool) -> Outcome:
-        return slack.post(slack.open_dm(reminder.user_id), message, key=key, since=since, check_first=uncertain)
+        return slack.post(slack.open_dm(reminder.user_id), message, key=key, check_first=uncertain)
 
     return send

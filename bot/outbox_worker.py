@@ -1,7 +1,10 @@
 """Delivering the outbox to Slack: claim a row, read the current state, call Slack, record the outcome.
 
-No Slack call happens inside a database transaction. A retry first looks for the message in the
-channel (by its metadata key), so a post whose confirmation was lost is not posted twice.
+No Slack call happens inside a database transaction. When a post's answer is lost (a timeout, a
+dropped connection, a 5xx or a garbled answer, a crash), the row remembers when that attempt started
+(`attempted_at`); the retry waits until `confirm_window` has passed since then, looks for the message
+in the channel in that window only (by its metadata key; one request per check, at most one a minute
+per workspace, paging on the next check) and posts again only when it is not there.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -28,6 +32,8 @@ from storage.models import OutboxMessage, Workspace
 
 log = logging.getLogger("veckolage.outbox")
 PACE = timedelta(seconds=1)
+SKEW = timedelta(seconds=10)  # our clock against Slack's, for the lookup window
+LOOKUP_LIMIT = 15  # messages a conversations.history/replies request returns outside the Marketplace (2025)
 
 
 @dataclass
@@ -38,11 +44,34 @@ class Policy:
     base_delay: timedelta = timedelta(seconds=5)
     max_delay: timedelta = timedelta(minutes=10)
     lease: timedelta = timedelta(seconds=60)
+    # Slack shows a post it accepted within this time of our call, however late its answer; a post whose
+    # answer was lost is looked for in [attempt - SKEW, attempt + confirm_window], and only after that.
+    confirm_window: timedelta = timedelta(minutes=2)
+    lookup_pace: timedelta = timedelta(minutes=1)  # conversations.history outside the Marketplace: 1 a minute
 
     def delay(self, attempts: int, retry_after: float | None) -> timedelta:
         """Exponential backoff, never sooner than Slack's Retry-After."""
         delay = min(self.base_delay * 2 ** max(attempts - 1, 0), self.max_delay)
         return max(delay, timedelta(seconds=retry_after or 0))
+
+
+class LookingFurther(Exception):
+    """The lookup has another page: continue on the next check (Slack allows one request a minute)."""
+
+
+def retry_after(headers) -> float | None:
+    """Slack's Retry-After in any spelling of the header: seconds, or an HTTP date."""
+    value = next((str(v[0] if isinstance(v, list) else v) for k, v in (headers or {}).items()
+                  if k.lower() == "retry-after"), None)
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        try:
+            return (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
+        except (TypeError, ValueError):
+            return None
 
 
 def outbox_client(token: str | None, base_url: str) -> WebClient:
@@ -62,7 +91,11 @@ class Deliverer:
         self.policy = policy or Policy()
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._last_post: dict[str, datetime] = {}  # Slack allows about one message per second per channel
+        self._last_lookup: dict[int, datetime] = {}  # conversations.history per workspace (1 a minute)
         self._now = clock()
+        self._row: tuple[int, int] = (0, 0)  # (row id, workspace id) being delivered
+        self._unsure: datetime | None = None  # when a post of it that may have landed started
+        self._cursor: str | None = None  # where its lookup goes on
 
     def run_once(self, now: datetime | None = None) -> int:
         """Try every due row once; returns how many this worker claimed."""
@@ -76,20 +109,26 @@ class Deliverer:
                 if row is None or row.generation != generation:
                     continue
                 free_at = self._last_post.get(row.channel or "", now - PACE) + PACE
+                unsure, cursor = row.attempted_at, row.lookup_cursor
+                if unsure is not None:  # an earlier post may have landed: not before it can be looked for
+                    looked = self._last_lookup.get(row.workspace_id, now - self.policy.lookup_pace)
+                    free_at = max(free_at, unsure + self.policy.confirm_window, looked + self.policy.lookup_pace)
                 if free_at > now:  # keep to one message per second per channel
-                    outbox.postpone(session, row_id=row_id, due_at=free_at)
+                    outbox.postpone(session, row_id=row_id, due_at=free_at, now=now)
                     continue
                 if not outbox.claim(session, row, worker=self.worker_id, now=now, lease=self.policy.lease):
                     continue
             claimed += 1
-            self._deliver(row_id, generation, now)
+            self._deliver(row_id, generation, now, unsure, cursor)
         return claimed
 
-    def _deliver(self, row_id: int, generation: int, now: datetime) -> None:
-        self._now = now
+    def _deliver(self, row_id: int, generation: int, now: datetime, unsure: datetime | None = None,
+                 cursor: str | None = None) -> None:
+        self._now, self._unsure, self._cursor = now, unsure, cursor
         with session_scope(self.engine) as session:
             row = session.get(OutboxMessage, row_id)
             attempts, key = row.attempts, row.key
+            self._row = (row_id, row.workspace_id)
             try:
                 if self.client_for is not None:  # one token per workspace (OAuth installs)
                     try:
@@ -103,16 +142,20 @@ class Deliverer:
         if action is None:
             return self._fail(row_id, key, problem)
         try:
-            outcome = action(attempts > 1)
+            outcome = action(self._unsure is not None)
+        except LookingFurther:
+            return self._retry(row_id, attempts, now, t("outbox.looking"), self.policy.lookup_pace.total_seconds(),
+                               spent=False)
         except SlackApiError as error:
             status = error.response.status_code
             code = error.response.get("error") if isinstance(error.response.data, dict) else None
             if code is None or str(code).startswith("Received a response in a non-JSON format"):
-                # a garbled answer (slack_sdk's wording): nobody refused, so try again
-                return self._retry(row_id, attempts, now, t("outbox.not_json", status=status), None)
-            retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+                # a garbled answer (slack_sdk's wording, e.g. Slack's HTML error page): nobody refused, so try again
+                return self._retry(row_id, attempts, now, t("outbox.not_json", status=status),
+                                   retry_after(error.response.headers))
             if status == 429 or status >= 500:
-                return self._retry(row_id, attempts, now, f"HTTP {status} {code or ''}".strip(), retry_after)
+                return self._retry(row_id, attempts, now, f"HTTP {status} {code or ''}".strip(),
+                                   retry_after(error.response.headers))
             return self._fail(row_id, key, t("outbox.refused", code=code or status))
         except Permanent as error:
             return self._fail(row_id, key, str(error))
@@ -123,20 +166,20 @@ class Deliverer:
             outbox.finish(session, row_id=row_id, generation=generation, worker=self.worker_id, now=now,
                           channel=outcome.channel, ts=outcome.ts)
 
-    def _retry(self, row_id: int, attempts: int, now: datetime, error: str, retry_after: str | None) -> None:
+    def _retry(self, row_id: int, attempts: int, now: datetime, error: str, seconds: float | None,
+               spent: bool = True) -> None:
         with session_scope(self.engine) as session:
             row = session.get(OutboxMessage, row_id)
-            if attempts >= self.policy.max_attempts:
+            if spent and attempts >= self.policy.max_attempts:
                 log.error("OUTBOX GAVE UP after %s attempts: %s (%s)", attempts, row.key, error)
                 outbox.fail(session, row_id=row_id, worker=self.worker_id, error=error)
                 return
-            try:
-                seconds = float(retry_after) if retry_after else None
-            except ValueError:
-                seconds = None
-            due = now + self.policy.delay(attempts, seconds)
+            due = now + (self.policy.delay(attempts, seconds) if spent else timedelta(seconds=seconds or 0))
+            if self._unsure is not None:  # a post that may have landed: look for it only once Slack shows it
+                due = max(due, self._unsure + self.policy.confirm_window)
             log.warning("Outbox %s not delivered (%s); attempt %s, next at %s", row.key, error, attempts, due)
-            outbox.retry(session, row_id=row_id, worker=self.worker_id, due_at=due, error=error)
+            outbox.retry(session, row_id=row_id, worker=self.worker_id, due_at=due, error=error,
+                         attempted_at=self._unsure, lookup_cursor=self._cursor, spent=spent)
 
     def _fail(self, row_id: int, key: str, error: str) -> None:
         log.error("OUTBOX FAILED for good: %s (%s)", key, error)
@@ -145,19 +188,33 @@ class Deliverer:
 
     # --- the Slack calls deliveries make ----------------------------------------------------------
 
-    def post(self, channel: str | None, message: dict, *, key: str, since: datetime, check_first: bool,
+    def post(self, channel: str | None, message: dict, *, key: str, check_first: bool,
              thread_ts: str | None = None) -> Outcome:
         """chat.postMessage, after looking for an earlier copy when a previous attempt may have landed."""
         if not channel:
             raise Permanent(t("outbox.no_channel"))
-        if check_first:
-            found = self._find(channel, key, since, thread_ts)
+        if check_first and self._unsure is not None:
+            found = self._find(channel, key, self._unsure, thread_ts)
             if found:  # it landed; bring it up to date, since it may have changed while unconfirmed
                 log.info("Outbox %s was already in Slack (%s); not posting again", key, found)
                 return self.update(channel, found, message)
+            with session_scope(self.engine) as session:  # not there: from now on this post may land
+                outbox.attempting(session, row_id=self._row[0], worker=self.worker_id, now=self._now)
+        self._unsure, self._cursor = self._now, None
+        self._last_post[channel] = self._now  # (a post whose answer is lost still counts for the pace)
         if thread_ts:
             message = {**message, "thread_ts": thread_ts}
-        response = self.client.chat_postMessage(channel=channel, **message)
+        try:
+            response = self.client.chat_postMessage(channel=channel, **message)
+        except SlackApiError as error:
+            refused = isinstance(error.response.data, dict) and error.response.get("error")
+            if error.response.status_code == 429 or (refused and error.response.status_code < 500):
+                self._unsure = None  # Slack said no: nothing landed
+            raise
+        except OSError as error:
+            if isinstance(getattr(error, "reason", error), ConnectionRefusedError):
+                self._unsure = None  # never reached Slack
+            raise
         self._last_post[response["channel"]] = self._now
         return Outcome(response["channel"], response["ts"])
 
@@ -172,14 +229,18 @@ class Deliverer:
         self._last_post[channel] = self._now
         return Outcome(response.get("channel", channel), response.get("ts", ts))
 
-    def _find(self, channel: str, key: str, since: datetime, thread_ts: str | None) -> str | None:
-        """The ts of a message we posted earlier for this key, if Slack has it."""
+    def _find(self, channel: str, key: str, attempted: datetime, thread_ts: str | None) -> str | None:
+        """The ts of a message posted for this key by the attempt that started at `attempted`, if Slack has it:
+        one request over [attempted - SKEW, attempted + confirm_window]; LookingFurther when it has more pages."""
+        window = {"oldest": f"{(attempted - SKEW).timestamp():.6f}", "inclusive": True, "limit": LOOKUP_LIMIT,
+                  "latest": f"{(attempted + self.policy.confirm_window).timestamp():.6f}",
+                  "include_all_metadata": True, **({"cursor": self._cursor} if self._cursor else {})}
+        self._last_lookup[self._row[1]] = self._now
         try:
             if thread_ts:
-                response = self.client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True)
+                response = self.client.conversations_replies(channel=channel, ts=thread_ts, **window)
             else:
-                response = self.client.conversations_history(channel=channel, include_all_metadata=True, limit=200,
-                                                             oldest=f"{since.timestamp() - 60:.6f}")
+                response = self.client.conversations_history(channel=channel, **window)
         except SlackApiError as error:
             if error.response.status_code == 429 or error.response.status_code >= 500:
                 raise
@@ -189,6 +250,9 @@ class Deliverer:
             payload = (message.get("metadata") or {}).get("event_payload") or {}
             if payload.get("key") == key:
                 return message["ts"]
+        self._cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if response.get("has_more") and self._cursor:
+            raise LookingFurther
         return None
 
 

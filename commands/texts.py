@@ -380,6 +380,7 @@ SV: dict[str, str] = {
     "outbox.no_summary_channel": "ingen sammanfattningskanal är inställd (summary_channel)",
     "outbox.no_channel": "ingen kanal att posta i",
     "outbox.not_json": "HTTP {status}: svar som inte är JSON",
+    "outbox.looking": "letar vidare i kanalen efter ett tidigare inlägg (Slack visar en sida i taget)",
     "outbox.refused": "Slack svarade {code}",
     # command line
     "cli.missing_credentials": """\

@@ -193,6 +193,10 @@ class OutboxMessage(SQLModel, table=True):
     ts: str | None = Field(default=None, max_length=ID_LENGTH)
     last_error: str | None = Field(default=None, max_length=500)
     body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # text fixed when queued
+    # The start of the last attempt whose answer was lost (None once Slack's answer said what happened):
+    # the next attempt looks for that post first (migration 0009).
+    attempted_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    lookup_cursor: str | None = Field(default=None, max_length=200)  # the next page of that lookup
 
 
 class SkippedWeek(SQLModel, table=True):

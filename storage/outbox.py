@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -50,10 +50,14 @@ def add_once(
     return session.execute(statement).first() is not None  # (rowcount is -1 with RETURNING on PostgreSQL)
 
 
-def postpone(session: Session, *, row_id: int, due_at: datetime) -> None:
-    """Not yet (e.g. Slack's one message per second per channel): due again later, no attempt spent."""
-    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == PENDING)
-                    .values(due_at=due_at))
+def postpone(session: Session, *, row_id: int, due_at: datetime, now: datetime | None = None) -> None:
+    """Not yet (e.g. Slack's one message per second per channel): due again later, no attempt spent.
+    With `now`, a row whose worker's lease ran out is released too (it is pending again)."""
+    free = OutboxMessage.status == PENDING
+    if now is not None:
+        free = free | ((OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now))
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, free)
+                    .values(due_at=due_at, status=PENDING, claimed_by=None, claimed_until=None))
 
 
 def cancel(session: Session, *, key: str) -> None:
@@ -78,21 +82,30 @@ def next_due(session: Session) -> datetime | None:
 
 
 def claim(session: Session, row: OutboxMessage, *, worker: str, now: datetime, lease: timedelta) -> bool:
-    """Take a row for delivery; False when another worker got it first."""
+    """Take a row for delivery; False when another worker got it first. From now on a post of it may
+    be in Slack: `attempted_at` keeps the start of the earliest such attempt until an answer settles it."""
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row.id, OutboxMessage.generation == row.generation,
                or_((OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now),
                    (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now)))
-        .values(status=SENDING, claimed_by=worker, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .values(status=SENDING, claimed_by=worker, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1,
+                attempted_at=func.coalesce(OutboxMessage.attempted_at, now))
     )
     return result.rowcount == 1
+
+
+def attempting(session: Session, *, row_id: int, worker: str, now: datetime) -> None:
+    """A post is about to be made (after the lookup found no earlier one): it may land from `now` on."""
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker)
+                    .values(attempted_at=now, lookup_cursor=None))
 
 
 def finish(session: Session, *, row_id: int, generation: int, worker: str, now: datetime,
            channel: str | None = None, ts: str | None = None) -> None:
     """Delivered. If the content changed meanwhile (newer generation), deliver again."""
-    values = dict(sent_at=now, claimed_by=None, claimed_until=None, last_error=None)
+    values = dict(sent_at=now, claimed_by=None, claimed_until=None, last_error=None, attempted_at=None,
+                  lookup_cursor=None)
     if channel:
         values.update(channel=channel, ts=ts)
     mine = (OutboxMessage.id == row_id) & (OutboxMessage.claimed_by == worker)
@@ -102,11 +115,14 @@ def finish(session: Session, *, row_id: int, generation: int, worker: str, now: 
         session.execute(update(OutboxMessage).where(mine).values(status=PENDING, due_at=now, attempts=0, **values))
 
 
-def retry(session: Session, *, row_id: int, worker: str, due_at: datetime, error: str) -> None:
-    """Not delivered this time; try again at `due_at`."""
+def retry(session: Session, *, row_id: int, worker: str, due_at: datetime, error: str,
+          attempted_at: datetime | None = None, lookup_cursor: str | None = None, spent: bool = True) -> None:
+    """Not delivered this time; try again at `due_at`. `attempted_at`: a post that may have landed
+    (None when Slack's answer said none did); `spent=False` gives the attempt back (a lookup page)."""
     session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker)
                     .values(status=PENDING, due_at=due_at, claimed_by=None, claimed_until=None,
-                            last_error=error[:500]))
+                            last_error=error[:500], attempted_at=attempted_at, lookup_cursor=lookup_cursor,
+                            attempts=OutboxMessage.attempts - (0 if spent else 1)))
 
 
 def fail(session: Session, *, row_id: int, worker: str, error: str) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -13,6 +16,12 @@ from bot.slack_limits import problems
 
 _JSON_FORM_KEYS = ("blocks", "view", "attachments", "files")
 _JSON_TYPE = "application/json; charset=utf-8"
+_HTML_TYPE = "text/html; charset=utf-8"
+# What Slack's edge answers on a 5xx: a web page, not the Web API's JSON.
+_ERROR_PAGE = ("<!DOCTYPE html><html><head><title>Slack - {status}</title></head><body><h1>Slack is having "
+               "trouble</h1><p>Server error {status}. Please try again.</p></body></html>")
+MARKETPLACE_LIMIT = 15  # messages per conversations.history/replies request for apps outside the Marketplace
+_READS = ("conversations.history", "conversations.replies")
 _AUTH_TEST = {
     "ok": True,
     "url": "https://fake.slack.com/",
@@ -72,13 +81,26 @@ def _parse_form(raw: str) -> dict[str, Any]:
     return args
 
 
+def _public(message: dict[str, Any]) -> dict[str, Any]:
+    """A stored message as Slack shows it (without the fake's own bookkeeping)."""
+    return {k: v for k, v in message.items() if not k.startswith("_")}
+
+
 class FakeSlack:
     """Fake Slack Web API server bound to 127.0.0.1 on an ephemeral port."""
 
-    def __init__(self) -> None:
-        """Create a stopped fake server."""
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        """Create a stopped fake server; message timestamps follow `clock` (default: the real time)."""
         self.calls: list[Call] = []
-        self._lock = threading.Lock()
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel → every message posted, oldest first
+        self.retry_after_header = "Retry-After"  # the spelling of the 429's header (clients meet several)
+        self.outside_marketplace = False  # 2025 limits: history/replies 1 request a minute, at most 15 messages
+        self._appear_after: list[float] = []  # seconds until the next posts show up in the channel
+        self._last_read: dict[tuple[str, str | None], datetime] = {}
+        self._last_ts = 0.0
+        self._lock = threading.RLock()  # re-entrant: `wait_for` checks its condition holding it
+        self._changed = threading.Condition(self._lock)
         self._stopping = threading.Event()
         self._failures: dict[str, list[tuple[int, int | None, str | None]]] = {}
         self._hangs: dict[str, list[float]] = {}
@@ -155,16 +177,97 @@ class FakeSlack:
         with self._lock:
             self._overrides[method] = dict(payload)
 
+    def appear_later(self, seconds: float, *, times: int = 1) -> None:
+        """The next `times` posts reach the channel `seconds` (test clock) after the call: their ts is then."""
+        with self._lock:
+            self._appear_after.extend([seconds] * times)
+
+    def wait_for(self, found: Callable[[FakeSlack], Any], timeout: float = 10.0) -> Any:
+        """Block until `found(self)` is truthy (checked after every request); fail after `timeout` seconds."""
+        with self._changed:
+            result = self._changed.wait_for(lambda: found(self), timeout)
+        assert result, f"not seen within {timeout} s; calls: {[c.method for c in self.calls]}"
+        return result
+
+    def channel(self, channel: str) -> list[dict[str, Any]]:
+        """The messages in a channel that Slack shows now (test clock), oldest first, threads included."""
+        now = self.clock().timestamp()
+        with self._lock:
+            return [_public(m) for m in self.messages.get(channel, []) if m["_shows"] <= now]
+
     def _next_id(self) -> int:
         """Return a fresh increasing counter value."""
         with self._lock:
             self._counter += 1
             return self._counter
 
-    def _ts(self) -> str:
-        """Return a unique, increasing Slack-style timestamp."""
-        n = self._next_id() * 100
-        return f"{1700000000 + n // 1_000_000}.{n % 1_000_000:06d}"
+    def _ts(self, later: float = 0.0) -> str:
+        """Return a unique, increasing Slack-style timestamp at the test clock's time (plus `later` s)."""
+        with self._lock:
+            self._last_ts = max(self._last_ts + 0.000001, self.clock().timestamp() + later)
+            return f"{self._last_ts:.6f}"
+
+    def _post(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Store a chat.postMessage in its channel (it shows when the test clock reaches its ts)."""
+        with self._lock:
+            later = self._appear_after.pop(0) if self._appear_after else 0.0
+        shows = self.clock().timestamp() + later
+        message = {"type": "message", "user": _AUTH_TEST["user_id"], "bot_id": _AUTH_TEST["bot_id"],
+                   "ts": self._ts(later), "_shows": shows, **{k: args[k] for k in ("text", "blocks", "metadata", "thread_ts")
+                                             if args.get(k) is not None}}
+        with self._changed:
+            self.messages.setdefault(args.get("channel"), []).append(message)
+            self._changed.notify_all()
+        return _public(message)
+
+    def _update(self, args: dict[str, Any]) -> None:
+        """chat.update changes the stored message in place."""
+        with self._lock:
+            for message in self.messages.get(args.get("channel"), []):
+                if message["ts"] == args.get("ts"):
+                    message.update({k: args[k] for k in ("text", "blocks", "metadata") if k in args})
+
+    def _read(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history (top-level messages, newest first) or .replies (a thread, oldest first),
+        honouring oldest, latest, inclusive, limit and cursor as Slack does; metadata only when asked."""
+        now = self.clock().timestamp()
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or "inf")
+        inclusive = str(args.get("inclusive", "")).lower() in ("1", "true")
+        limit = int(args.get("limit") or 100)
+        limit = min(limit, MARKETPLACE_LIMIT) if self.outside_marketplace else min(limit, 999)
+        cursor = base64.b64decode(args["cursor"]).decode().split(":", 1)[1] if args.get("cursor") else None
+        with self._lock:
+            stored = [_public(m) for m in self.messages.get(args.get("channel"), []) if m["_shows"] <= now]
+        if method == "conversations.history":
+            chosen = sorted((m for m in stored if "thread_ts" not in m), key=lambda m: -float(m["ts"]))
+        else:
+            thread = args.get("ts")
+            chosen = [m for m in stored if m["ts"] == thread or m.get("thread_ts") == thread]
+            chosen.sort(key=lambda m: float(m["ts"]))
+        chosen = [m for m in chosen if (oldest <= float(m["ts"]) <= latest if inclusive
+                                        else oldest < float(m["ts"]) < latest)]
+        if cursor is not None:
+            start = next((i for i, m in enumerate(chosen) if m["ts"] == cursor), len(chosen))
+            chosen = chosen[start:]
+        page, rest = chosen[:limit], chosen[limit:]
+        if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        answer: dict[str, Any] = {"ok": True, "messages": page, "has_more": bool(rest)}
+        if rest:
+            answer["response_metadata"] = {"next_cursor": base64.b64encode(f"next_ts:{rest[0]['ts']}".encode()).decode()}
+        return answer
+
+    def _read_too_soon(self, call: Call) -> int | None:
+        """Outside the Marketplace: seconds to wait when history/replies was already read this minute."""
+        if not self.outside_marketplace or call.method not in _READS:
+            return None
+        now, key = self.clock(), (call.method, call.token)
+        with self._lock:
+            last = self._last_read.get(key)
+            if last is not None and (now - last).total_seconds() < 60:
+                return max(1, int(60 - (now - last).total_seconds() + 0.999))
+            self._last_read[key] = now
+        return None
 
     def _default(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         """Build the default ok answer for `method`."""
@@ -172,10 +275,13 @@ class FakeSlack:
             return dict(_AUTH_TEST)
         channel, text = args.get("channel"), args.get("text")
         if method == "chat.postMessage":
-            ts = self._ts()
-            return {"ok": True, "channel": channel, "ts": ts, "message": {"text": text, "ts": ts}}
+            message = self._post(args)
+            return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
         if method == "chat.update":
+            self._update(args)
             return {"ok": True, "channel": channel, "ts": args.get("ts"), "text": text}
+        if method in _READS:
+            return self._read(method, args)
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._ts()}
         if method in ("views.open", "views.update", "views.publish"):
@@ -211,8 +317,9 @@ class FakeSlack:
         token = auth[7:] if auth.lower().startswith("bearer ") else args.get("token")
         method = parts.path[5:] if parts.path.startswith("/api/") else parts.path
         call = Call(method, args, headers, token, body)
-        with self._lock:
+        with self._changed:
             self.calls.append(call)
+            self._changed.notify_all()
         return call
 
     def _handle(self, h: _Handler) -> None:
@@ -226,15 +333,21 @@ class FakeSlack:
             delay = hangs.pop(0) if hangs else 0.0
             failure = failures.pop(0) if failures else None
             override = dict(self._overrides.get(call.method, {}))
+        if failure is None and (wait := self._read_too_soon(call)) is not None:
+            failure = (429, wait, None)
+        if failure is None:  # the work is done (a post stored) before a slow answer, as in Slack
+            answer = json.dumps({**self._default(call.method, call.args), **override})
         if delay:
             self._stopping.wait(delay)
         refused = self._refusal(call)
         if failure is None and refused:
             return self._send(h, 200, json.dumps({"ok": False, "error": refused[0][0], "detail": refused[0][1]}))
         if failure is None:
-            return self._send(h, 200, json.dumps({**self._default(call.method, call.args), **override}))
+            return self._send(h, 200, answer)
         status, retry_after, body = failure
-        extra = {"Retry-After": str(retry_after)} if status == 429 and retry_after is not None else {}
+        extra = {self.retry_after_header: str(retry_after)} if status == 429 and retry_after is not None else {}
+        if body is None and status >= 500:
+            return self._send(h, status, _ERROR_PAGE.format(status=status), _HTML_TYPE, extra)
         error = "ratelimited" if status == 429 else "internal_error"
         text = body if body is not None else json.dumps({"ok": False, "error": error})
         self._send(h, status, text, _JSON_TYPE, extra)

@@ -7,6 +7,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
@@ -66,14 +67,15 @@ def test_rate_limit_surfaces_status_and_retry_after(fake: FakeSlack, client: Web
     assert client.chat_postMessage(channel="C1", text="x")["ok"]
 
 
-def test_server_error_surfaces(fake: FakeSlack, client: WebClient) -> None:
-    """A forced 500 raises SlackApiError for `times` calls, then recovers."""
-    fake.fail_next("chat.update", status=500, times=2)
+def test_server_error_is_an_html_page_as_from_slack(fake: FakeSlack, client: WebClient) -> None:
+    """A forced 5xx answers Slack's HTML error page (not JSON) for `times` calls, then recovers."""
+    fake.fail_next("chat.update", status=503, times=2)
     for _ in range(2):
         with pytest.raises(SlackApiError) as info:
             client.chat_update(channel="C1", ts="1.0", text="x")
-        assert info.value.response.status_code == 500
-        assert info.value.response["error"] == "internal_error"
+        assert info.value.response.status_code == 503
+        assert "non-JSON" in str(info.value) and "<html>" in str(info.value)
+        assert info.value.response.headers["Content-Type"].startswith("text/html")
     assert client.chat_update(channel="C1", ts="1.0", text="x")["ok"]
 
 
@@ -146,3 +148,74 @@ def test_bound_to_loopback_only(fake: FakeSlack) -> None:
     assert fake._server is not None
     assert fake._server.socket.getsockname()[0] == "127.0.0.1"
     assert fake.url.startswith("http://127.0.0.1:") and fake.url.endswith("/api/")
+
+
+class Clock:
+    """A test clock the fake's timestamps follow."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+AT = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def test_timestamps_follow_the_test_clock_and_late_posts_show_later(fake: FakeSlack, client: WebClient) -> None:
+    fake.clock = clock = Clock(AT)
+    ts = client.chat_postMessage(channel="C1", text="nu")["ts"]
+    assert float(ts) == AT.timestamp() and [m["text"] for m in fake.channel("C1")] == ["nu"]
+    fake.appear_later(12)
+    late = client.chat_postMessage(channel="C1", text="sen")["ts"]
+    assert float(late) == AT.timestamp() + 12
+    clock.at = AT + timedelta(seconds=11)
+    assert [m["text"] for m in client.conversations_history(channel="C1")["messages"]] == ["nu"]
+    clock.at = AT + timedelta(seconds=12)
+    assert [m["text"] for m in client.conversations_history(channel="C1")["messages"]] == ["sen", "nu"]
+
+
+def test_history_honours_oldest_latest_limit_and_cursor(fake: FakeSlack, client: WebClient) -> None:
+    fake.clock = clock = Clock(AT)
+    for n in range(10):
+        clock.at = AT + timedelta(seconds=n)
+        client.chat_postMessage(channel="C1", text=str(n), metadata={"event_type": "t", "event_payload": {"n": n}})
+    client.chat_postMessage(channel="C1", text="svar", thread_ts=f"{AT.timestamp():.6f}")
+    window = {"oldest": f"{AT.timestamp() + 2:.6f}", "latest": f"{AT.timestamp() + 8:.6f}"}
+    page = client.conversations_history(channel="C1", limit=3, **window)
+    assert [m["text"] for m in page["messages"]] == ["7", "6", "5"] and page["has_more"] is True
+    assert "metadata" not in page["messages"][0]  # only with include_all_metadata
+    rest = client.conversations_history(channel="C1", limit=3, cursor=page["response_metadata"]["next_cursor"],
+                                        include_all_metadata=True, **window)
+    assert [m["text"] for m in rest["messages"]] == ["4", "3"] and rest["has_more"] is False
+    assert rest["messages"][0]["metadata"]["event_payload"] == {"n": 4} and "response_metadata" not in rest
+    both = client.conversations_history(channel="C1", inclusive=True, **window)
+    assert [m["text"] for m in both["messages"]] == ["8", "7", "6", "5", "4", "3", "2"]
+    thread = client.conversations_replies(channel="C1", ts=f"{AT.timestamp():.6f}")
+    assert [m["text"] for m in thread["messages"]] == ["0", "svar"]
+
+
+def test_outside_the_marketplace_history_is_one_request_a_minute_of_15(fake: FakeSlack, client: WebClient) -> None:
+    fake.clock = clock = Clock(AT)
+    fake.outside_marketplace = True
+    for n in range(20):
+        client.chat_postMessage(channel="C1", text=str(n))
+    first = client.conversations_history(channel="C1", limit=200)
+    assert len(first["messages"]) == 15 and first["has_more"] is True
+    clock.at = AT + timedelta(seconds=40)
+    with pytest.raises(SlackApiError) as info:
+        client.conversations_history(channel="C1", limit=200)
+    assert info.value.response.status_code == 429 and info.value.response.headers["Retry-After"] == "20"
+    clock.at = AT + timedelta(seconds=60)
+    assert len(client.conversations_history(channel="C1", cursor=first["response_metadata"]["next_cursor"],
+                                            limit=200)["messages"]) == 5
+
+
+@pytest.mark.parametrize("spelling", ["Retry-After", "retry-after", "RETRY-AFTER", "Retry-after"])
+def test_retry_after_is_sent_in_the_spelling_asked_for(fake: FakeSlack, client: WebClient, spelling: str) -> None:
+    fake.retry_after_header = spelling
+    fake.fail_next("chat.postMessage", status=429, retry_after=3)
+    with pytest.raises(SlackApiError) as info:
+        client.chat_postMessage(channel="C1", text="x")
+    assert info.value.response.headers[spelling] == "3"  # as sent (slack_sdk adds only the two common spellings)

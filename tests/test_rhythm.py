@@ -15,9 +15,8 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select, update
 
-from bot.alerts import METADATA_TYPE
 from bot.clock import clock_tick
-from bot.outbox_worker import Deliverer, outbox_client
+from bot.outbox_worker import Deliverer, Policy, outbox_client
 from commands.setup_file import parse_setup
 from commands.setup_sync import sync_setup
 from storage.db import session_scope
@@ -85,7 +84,12 @@ class Rhythm:
         """Run a fresh worker a few rounds, one second apart (one message per second per channel)."""
         worker = self.worker(at, worker_id=worker_id)
         for n in range(rounds):
-            worker.run_once(now=at + n * SECOND)
+            self.run(worker, at + n * SECOND)
+
+    def run(self, worker: Deliverer, at: datetime) -> int:
+        """One delivery round at `at`; Slack's clock (message timestamps) is at `at` too."""
+        self.fake.clock = lambda: at
+        return worker.run_once(now=at)
 
     def posts(self, channel: str = "C0SUMMARY", method: str = "chat.postMessage") -> list:
         return [c for c in self.fake.calls_to(method) if c.args.get("channel") == channel]
@@ -211,18 +215,20 @@ def test_a_summary_whose_answer_was_lost_is_not_posted_again(rhythm, engine) -> 
     rhythm.tick(MON_W49)
     key = summary_key(rhythm.workspace_id, "2026-W48")
     rhythm.fake.hang_next("chat.postMessage", seconds=0.6)
+    rhythm.fake.appear_later(12)  # Slack is slower than our timeout: the summary shows 12 s later
     quick = WebClient(token="xoxb-test", base_url=rhythm.fake.url, timeout=0.3, retry_handlers=[])
     worker = rhythm.worker(MON_W49, client=quick)
-    worker.run_once(now=MON_W49)  # reached Slack, but the answer never came back
+    rhythm.run(worker, MON_W49)  # reached Slack, but the answer never came back
     (row,) = rows(engine, "summary.post")
     assert row.status == "pending" and "Timeout" in row.last_error and len(rhythm.summaries()) == 1
-    found = {"ts": "1700000000.999999", "text": "Lägesbild",
-             "metadata": {"event_type": METADATA_TYPE, "event_payload": {"key": key}}}
-    rhythm.fake.respond_with("conversations.history", {"messages": [found]})
-    worker.run_once(now=MON_W49 + 5 * SECOND)
-    rhythm.deliver(MON_W49 + MINUTE)
-    assert len(rhythm.summaries()) == 1 and rhythm.fake.calls_to("conversations.history")  # no second post
-    assert rhythm.ts("2026-W48") == "1700000000.999999"
+    for at in (MON_W49 + 10 * SECOND, MON_W49 + MINUTE):
+        assert rhythm.run(worker, at) == 0  # not before Slack surely shows it
+    rhythm.run(worker, MON_W49 + Policy().confirm_window)
+    rhythm.deliver(MON_W49 + 3 * MINUTE)
+    shown = [m for m in rhythm.fake.channel("C0SUMMARY") if "thread_ts" not in m]
+    assert [m["metadata"]["event_payload"]["key"] for m in shown] == [key]  # one summary, no second post
+    assert len(rhythm.summaries()) == 1 and rhythm.fake.calls_to("conversations.history")
+    assert rhythm.ts("2026-W48") == shown[0]["ts"]
 
 
 # 4. Downtime -------------------------------------------------------------------------------------------------
@@ -328,6 +334,19 @@ def test_the_summary_due_on_easter_monday_waits_for_tuesday(rhythm, engine) -> N
     assert claimed(engine) == ["2027-W12"]
 
 
+def test_a_reminder_due_on_good_friday_goes_out_on_thursday_before_the_holiday(rhythm, engine) -> None:
+    """Friday 12:00 is Good Friday 2027 and the next working day (Tuesday) is after the week's deadline."""
+    configure(engine, rhythm.workspace_id, created_at=EARLY)
+    thursday = stockholm(2027, 3, 25, 12)
+    rhythm.tick(thursday - MINUTE)
+    assert reminded(engine) == []
+    rhythm.tick(thursday)
+    assert reminded(engine) == [(user, "2027-W12") for user in ("U0BOST", "U0POL1", "U0POL2", "U0SDF")]
+    for later in (stockholm(2027, 3, 26, 12), stockholm(2027, 3, 30, 12)):
+        rhythm.tick(later)
+    assert len(reminded(engine)) == 4
+
+
 def test_a_skipped_week_has_no_reminders_and_no_summary_until_resumed(rhythm, chat, engine) -> None:
     in_week = stockholm(2026, 11, 25, 10)
     refused = chat("U0POL1", "/veckolage hoppa-över v48", now=in_week)
@@ -387,7 +406,20 @@ def test_publicera_posts_now_and_later_refreshes_instead_of_posting_again(rhythm
 
 def test_publicera_of_a_week_before_setup_does_not_promise_a_post(rhythm, chat, engine) -> None:
     reply = chat("U0COORD", "/veckolage publicera v46")  # week 46 ended before the set-up (22 Nov)
-    assert rows(engine, "summary.post") or reply.tone != "ok"
+    assert reply.tone == "error" and "tog slut innan Veckoläge sattes upp" in " ".join(reply.lines)
+    assert rows(engine, "summary.post") == []
+
+
+def test_no_automatic_summary_for_a_week_that_ended_before_the_set_up(rhythm, engine) -> None:
+    """Set up on Tuesday of week 49: Monday's summary of week 48 (still due this week) is not caught up."""
+    tuesday = stockholm(2026, 12, 1, 10)
+    configure(engine, rhythm.workspace_id, created_at=tuesday, reminder_slots="")
+    rhythm.tick(tuesday + MINUTE)
+    rhythm.deliver(tuesday + MINUTE)
+    assert claimed(engine) == [] and rhythm.summaries() == []
+    configure(engine, rhythm.workspace_id, created_at=stockholm(2026, 11, 29, 23))  # Sunday of week 48
+    rhythm.tick(tuesday + 2 * MINUTE)
+    assert claimed(engine) == ["2026-W48"]  # a week that ended after the set-up is summed up
 
 
 # 10. Rate limits -----------------------------------------------------------------------------------------------
@@ -396,15 +428,16 @@ def test_a_rate_limited_summary_waits_for_retry_after_then_posts_once(rhythm, en
     rhythm.tick(MON_W49)
     rhythm.fake.fail_next("chat.postMessage", status=429, retry_after=30)
     worker = rhythm.worker(MON_W49)
-    worker.run_once(now=MON_W49)
+    rhythm.run(worker, MON_W49)
     (row,) = rows(engine, "summary.post")
     assert row.status == "pending" and row.due_at == MON_W49 + 30 * SECOND and "429" in row.last_error
-    assert worker.run_once(now=MON_W49 + 29 * SECOND) == 0
+    assert rhythm.run(worker, MON_W49 + 29 * SECOND) == 0
     assert len(rhythm.summaries()) == 1  # only the refused attempt
-    assert worker.run_once(now=MON_W49 + 30 * SECOND) == 1
+    assert rhythm.run(worker, MON_W49 + 30 * SECOND) == 1
     assert len(rhythm.summaries()) == 2 and rhythm.ts("2026-W48")
-    worker.run_once(now=MON_W49 + 40 * SECOND)
+    rhythm.run(worker, MON_W49 + 40 * SECOND)
     assert len(rhythm.summaries()) == 2
+    assert len([m for m in rhythm.fake.channel("C0SUMMARY") if "thread_ts" not in m]) == 1
 
 
 # 11. The reminder's button -------------------------------------------------------------------------------------
