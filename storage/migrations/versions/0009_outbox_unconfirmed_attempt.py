@@ -1,7 +1,7 @@
 """outbox: when the last attempt whose answer was lost started, and where its lookup goes on
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-11-30 23:00:00
 
 `attempted_at` is set when a worker claims a row and cleared when Slack's answer says for sure what
@@ -17,7 +17,7 @@ import storage.types
 
 
 revision = '0009'
-down_revision = '0005'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
