@@ -38,9 +38,11 @@ LOOKUP_LIMIT = 15  # messages a conversations.history/replies request returns ou
 
 @dataclass
 class Policy:
-    """How long to keep trying."""
+    """How long to keep trying: an outage of Slack's must not cost an alert, so a message is given up only
+    after `max_attempts` AND `keep_trying` since it was queued (a day: any Slack incident on record)."""
 
     max_attempts: int = 10
+    keep_trying: timedelta = timedelta(hours=24)
     base_delay: timedelta = timedelta(seconds=5)
     max_delay: timedelta = timedelta(minutes=10)
     lease: timedelta = timedelta(seconds=60)
@@ -170,7 +172,7 @@ class Deliverer:
                spent: bool = True) -> None:
         with session_scope(self.engine) as session:
             row = session.get(OutboxMessage, row_id)
-            if spent and attempts >= self.policy.max_attempts:
+            if spent and attempts >= self.policy.max_attempts and now - row.created_at >= self.policy.keep_trying:
                 log.error("OUTBOX GAVE UP after %s attempts: %s (%s)", attempts, row.key, error)
                 outbox.fail(session, row_id=row_id, worker=self.worker_id, error=error)
                 return

@@ -167,6 +167,11 @@ class FakeSlack:
         with self._lock:
             self._failures.setdefault(method, []).extend([(status, retry_after, body)] * times)
 
+    def recover(self, method: str) -> None:
+        """Slack is back: `method` answers normally again (failures still queued are dropped)."""
+        with self._lock:
+            self._failures.pop(method, None)
+
     def hang_next(self, method: str, *, seconds: float, times: int = 1) -> None:
         """Delay the next `times` answers to `method` by `seconds`."""
         with self._lock:

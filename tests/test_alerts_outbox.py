@@ -376,13 +376,31 @@ def test_a_row_left_sending_by_a_crashed_worker_is_picked_up(bot, engine) -> Non
 
 
 # 7: giving up ---------------------------------------------------------------------------------------------------
+def test_an_alert_outlives_a_slack_outage_of_hours(bot, engine) -> None:
+    """Slack down for three hours (far past ten attempts): the alert is still delivered when it is back."""
+    n = bot.report()
+    bot.fake.fail_next("chat.postMessage", status=503, times=1000)
+    at, tries = NOW, 0
+    for tries in range(1, 60):  # bounded: a row given up on is never due again
+        bot.run(at)
+        assert row(engine, f"alert.post:{n}").status == "pending", f"given up after {tries} tries"
+        at = row(engine, f"alert.post:{n}").due_at
+        if at > NOW + timedelta(hours=3):
+            break
+    assert tries > 10
+    bot.fake.recover("chat.postMessage")
+    bot.run(at + timedelta(minutes=5))  # past the confirm window of the last try: it looks, finds nothing, posts
+    bot.run(at + timedelta(minutes=10))
+    assert row(engine, f"alert.post:{n}").status == "sent" and event(engine, n).alert_ts
+
+
 def test_the_retry_budget_ends_in_a_loud_failure(bot, engine, caplog) -> None:
     n = bot.report()
     bot.fake.fail_next("chat.postMessage", status=500, times=10)
     at = NOW
     with caplog.at_level(logging.WARNING, logger="veckolage.outbox"):
         for _ in range(3):
-            assert bot.run(at, policy=Policy(max_attempts=3)) == 1
+            assert bot.run(at, policy=Policy(max_attempts=3, keep_trying=timedelta(0))) == 1
             at = row(engine, f"alert.post:{n}").due_at
     failed = row(engine, f"alert.post:{n}")
     assert failed.status == "failed" and failed.attempts == 3 and event(engine, n).alert_ts is None
@@ -438,7 +456,7 @@ def test_two_people_pressing_kvittera_at_once_record_one_acknowledgement(bot, en
     def read_then_meet(*args, **kwargs):  # both clicks read the event before either writes...
         found = read(*args, **kwargs)
         with contextlib.suppress(threading.BrokenBarrierError):  # ...unless a row lock keeps one out
-            barrier.wait(timeout=2)
+            barrier.wait(timeout=1)  # below PostgreSQL's lock_timeout (storage/db.py), which the other waits in
             met.append(found.acknowledged_by)
         return found
 
