@@ -28,6 +28,26 @@ from storage.models import OutboxMessage, Workspace
 
 log = logging.getLogger("veckolage.outbox")
 PACE = timedelta(seconds=1)
+LEASE_MARGIN = timedelta(seconds=25)  # two Slack calls at the client's 10 s timeout, and some room
+KINDS = ("alert.post", "alert.update", "alert.renotify", "summary.post", "summary.update", "summary.comments",
+         "summary.note", "reminder.dm")
+
+
+def methods(kind: str) -> tuple[str, ...]:
+    """The Slack Web API methods a kind of row calls (each is rate-limited per workspace)."""
+    if kind.startswith("reminder."):
+        return ("conversations.open", "chat.postMessage")
+    if kind.endswith(".update"):
+        return ("chat.update",)
+    return ("chat.postMessage",)
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """Slack's Retry-After in seconds, or None when absent or not a number."""
+    try:
+        return float(retry_after) if retry_after else None
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -55,41 +75,56 @@ class Deliverer:
 
     def __init__(self, engine: Engine, client: WebClient | None, *, clock: Callable[[], datetime],
                  policy: Policy | None = None, worker_id: str | None = None,
-                 client_for: Callable[[str], WebClient] | None = None) -> None:
+                 client_for: Callable[[str], WebClient] | None = None, batch: int = 10) -> None:
         """`client` for a single workspace, or `client_for(team id)` when every workspace has its own token."""
         self.engine, self.client, self.clock = engine, client, clock
         self.client_for = client_for
         self.policy = policy or Policy()
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._last_post: dict[str, datetime] = {}  # Slack allows about one message per second per channel
+        self._holds: dict[tuple[int, str], datetime] = {}  # (workspace, method) → Retry-After ends
+        self.batch = batch
         self._now = clock()
 
     def run_once(self, now: datetime | None = None) -> int:
-        """Try every due row once; returns how many this worker claimed."""
-        now = now or self.clock()
-        with session_scope(self.engine) as session:
-            rows = [(r.id, r.generation) for r in outbox.due(session, now=now)]
-        claimed = 0
-        for row_id, generation in rows:
-            with session_scope(self.engine) as session:
-                row = session.get(OutboxMessage, row_id)
-                if row is None or row.generation != generation:
-                    continue
-                free_at = self._last_post.get(row.channel or "", now - PACE) + PACE
-                if free_at > now:  # keep to one message per second per channel
-                    outbox.postpone(session, row_id=row_id, due_at=free_at)
-                    continue
-                if not outbox.claim(session, row, worker=self.worker_id, now=now, lease=self.policy.lease):
-                    continue
-            claimed += 1
-            self._deliver(row_id, generation, now)
-        return claimed
+        """Claim a batch of due rows and deliver them; returns how many this worker tried (rows it held back
+        for pacing or a rate limit go back unsent and do not count).
 
-    def _deliver(self, row_id: int, generation: int, now: datetime) -> None:
+        With `now` given (tests) every row is delivered at that moment; otherwise each row at the clock's
+        time when its turn comes, and rows whose lease is about to run out go back unsent."""
+        start = now or self.clock()
+        with session_scope(self.engine) as session:
+            ids = outbox.claim_due(session, worker=self.worker_id, now=start, lease=self.policy.lease,
+                                   limit=self.batch)
+        expires = start + max(self.policy.lease - LEASE_MARGIN, self.policy.lease / 2)
+        tried = 0
+        for index, row_id in enumerate(ids):
+            at = now or self.clock()
+            if at >= expires:  # another worker may take them over from now: give them back untouched
+                with session_scope(self.engine) as session:
+                    for rest in ids[index:]:
+                        outbox.release(session, row_id=rest, worker=self.worker_id, due_at=at)
+                break
+            tried += self._deliver(row_id, at)
+        return tried
+
+    def _held(self, workspace_id: int, kind: str, now: datetime) -> datetime | None:
+        """Until when this row must wait: its channel's pace, or a 429 for a method it uses in its workspace."""
+        until = [self._holds.get((workspace_id, method)) for method in methods(kind)]
+        latest = max((u for u in until if u is not None), default=None)
+        return latest if latest is not None and latest > now else None
+
+    def _deliver(self, row_id: int, now: datetime) -> bool:
+        """Deliver one claimed row; False when it went back unsent to wait for its pace."""
         self._now = now
         with session_scope(self.engine) as session:
             row = session.get(OutboxMessage, row_id)
-            attempts, key = row.attempts, row.key
+            attempts, key, generation, workspace_id = row.attempts, row.key, row.generation, row.workspace_id
+            wait = self._held(workspace_id, row.kind, now)
+            free_at = self._last_post.get(row.channel or "", now - PACE) + PACE
+            if wait is not None or free_at > now:  # Slack asked this workspace to wait, or the channel's pace
+                outbox.release(session, row_id=row_id, worker=self.worker_id, due_at=max(wait or now, free_at))
+                return False
             try:
                 if self.client_for is not None:  # one token per workspace (OAuth installs)
                     try:
@@ -101,7 +136,14 @@ class Deliverer:
                 action = None
                 problem = str(error)
         if action is None:
-            return self._fail(row_id, key, problem)
+            self._fail(row_id, key, problem)
+            return True
+        self._call(row_id, key, attempts, generation, workspace_id, action, now)
+        return True
+
+    def _call(self, row_id: int, key: str, attempts: int, generation: int, workspace_id: int,
+              action: deliveries.Action, now: datetime) -> None:
+        """Make the Slack call and record what came of it."""
         try:
             outcome = action(attempts > 1)
         except SlackApiError as error:
@@ -111,6 +153,8 @@ class Deliverer:
                 # a garbled answer (slack_sdk's wording): nobody refused, so try again
                 return self._retry(row_id, attempts, now, t("outbox.not_json", status=status), None)
             retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+            if status == 429 and _seconds(retry_after) is not None:
+                return self._rate_limited(row_id, workspace_id, error, now, _seconds(retry_after))
             if status == 429 or status >= 500:
                 return self._retry(row_id, attempts, now, f"HTTP {status} {code or ''}".strip(), retry_after)
             return self._fail(row_id, key, t("outbox.refused", code=code or status))
@@ -130,13 +174,24 @@ class Deliverer:
                 log.error("OUTBOX GAVE UP after %s attempts: %s (%s)", attempts, row.key, error)
                 outbox.fail(session, row_id=row_id, worker=self.worker_id, error=error)
                 return
-            try:
-                seconds = float(retry_after) if retry_after else None
-            except ValueError:
-                seconds = None
-            due = now + self.policy.delay(attempts, seconds)
+            due = now + self.policy.delay(attempts, _seconds(retry_after))
             log.warning("Outbox %s not delivered (%s); attempt %s, next at %s", row.key, error, attempts, due)
             outbox.retry(session, row_id=row_id, worker=self.worker_id, due_at=due, error=error)
+
+    def _rate_limited(self, row_id: int, workspace_id: int, error: SlackApiError, now: datetime,
+                      seconds: float) -> None:
+        """A 429 with Retry-After: Slack did nothing, so no attempt is spent; this row and the workspace's
+        other rows that use the same method wait (here and, through the database, in every process).
+        Other workspaces go on."""
+        method = str(error.response.api_url or "").rstrip("/").rsplit("/", 1)[-1]
+        until = now + timedelta(seconds=seconds)
+        self._holds[(workspace_id, method)] = until
+        kinds = tuple(k for k in KINDS if method in methods(k)) or None  # another method: hold them all
+        log.info("Slack asks workspace %s to wait %s s with %s", workspace_id, seconds, method)
+        with session_scope(self.engine) as session:
+            outbox.release(session, row_id=row_id, worker=self.worker_id, due_at=until,
+                           error=f"HTTP 429 {error.response.get('error') or ''}".strip())
+            outbox.hold(session, workspace_id=workspace_id, until=until, kinds=kinds)
 
     def _fail(self, row_id: int, key: str, error: str) -> None:
         log.error("OUTBOX FAILED for good: %s (%s)", key, error)

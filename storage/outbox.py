@@ -1,7 +1,10 @@
 """The outbox: rows written in the same transaction as the change, claimed atomically, retried.
 
 A row is claimed by a compare-and-set UPDATE (status and generation in the WHERE clause), so two
-workers — threads or processes, SQLite or PostgreSQL — never deliver the same row at once.
+workers — threads or processes, SQLite or PostgreSQL — never deliver the same row at once. On
+PostgreSQL a batch is claimed in one statement that skips rows another claimer has locked
+(`FOR UPDATE SKIP LOCKED`), so several delivery processes take different rows and never wait for
+each other.
 """
 
 from __future__ import annotations
@@ -62,13 +65,55 @@ def cancel(session: Session, *, key: str) -> None:
                     .values(status=CANCELLED))
 
 
+def _ready(now: datetime):
+    """Pending and due, or claimed by a worker whose lease ran out."""
+    return or_((OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now),
+               (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now))
+
+
 def due(session: Session, *, now: datetime, limit: int = 20) -> list[OutboxMessage]:
     """Rows ready to deliver: pending and due, or claimed by a worker whose lease ran out."""
-    query = select(OutboxMessage).where(or_(
-        (OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now),
-        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now),
-    )).order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit)
+    query = select(OutboxMessage).where(_ready(now)).order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit)
     return list(session.execute(query).scalars())
+
+
+def claim_due(session: Session, *, worker: str, now: datetime, lease: timedelta, limit: int = 10) -> list[int]:
+    """Claim up to `limit` ready rows for `worker`, oldest first; returns their ids.
+
+    PostgreSQL: one UPDATE over rows picked `FOR UPDATE SKIP LOCKED`, so concurrent claimers take
+    disjoint rows without waiting for each other. SQLite has one writer at a time: the ready rows,
+    then a compare-and-set per row (`claim`), as safe across processes."""
+    if session.get_bind().dialect.name != "postgresql":
+        return [row.id for row in due(session, now=now, limit=limit)
+                if claim(session, row, worker=worker, now=now, lease=lease)]
+    picked = (select(OutboxMessage.id).where(_ready(now)).order_by(OutboxMessage.due_at, OutboxMessage.id)
+              .limit(limit).with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED"))
+    claimed = session.execute(  # (an `IN (subquery)` may be run again per row and claim more than `limit`)
+        update(OutboxMessage).where(OutboxMessage.id == picked.c.id)
+        .values(status=SENDING, claimed_by=worker, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id, OutboxMessage.due_at)).all()
+    return [row_id for row_id, _ in sorted(claimed, key=lambda r: (r[1], r[0]))]
+
+
+def release(session: Session, *, row_id: int, worker: str, due_at: datetime, error: str | None = None) -> None:
+    """Give a claimed row back, due at `due_at`, without spending an attempt: Slack did nothing with it
+    (a 429 refuses before acting, or this worker held it back for pacing)."""
+    values = dict(status=PENDING, due_at=due_at, claimed_by=None, claimed_until=None,
+                  attempts=OutboxMessage.attempts - 1)
+    if error is not None:
+        values["last_error"] = error[:500]
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker)
+                    .values(**values))
+
+
+def hold(session: Session, *, workspace_id: int, until: datetime, kinds: tuple[str, ...] | None = None) -> int:
+    """Slack rate-limits this workspace: its pending rows (of these kinds) wait until `until`, for every
+    delivery process; other workspaces' rows are untouched. Returns how many rows moved."""
+    query = update(OutboxMessage).where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.status == PENDING,
+                                        OutboxMessage.due_at < until)
+    if kinds is not None:
+        query = query.where(OutboxMessage.kind.in_(kinds))
+    return session.execute(query.values(due_at=until)).rowcount
 
 
 def next_due(session: Session) -> datetime | None:

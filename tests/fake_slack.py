@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fake_slack_limits import RateLimits
+
 _JSON_FORM_KEYS = ("blocks", "view", "attachments", "files")
 _JSON_TYPE = "application/json; charset=utf-8"
 _AUTH_TEST = {
@@ -73,8 +75,9 @@ def _parse_form(raw: str) -> dict[str, Any]:
 class FakeSlack:
     """Fake Slack Web API server bound to 127.0.0.1 on an ephemeral port."""
 
-    def __init__(self) -> None:
-        """Create a stopped fake server."""
+    def __init__(self, *, limits: RateLimits | None = None) -> None:
+        """Create a stopped fake server; with `limits`, Slack's rate limits apply (off by default)."""
+        self.limits = limits
         self.calls: list[Call] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -226,6 +229,10 @@ class FakeSlack:
             override = dict(self._overrides.get(call.method, {}))
         if delay:
             self._stopping.wait(delay)
+        if failure is None and self.limits is not None:
+            retry_after = self.limits.check(call)
+            if retry_after is not None:
+                failure = (429, retry_after, None)
         if failure is None:
             return self._send(h, 200, json.dumps({**self._default(call.method, call.args), **override}))
         status, retry_after, body = failure
