@@ -187,10 +187,11 @@ class Deliverer:
         until = now + timedelta(seconds=seconds)
         self._holds[(workspace_id, method)] = until
         kinds = tuple(k for k in KINDS if method in methods(k)) or None  # another method: hold them all
-        log.info("Slack asks workspace %s to wait %s s with %s", workspace_id, seconds, method)
+        problem = f"HTTP 429 {error.response.get('error') or ''}".strip()
+        log.info("Outbox row %s not delivered (%s): workspace %s waits %s s with %s", row_id, problem, workspace_id,
+                 seconds, method)
         with session_scope(self.engine) as session:
-            outbox.release(session, row_id=row_id, worker=self.worker_id, due_at=until,
-                           error=f"HTTP 429 {error.response.get('error') or ''}".strip())
+            outbox.release(session, row_id=row_id, worker=self.worker_id, due_at=until, error=problem)
             outbox.hold(session, workspace_id=workspace_id, until=until, kinds=kinds)
 
     def _fail(self, row_id: int, key: str, error: str) -> None:
