@@ -56,14 +56,20 @@ def body_week(body: str | None) -> Week:
     return Week(int(year), int(number))
 
 
+def summary_row(workspace: Workspace, week: Week) -> dict | None:
+    """The outbox row that claims the week's summary, or None when there is nothing to post."""
+    if not workspace.summary_channel:
+        return None
+    if workspace.created_at and datetime.combine(week.monday() + timedelta(days=7), time.min, UTC) <= workspace.created_at:
+        return None  # the week ended before Veckoläge was set up: nothing to sum up
+    return dict(workspace_id=workspace.id, key=summary_key(workspace, week), kind="summary.post",
+                channel=workspace.summary_channel, body=week_body(week))
+
+
 def claim_summary(session: Session, workspace: Workspace, week: Week, now: datetime) -> bool:
     """Claim the week's summary post (once per workspace, channel and week); True when this call did."""
-    if not workspace.summary_channel:
-        return False
-    if workspace.created_at and datetime.combine(week.monday() + timedelta(days=7), time.min, UTC) <= workspace.created_at:
-        return False  # the week ended before Veckoläge was set up: nothing to sum up
-    return outbox.add_once(session, workspace_id=workspace.id, key=summary_key(workspace, week), kind="summary.post",
-                           now=now, channel=workspace.summary_channel, body=week_body(week))
+    row = summary_row(workspace, week)
+    return row is not None and outbox.add_once(session, now=now, **row)
 
 
 class SummaryError(ValueError):

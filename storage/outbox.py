@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import DateTime, Integer, String, Text, any_, bindparam, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
 from storage.models import OutboxMessage
@@ -51,6 +52,44 @@ def add_once(
         attempts=0, due_at=due_at or now, created_at=now, channel=channel, body=body,
     ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
     return session.execute(statement).first() is not None  # (rowcount is -1 with RETURNING on PostgreSQL)
+
+
+def existing_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these keys are already claimed (any state)."""
+    if session.get_bind().dialect.name == "postgresql":  # one array parameter: no statement with 1,000s of them
+        query = select(OutboxMessage.key).where(OutboxMessage.key == any_(bindparam("keys", type_=ARRAY(String))))
+        return set(session.execute(query, {"keys": keys}).scalars())
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        query = select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))
+        found.update(session.execute(query).scalars())
+    return found
+
+
+def add_all_once(session: Session, rows: list[dict], *, now: datetime) -> list[str]:
+    """`add_once` for many rows in one executemany (`workspace_id`, `key`, `kind` and optionally `channel`,
+    `body`); returns the keys this call claimed, in order."""
+    if not rows:
+        return []
+    if session.get_bind().dialect.name == "postgresql":  # one statement, five array parameters
+        columns = {name: [row.get(name) for row in rows] for name in ("workspace_id", "key", "kind", "channel", "body")}
+        claimed = set(session.execute(_ADD_ALL, {**columns, "now": now}).scalars())
+    else:
+        values = [{"subject_id": None, "channel": None, "body": None, **row, "status": PENDING, "generation": 1,
+                   "attempts": 0, "due_at": now, "created_at": now} for row in rows]
+        statement = sqlite.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+        claimed = set(session.execute(statement.returning(OutboxMessage.key), values).scalars())
+    return [row["key"] for row in rows if row["key"] in claimed]
+
+
+_ADD_ALL = text("""
+    INSERT INTO outboxmessage (workspace_id, key, kind, channel, body, status, generation, attempts, due_at, created_at)
+    SELECT workspace_id, key, kind, channel, body, 'pending', 1, 0, :now, :now
+    FROM unnest(:workspace_id, :key, :kind, :channel, :body) AS r(workspace_id, key, kind, channel, body)
+    ON CONFLICT (key) DO NOTHING RETURNING key
+""").bindparams(bindparam("workspace_id", type_=ARRAY(Integer)), bindparam("key", type_=ARRAY(String)),
+                bindparam("kind", type_=ARRAY(String)), bindparam("channel", type_=ARRAY(String)),
+                bindparam("body", type_=ARRAY(Text)), bindparam("now", type_=DateTime(timezone=True)))
 
 
 def postpone(session: Session, *, row_id: int, due_at: datetime) -> None:

@@ -3,6 +3,7 @@ waits alone (Slack's 429 for workspace A does not hold up workspace B)."""
 
 from __future__ import annotations
 
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,7 @@ from commands.setup_file import parse_setup
 from commands.setup_sync import sync_setup
 from storage import outbox
 from storage.db import session_scope
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, Workspace
 from tests.conftest import NOW, PG_OFF, SETUP_TOML, clean
 from tests.fake_slack import FakeSlack
 from tests.fake_slack_limits import Limit, RateLimits
@@ -90,7 +91,11 @@ def two_teams(engine):
     with session_scope(engine) as session:
         for team, members in (("T0AAA", '"U0A1", "U0A2", "U0A3", "U0A4"'), ("T0BBB", '"U0B1"')):
             sync_setup(session, parse_setup(TEAM.format(team=team, members=members)), now=NOW)
-    clock_tick(engine, now=MONDAY_0800)  # the Monday reminders of both teams fall due at once
+        ids = {key: id_ for key, id_ in session.execute(select(Workspace.key, Workspace.id))}
+        rows = [dict(workspace_id=ids[f"T0{user[2] * 3}"], kind="reminder.dm",
+                     key=f"reminder.dm:{user}", body=json.dumps({"week": "2026-W47", "user": user}))
+                for user in ("U0A1", "U0A2", "U0A3", "U0A4", "U0B1")]  # A's four queued ahead of B's one
+        outbox.add_all_once(session, rows, now=MONDAY_0800)
     return engine
 
 
@@ -132,3 +137,16 @@ def test_a_rate_limited_workspace_waits_alone(two_teams) -> None:
     with session_scope(engine) as session:
         statuses = session.execute(select(OutboxMessage.status)).scalars().all()
     assert statuses and set(statuses) == {"sent"}
+
+
+def test_the_clock_queues_every_workspace_first_post_before_anyone_second(engine) -> None:
+    clean(engine)
+    with session_scope(engine) as session:
+        for team, members in (("T0AAA", '"U0A1", "U0A2", "U0A3"'), ("T0BBB", '"U0B1", "U0B2"')):
+            sync_setup(session, parse_setup(TEAM.format(team=team, members=members)), now=NOW)
+    assert clock_tick(engine, now=MONDAY_0800) == ["3 påminnelser för 2026-W47", "2 påminnelser för 2026-W47"]
+    with session_scope(engine) as session:
+        users = [json.loads(body)["user"] for body in session.execute(
+            select(OutboxMessage.body).order_by(OutboxMessage.due_at, OutboxMessage.id)).scalars()]
+    assert users == ["U0A1", "U0B1", "U0A2", "U0B2", "U0A3"]  # A's three do not queue ahead of B's first
+    assert clock_tick(engine, now=MONDAY_0800 + timedelta(minutes=1)) == []  # claimed once
