@@ -22,7 +22,7 @@ from bench.common import AREAS, PARTNERS, ROOT, Result, pg_available, pg_databas
 from bench.common import ms as fmt
 
 WORKSPACES = 1000
-PARTNERS_PER = 3  # × MEMBERS_PER members = the reminders per workspace (all partners still to report)
+PARTNERS_PER = int(os.environ.get("BURST_PARTNERS", 2))  # × MEMBERS_PER members = the reminders per workspace (all partners still to report)
 MEMBERS_PER = 2
 PROCESSES = (1, 2, 4)
 MONDAY = datetime(2026, 11, 23, 8, tzinfo=ZoneInfo("Europe/Stockholm")).astimezone(UTC)  # week 48
@@ -34,7 +34,7 @@ def limits_config():
     """The limits the fake enforces (see docs/performance.md for why these numbers)."""
     from tests.fake_slack_limits import Limit
 
-    methods = {"conversations.open": Limit(per_minute=float(os.environ.get("BURST_OPEN_PER_MINUTE", 5))),
+    methods = {"conversations.open": Limit(per_minute=float(os.environ.get("BURST_OPEN_PER_MINUTE", 1.5))),
                "chat.postMessage": Limit(per_minute=float(os.environ.get("BURST_POST_PER_MINUTE", 30)))}
     return methods, Limit(per_minute=60)  # one post a second per channel
 
@@ -92,12 +92,12 @@ class Timed:
         methods, channel = limits_config()
         self.limits = RateLimits(methods, channel)
         self.accepted: list[tuple[float, object]] = []
+        self.refused: list[tuple[float, object]] = []
         check = self.limits.check
 
         def timed(call):
             answer = check(call)
-            if answer is None:
-                self.accepted.append((time.monotonic(), call))
+            (self.accepted if answer is None else self.refused).append((time.monotonic(), call))
             return answer
 
         self.limits.check = timed

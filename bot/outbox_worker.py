@@ -82,7 +82,11 @@ class Deliverer:
         self.policy = policy or Policy()
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._last_post: dict[str, datetime] = {}  # Slack allows about one message per second per channel
-        self._holds: dict[tuple[int, str], datetime] = {}  # (workspace, method) → Retry-After ends
+        self._holds: dict[tuple[int, str], datetime] = {}  # (workspace, method) → next call, for this batch
+        self._spacing: dict[tuple[int, str], float] = {}  # (workspace, method) → Slack's pace (s), from a 429
+        self._dms: dict[tuple[str | None, str], str] = {}  # (token, user) → DM channel
+        self._known_dm: str | None = None  # the reminder row's DM channel, kept from an earlier attempt
+        self._opened_dm: str | None = None  # the DM channel this attempt opened
         self.batch = batch
         self._now = clock()
 
@@ -93,6 +97,7 @@ class Deliverer:
         With `now` given (tests) every row is delivered at that moment; otherwise each row at the clock's
         time when its turn comes, and rows whose lease is about to run out go back unsent."""
         start = now or self.clock()
+        self._holds.clear()  # rows claimed from here on were claimed after any hold, which moved them already
         with session_scope(self.engine) as session:
             ids = outbox.claim_due(session, worker=self.worker_id, now=start, lease=self.policy.lease,
                                    limit=self.batch)
@@ -120,10 +125,16 @@ class Deliverer:
         with session_scope(self.engine) as session:
             row = session.get(OutboxMessage, row_id)
             attempts, key, generation, workspace_id = row.attempts, row.key, row.generation, row.workspace_id
+            self._known_dm = row.channel if row.kind.startswith("reminder.") else None
+            self._opened_dm = None
             wait = self._held(workspace_id, row.kind, now)
             free_at = self._last_post.get(row.channel or "", now - PACE) + PACE
             if wait is not None or free_at > now:  # Slack asked this workspace to wait, or the channel's pace
-                outbox.release(session, row_id=row_id, worker=self.worker_id, due_at=max(wait or now, free_at))
+                due = max(wait or now, free_at)
+                for method in methods(row.kind):  # the next row held by the same limit waits one pace longer
+                    if self._holds.get((workspace_id, method)) == due and (workspace_id, method) in self._spacing:
+                        self._holds[(workspace_id, method)] += timedelta(seconds=self._spacing[(workspace_id, method)])
+                outbox.release(session, row_id=row_id, worker=self.worker_id, due_at=due)
                 return False
             try:
                 if self.client_for is not None:  # one token per workspace (OAuth installs)
@@ -184,15 +195,19 @@ class Deliverer:
         other rows that use the same method wait (here and, through the database, in every process).
         Other workspaces go on."""
         method = str(error.response.api_url or "").rstrip("/").rsplit("/", 1)[-1]
-        until = now + timedelta(seconds=seconds)
-        self._holds[(workspace_id, method)] = until
+        until = max(now, self.clock()) + timedelta(seconds=seconds)  # counted from Slack's answer
+        # Asked again at once, Slack's wait is its pace for this method: the rows behind it follow at that pace.
+        spacing = self._spacing[(workspace_id, method)] = max(self._spacing.get((workspace_id, method), 0), seconds)
         kinds = tuple(k for k in KINDS if method in methods(k)) or None  # another method: hold them all
         problem = f"HTTP 429 {error.response.get('error') or ''}".strip()
         log.info("Outbox row %s not delivered (%s): workspace %s waits %s s with %s", row_id, problem, workspace_id,
                  seconds, method)
         with session_scope(self.engine) as session:
-            outbox.release(session, row_id=row_id, worker=self.worker_id, due_at=until, error=problem)
-            outbox.hold(session, workspace_id=workspace_id, until=until, kinds=kinds)
+            self._holds[(workspace_id, method)] = outbox.hold(
+                session, workspace_id=workspace_id, until=until + timedelta(seconds=spacing), kinds=kinds,
+                spacing=timedelta(seconds=spacing))
+            outbox.release(session, row_id=row_id, worker=self.worker_id, due_at=until, error=problem,
+                           channel=self._opened_dm)  # the next attempt posts there without opening it again
 
     def _fail(self, row_id: int, key: str, error: str) -> None:
         log.error("OUTBOX FAILED for good: %s (%s)", key, error)
@@ -218,8 +233,17 @@ class Deliverer:
         return Outcome(response["channel"], response["ts"])
 
     def open_dm(self, user: str) -> str:
-        """The DM channel with a user."""
-        return self.client.conversations_open(users=user)["channel"]["id"]
+        """The DM channel with a user (remembered: a retry after a rate-limited post does not spend another
+        of the workspace's conversations.open calls)."""
+        if self._known_dm:  # opened by an earlier attempt of this row, in whichever process
+            return self._known_dm
+        key = (self.client.token, user)
+        if key not in self._dms:
+            if len(self._dms) >= 100_000:
+                self._dms.clear()
+            self._dms[key] = self.client.conversations_open(users=user)["channel"]["id"]
+        self._opened_dm = self._dms[key]
+        return self._opened_dm
 
     def update(self, channel: str, ts: str, message: dict) -> Outcome:
         """chat.update of a message we posted (the message keeps its ts)."""

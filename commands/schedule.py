@@ -48,7 +48,9 @@ def tick(session: Session, *, now: datetime) -> list[str]:
     Set-based: the schedule is worked out per workspace in Python, the facts are read for all workspaces
     in a few queries, and only claims not made yet are inserted (a tick over 1,000 workspaces stays well
     under a second). Rows go in round-robin — every workspace's first post, then every one's second … —
-    so one workspace's thirty reminders do not queue ahead of the next workspace's summary."""
+    so one workspace's thirty reminders do not queue ahead of the next workspace's summary. A workspace's
+    first reminder goes before its summary: Slack paces each workspace's conversations.open, so the
+    reminders are the longest chain and start first; the summary goes out while they wait."""
     claimed = daily_purge(session, now=now)
     workspaces = list(session.execute(select(Workspace).order_by(Workspace.id)).scalars())
     summaries = [(ws, week) for ws in workspaces if (week := _summary(ws, now)) is not None]
@@ -60,12 +62,12 @@ def tick(session: Session, *, now: datetime) -> list[str]:
     reminders = [(ws, week, slot) for ws, week, slot in reminders if (ws.id, week.year, week.week) not in skipped]
     facts = reminder_facts(session, {ws.id for ws, *_ in reminders}, {(w.year, w.week) for _, w, _ in reminders})
     queues: dict[int, list[dict]] = {}
-    for ws, week in summaries:
-        if (row := summary_row(ws, week)) is not None:
-            queues.setdefault(ws.id, []).append(row)
     slots = [(ws, week, reminder_rows(facts, ws.id, week, slot)) for ws, week, slot in reminders]
     for ws, _, rows in slots:
         queues.setdefault(ws.id, []).extend(rows)
+    for ws, week in summaries:  # behind the first reminder, whose conversations.open starts the slowest chain
+        if (row := summary_row(ws, week)) is not None:
+            queues.setdefault(ws.id, []).insert(1, row)
     rows = [row for turn in zip_longest(*queues.values()) for row in turn if row is not None]
     known = outbox.existing_keys(session, [row["key"] for row in rows])
     new = set(outbox.add_all_once(session, [row for row in rows if row["key"] not in known], now=now))

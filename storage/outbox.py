@@ -134,25 +134,36 @@ def claim_due(session: Session, *, worker: str, now: datetime, lease: timedelta,
     return [row_id for row_id, _ in sorted(claimed, key=lambda r: (r[1], r[0]))]
 
 
-def release(session: Session, *, row_id: int, worker: str, due_at: datetime, error: str | None = None) -> None:
+def release(session: Session, *, row_id: int, worker: str, due_at: datetime, error: str | None = None,
+            channel: str | None = None) -> None:
     """Give a claimed row back, due at `due_at`, without spending an attempt: Slack did nothing with it
     (a 429 refuses before acting, or this worker held it back for pacing)."""
     values = dict(status=PENDING, due_at=due_at, claimed_by=None, claimed_until=None,
                   attempts=OutboxMessage.attempts - 1)
     if error is not None:
         values["last_error"] = error[:500]
+    if channel is not None:
+        values["channel"] = channel
     session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker)
                     .values(**values))
 
 
-def hold(session: Session, *, workspace_id: int, until: datetime, kinds: tuple[str, ...] | None = None) -> int:
-    """Slack rate-limits this workspace: its pending rows (of these kinds) wait until `until`, for every
-    delivery process; other workspaces' rows are untouched. Returns how many rows moved."""
-    query = update(OutboxMessage).where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.status == PENDING,
-                                        OutboxMessage.due_at < until)
+def hold(session: Session, *, workspace_id: int, until: datetime, kinds: tuple[str, ...] | None = None,
+         spacing: timedelta = timedelta(0)) -> datetime:
+    """Slack rate-limits this workspace: its pending rows (of these kinds) wait, for every delivery process —
+    the first until `until`, each next one `spacing` later (Slack's pace), so they do not all ask again at
+    once. Other workspaces' rows are untouched. Returns when the slot after the last of them begins."""
+    query = select(OutboxMessage.id, OutboxMessage.due_at).where(
+        OutboxMessage.workspace_id == workspace_id, OutboxMessage.status == PENDING,
+        OutboxMessage.due_at < until + spacing * 1000)
     if kinds is not None:
         query = query.where(OutboxMessage.kind.in_(kinds))
-    return session.execute(query.values(due_at=until)).rowcount
+    rows = session.execute(query.order_by(OutboxMessage.due_at, OutboxMessage.id)).all()
+    moves = [{"id": row_id, "due_at": until + spacing * n} for n, (row_id, due_at) in enumerate(rows)
+             if due_at < until + spacing * n]
+    if moves:
+        session.execute(update(OutboxMessage), moves)  # (bulk UPDATE by primary key)
+    return until + spacing * len(rows)
 
 
 def next_due(session: Session) -> datetime | None:

@@ -124,7 +124,8 @@ def test_a_rate_limited_workspace_waits_alone(two_teams) -> None:
         with session_scope(engine) as session:
             waiting = session.execute(select(OutboxMessage).where(OutboxMessage.status == "pending")).scalars().all()
         assert {(r.body.split('"user": "')[1][:4], r.due_at, r.attempts) for r in waiting} == {
-            (user, MONDAY_0800 + timedelta(seconds=10), 0) for user in ("U0A2", "U0A3", "U0A4")}
+            (user, MONDAY_0800 + timedelta(seconds=wait), 0) for user, wait in (("U0A2", 10), ("U0A4", 20),
+                                                                                 ("U0A3", 30))}  # at Slack's pace
 
         seconds[0] = 5.0  # another process, which never saw the 429, respects the wait through the database
         assert worker(engine, fake, "two").run_once(now=MONDAY_0800 + timedelta(seconds=5)) == 0
@@ -134,6 +135,7 @@ def test_a_rate_limited_workspace_waits_alone(two_teams) -> None:
             seconds[0] = float(step)
             worker(engine, fake, f"at{step}").run_once(now=MONDAY_0800 + timedelta(seconds=step))
     assert sorted(reminded(fake)) == ["DU0A1", "DU0A2", "DU0A3", "DU0A4", "DU0B1"]  # each once, none lost
+    assert len(limits.refused) == 1  # paced after the one 429: no row asked too early again
     with session_scope(engine) as session:
         statuses = session.execute(select(OutboxMessage.status)).scalars().all()
     assert statuses and set(statuses) == {"sent"}
