@@ -152,3 +152,15 @@ def test_the_clock_queues_every_workspace_first_post_before_anyone_second(engine
             select(OutboxMessage.body).order_by(OutboxMessage.due_at, OutboxMessage.id)).scalars()]
     assert users == ["U0A1", "U0B1", "U0A2", "U0B2", "U0A3"]  # A's three do not queue ahead of B's first
     assert clock_tick(engine, now=MONDAY_0800 + timedelta(minutes=1)) == []  # claimed once
+
+
+def test_a_reminder_whose_post_was_rate_limited_does_not_open_its_dm_again(two_teams) -> None:
+    engine, seconds = two_teams, [0.0]
+    limits = RateLimits({"chat.postMessage": Limit(per_minute=6)}, clock=lambda: seconds[0])  # one post per 10 s
+    with FakeSlack(limits=limits) as fake:
+        worker(engine, fake, "one", batch=2).run_once(now=MONDAY_0800)  # A1 posted; A2's DM opened, post refused
+        assert [c.args["users"] for c in fake.calls_to("conversations.open")] == ["U0A1", "U0A2"]
+        seconds[0] = 10.0  # another process takes A2 up: it posts in the DM opened before
+        worker(engine, fake, "two", batch=2).run_once(now=MONDAY_0800 + timedelta(seconds=10))  # B1, A2
+    assert [c.args["users"] for c in fake.calls_to("conversations.open")] == ["U0A1", "U0A2", "U0B1"]
+    assert reminded(fake) == ["DU0A1", "DU0B1", "DU0A2"]
