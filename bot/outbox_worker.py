@@ -114,7 +114,7 @@ class Deliverer:
         return tried
 
     def _held(self, workspace_id: int, kind: str, now: datetime) -> datetime | None:
-        """Until when this row must wait: its channel's pace, or a 429 for a method it uses in its workspace."""
+        """Until when this row must wait after a 429 in this batch for a method it uses in its workspace."""
         until = [self._holds.get((workspace_id, method)) for method in methods(kind)]
         latest = max((u for u in until if u is not None), default=None)
         return latest if latest is not None and latest > now else None

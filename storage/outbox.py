@@ -92,12 +92,6 @@ _ADD_ALL = text("""
                 bindparam("body", type_=ARRAY(Text)), bindparam("now", type_=DateTime(timezone=True)))
 
 
-def postpone(session: Session, *, row_id: int, due_at: datetime) -> None:
-    """Not yet (e.g. Slack's one message per second per channel): due again later, no attempt spent."""
-    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == PENDING)
-                    .values(due_at=due_at))
-
-
 def cancel(session: Session, *, key: str) -> None:
     """Stop a message that is no longer wanted (e.g. a re-notification after the alert was acknowledged)."""
     session.execute(update(OutboxMessage).where(OutboxMessage.key == key, OutboxMessage.status.in_((PENDING, FAILED)))
