@@ -1,9 +1,11 @@
-"""ack: a signed `/lage Vällingby 3` through the real app vs a bare Bolt app that upserts one row (the floor)."""
+"""ack: a signed `/lage Vällingby 3` through the real app vs a bare Bolt app that upserts one row (the floor);
+and, in the same run, report → alert: `/handelse … skjutning` until its chat.postMessage reaches Slack."""
 
 from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +15,7 @@ from bench.common import ms as fmt
 
 TARGET_RATIO = 1.5
 WARMUP = 200
+ALERTS, ALERT_WARMUP, ALERT_TARGET = 40, 3, 0.050
 TEXT = "Vällingby 3"
 
 
@@ -100,13 +103,75 @@ def timed(app, request: tuple[str, dict]) -> float:
     return elapsed
 
 
-def measure(backend: str, count: int, workdir: Path) -> list[Result]:
-    """Warm both apps up, then alternate them request by request so drift hits both alike."""
-    from storage import migrate
-    from storage.db import make_engine
+def stamped_fake():
+    """A fake Slack that notes when each chat.postMessage arrives."""
     from tests.fake_slack import FakeSlack
 
-    with database(backend, "ack", workdir) as url, FakeSlack() as fake:
+    class Stamped(FakeSlack):
+        def __init__(self) -> None:
+            super().__init__()
+            self.posted, self.posted_at = threading.Event(), 0.0
+
+        def _record(self, h):
+            call = super()._record(h)
+            if call.method == "chat.postMessage":
+                self.posted_at = time.perf_counter()
+                self.posted.set()
+            return call
+
+    return Stamped()
+
+
+def alert_latency(engine, fake, count: int) -> list[float]:
+    """Report → alert: a signed `/handelse Vällingby skjutning` through the production app, whose commit wakes
+    the production delivery thread (`notify` → `OutboxThread.wake`); seconds from the request until the
+    alert's chat.postMessage reaches Slack, with the outbox idle before each report."""
+    from urllib.parse import urlencode
+
+    from slack_bolt import BoltRequest
+    from slack_sdk.signature import SignatureVerifier
+    from sqlalchemy import update
+
+    from bot.app import create_app, utc_now
+    from bot.outbox_worker import Deliverer, OutboxThread, outbox_client
+    from bot.settings import Settings
+    from storage.db import session_scope
+    from storage.models import Workspace
+
+    with session_scope(engine) as session:
+        session.execute(update(Workspace).values(alert_channel="C0ALERTS"))
+    thread = OutboxThread(Deliverer(engine, outbox_client("xoxb-bench", fake.url), clock=utc_now)).start()
+    app = create_app(Settings(signing_secret=SECRET, slack_api_url=fake.url), engine=engine, authorize=_authorize,
+                     logger=logging.getLogger("bench.alert"), notify=thread.wake)
+    verifier, samples = SignatureVerifier(SECRET), []
+    try:
+        for n in range(ALERT_WARMUP + count):
+            body = urlencode({"team_id": TEAM, "channel_id": "C0BENCH", "user_id": "U0P00M000", "command": "/handelse",
+                              "text": f"Vällingby skjutning larm nummer {n}", "api_app_id": "A0BENCH",
+                              "response_url": "http://127.0.0.1:9/unused", "trigger_id": f"{n}.2.alert"})
+            stamp = str(int(time.time()))
+            headers = {"content-type": ["application/x-www-form-urlencoded"], "x-slack-request-timestamp": [stamp],
+                       "x-slack-signature": [verifier.generate_signature(timestamp=stamp, body=body)]}
+            fake.posted.clear()
+            start = time.perf_counter()
+            response = app.dispatch(BoltRequest(body=body, headers=headers))
+            if response.status != 200 or not fake.posted.wait(10):
+                raise RuntimeError(f"no alert for report {n}: {response.status} {response.body[:300]}")
+            if n >= ALERT_WARMUP:
+                samples.append(fake.posted_at - start)
+            time.sleep(1.05)  # idle: Slack's one post a second in the alert channel has passed, nothing is due
+    finally:
+        thread.stop()
+    return samples
+
+
+def measure(backend: str, count: int, workdir: Path) -> list[Result]:
+    """Warm both apps up, then alternate them request by request so drift hits both alike; then, in the
+    same run, report → alert with the delivery thread."""
+    from storage import migrate
+    from storage.db import make_engine
+
+    with database(backend, "ack", workdir) as url, stamped_fake() as fake:
         engine = make_engine(url)
         migrate.upgrade(engine)
         apps = {"floor": floor_app(engine), "real": real_app(engine, fake.url)}
@@ -117,13 +182,18 @@ def measure(backend: str, count: int, workdir: Path) -> list[Result]:
                 elapsed = timed(app, request)
                 if n >= WARMUP:
                     samples[name].append(elapsed)
+        alerts = alert_latency(engine, fake, ALERTS)
         engine.dispose()
     floor, real = samples["floor"], samples["real"]
     p50 = (percentile(floor, 50), percentile(real, 50))
     p99 = (percentile(floor, 99), percentile(real, 99))
     ratio50, ratio99 = p50[1] / p50[0], p99[1] / p99[0]
     label = "SQLite file, WAL" if backend == "sqlite" else "PostgreSQL"
+    alert50, alert99 = percentile(alerts, 50), percentile(alerts, 99)
     return [
+        Result("ack", f"{label}: report → alert chat.postMessage p50", fmt(alert50), fmt(p50[0]),
+               f"≤ {fmt(ALERT_TARGET)}", alert50 <= ALERT_TARGET, f"p99 {fmt(alert99)}, {len(alerts)} reports, "
+               "idle outbox, floor column: the ack floor of this run"),
         Result("ack", f"{label}: p50", fmt(p50[1]), fmt(p50[0]), "", None, f"{count} requests"),
         Result("ack", f"{label}: p99", fmt(p99[1]), fmt(p99[0]), "", None),
         Result("ack", f"{label}: ratio real/floor p50", f"{ratio50:.2f}×", "1.00×", f"≤ {TARGET_RATIO}×",

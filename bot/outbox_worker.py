@@ -34,6 +34,19 @@ log = logging.getLogger("veckolage.outbox")
 PACE = timedelta(seconds=1)
 SKEW = timedelta(seconds=10)  # our clock against Slack's, for the lookup window
 LOOKUP_LIMIT = 15  # messages a conversations.history/replies request returns outside the Marketplace (2025)
+LEASE_MARGIN = timedelta(seconds=25)  # two Slack calls at the client's 10 s timeout, and some room
+KINDS = ("alert.post", "alert.update", "alert.renotify", "summary.post", "summary.update", "summary.comments",
+         "summary.note", "reminder.dm")
+
+
+def methods(kind: str) -> tuple[str, ...]:
+    """The Slack Web API methods a kind of row calls (each is rate-limited per workspace)."""
+    if kind.startswith("reminder."):
+        return ("conversations.open", "chat.postMessage")
+    if kind.endswith(".update"):
+        return ("chat.update",)
+    return ("chat.postMessage",)
+
 
 
 @dataclass
@@ -86,7 +99,7 @@ class Deliverer:
 
     def __init__(self, engine: Engine, client: WebClient | None, *, clock: Callable[[], datetime],
                  policy: Policy | None = None, worker_id: str | None = None,
-                 client_for: Callable[[str], WebClient] | None = None) -> None:
+                 client_for: Callable[[str], WebClient] | None = None, batch: int = 10) -> None:
         """`client` for a single workspace, or `client_for(team id)` when every workspace has its own token."""
         self.engine, self.client, self.clock = engine, client, clock
         self.client_for = client_for
@@ -94,43 +107,70 @@ class Deliverer:
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._last_post: dict[str, datetime] = {}  # Slack allows about one message per second per channel
         self._last_lookup: dict[int, datetime] = {}  # conversations.history per workspace (1 a minute)
+        self._holds: dict[tuple[int, str], datetime] = {}  # (workspace, method) → next call, for this batch
+        self._spacing: dict[tuple[int, str], float] = {}  # (workspace, method) → Slack's pace (s), from a 429
+        self._dms: dict[tuple[str | None, str], str] = {}  # (token, user) → DM channel
+        self._known_dm: str | None = None  # the reminder row's DM channel, kept from an earlier attempt
+        self._opened_dm: str | None = None  # the DM channel this attempt opened
+        self.batch = batch
         self._now = clock()
         self._row: tuple[int, int] = (0, 0)  # (row id, workspace id) being delivered
         self._unsure: datetime | None = None  # when a post of it that may have landed started
         self._cursor: str | None = None  # where its lookup goes on
 
     def run_once(self, now: datetime | None = None) -> int:
-        """Try every due row once; returns how many this worker claimed."""
-        now = now or self.clock()
-        with session_scope(self.engine) as session:
-            rows = [(r.id, r.generation) for r in outbox.due(session, now=now)]
-        claimed = 0
-        for row_id, generation in rows:
-            with session_scope(self.engine) as session:
-                row = session.get(OutboxMessage, row_id)
-                if row is None or row.generation != generation:
-                    continue
-                free_at = self._last_post.get(row.channel or "", now - PACE) + PACE
-                unsure, cursor = row.attempted_at, row.lookup_cursor
-                if unsure is not None:  # an earlier post may have landed: not before it can be looked for
-                    looked = self._last_lookup.get(row.workspace_id, now - self.policy.lookup_pace)
-                    free_at = max(free_at, unsure + self.policy.confirm_window, looked + self.policy.lookup_pace)
-                if free_at > now:  # keep to one message per second per channel
-                    outbox.postpone(session, row_id=row_id, due_at=free_at, now=now)
-                    continue
-                if not outbox.claim(session, row, worker=self.worker_id, now=now, lease=self.policy.lease):
-                    continue
-            claimed += 1
-            self._deliver(row_id, generation, now, unsure, cursor)
-        return claimed
+        """Claim a batch of due rows and deliver them; returns how many this worker tried (rows it held back
+        for pacing or a rate limit go back unsent and do not count).
 
-    def _deliver(self, row_id: int, generation: int, now: datetime, unsure: datetime | None = None,
-                 cursor: str | None = None) -> None:
-        self._now, self._unsure, self._cursor = now, unsure, cursor
+        With `now` given (tests) every row is delivered at that moment; otherwise each row at the clock's
+        time when its turn comes, and rows whose lease is about to run out go back unsent."""
+        start = now or self.clock()
+        self._holds.clear()  # rows claimed from here on were claimed after any hold, which moved them already
+        with session_scope(self.engine) as session:
+            ids = outbox.claim_due(session, worker=self.worker_id, now=start, lease=self.policy.lease,
+                                   limit=self.batch)
+        expires = start + max(self.policy.lease - LEASE_MARGIN, self.policy.lease / 2)
+        tried = 0
+        for index, row_id in enumerate(ids):
+            at = now or self.clock()
+            if at >= expires:  # another worker may take them over from now: give them back untouched
+                with session_scope(self.engine) as session:
+                    for rest in ids[index:]:
+                        outbox.release(session, row_id=rest, worker=self.worker_id, due_at=at)
+                break
+            tried += self._deliver(row_id, at)
+        return tried
+
+    def _held(self, workspace_id: int, kind: str, now: datetime) -> datetime | None:
+        """Until when this row must wait after a 429 in this batch for a method it uses in its workspace."""
+        until = [self._holds.get((workspace_id, method)) for method in methods(kind)]
+        latest = max((u for u in until if u is not None), default=None)
+        return latest if latest is not None and latest > now else None
+
+    def _deliver(self, row_id: int, now: datetime) -> bool:
+        """Deliver one claimed row; False when it went back unsent to wait for its pace."""
+        self._now = now
         with session_scope(self.engine) as session:
             row = session.get(OutboxMessage, row_id)
-            attempts, key = row.attempts, row.key
-            self._row = (row_id, row.workspace_id)
+            attempts, key, generation, workspace_id = row.attempts, row.key, row.generation, row.workspace_id
+            self._row = (row_id, workspace_id)
+            self._unsure, self._cursor = row.attempted_at, row.lookup_cursor
+            self._known_dm = row.channel if row.kind.startswith("reminder.") else None
+            self._opened_dm = None
+            wait = self._held(workspace_id, row.kind, now)
+            free_at = self._last_post.get(row.channel or "", now - PACE) + PACE
+            if self._unsure is not None:  # an earlier post may have landed: not before it can be looked for
+                looked = self._last_lookup.get(workspace_id, now - self.policy.lookup_pace)
+                free_at = max(free_at, self._unsure + self.policy.confirm_window, looked + self.policy.lookup_pace)
+            if wait is not None or free_at > now:  # Slack asked this workspace to wait, or the channel's pace
+                due = max(wait or now, free_at)
+                for method in methods(row.kind):  # the next row held by the same limit waits one pace longer
+                    if self._holds.get((workspace_id, method)) == due and (workspace_id, method) in self._spacing:
+                        self._holds[(workspace_id, method)] += timedelta(seconds=self._spacing[(workspace_id, method)])
+                outbox.release(session, row_id=row_id, worker=self.worker_id, due_at=due)
+                return False
+            if self._unsure is None:  # from now on a post of it may be in Slack; a crash leaves this behind
+                outbox.attempting(session, row_id=row_id, worker=self.worker_id, now=now)
             try:
                 if self.client_for is not None:  # one token per workspace (OAuth installs)
                     try:
@@ -142,7 +182,14 @@ class Deliverer:
                 action = None
                 problem = str(error)
         if action is None:
-            return self._fail(row_id, key, problem)
+            self._fail(row_id, key, problem)
+            return True
+        self._call(row_id, key, attempts, generation, workspace_id, action, now)
+        return True
+
+    def _call(self, row_id: int, key: str, attempts: int, generation: int, workspace_id: int,
+              action: deliveries.Action, now: datetime) -> None:
+        """Make the Slack call and record what came of it."""
         try:
             outcome = action(self._unsure is not None)
         except LookingFurther:
@@ -155,6 +202,9 @@ class Deliverer:
                 # a garbled answer (slack_sdk's wording, e.g. Slack's HTML error page): nobody refused, so try again
                 return self._retry(row_id, attempts, now, t("outbox.not_json", status=status),
                                    retry_after(error.response.headers))
+            seconds = retry_after(error.response.headers)
+            if status == 429 and seconds is not None:
+                return self._rate_limited(row_id, workspace_id, error, now, seconds)
             if status == 429 or status >= 500:
                 return self._retry(row_id, attempts, now, f"HTTP {status} {code or ''}".strip(),
                                    retry_after(error.response.headers))
@@ -182,6 +232,27 @@ class Deliverer:
             log.warning("Outbox %s not delivered (%s); attempt %s, next at %s", row.key, error, attempts, due)
             outbox.retry(session, row_id=row_id, worker=self.worker_id, due_at=due, error=error,
                          attempted_at=self._unsure, lookup_cursor=self._cursor, spent=spent)
+
+    def _rate_limited(self, row_id: int, workspace_id: int, error: SlackApiError, now: datetime,
+                      seconds: float) -> None:
+        """A 429 with Retry-After: Slack did nothing, so no attempt is spent; this row and the workspace's
+        other rows that use the same method wait (here and, through the database, in every process).
+        Other workspaces go on."""
+        method = str(error.response.api_url or "").rstrip("/").rsplit("/", 1)[-1]
+        until = max(now, self.clock()) + timedelta(seconds=seconds)  # counted from Slack's answer
+        # Asked again at once, Slack's wait is its pace for this method: the rows behind it follow at that pace.
+        spacing = self._spacing[(workspace_id, method)] = max(self._spacing.get((workspace_id, method), 0), seconds)
+        kinds = tuple(k for k in KINDS if method in methods(k)) or None  # another method: hold them all
+        problem = f"HTTP 429 {error.response.get('error') or ''}".strip()
+        log.info("Outbox row %s not delivered (%s): workspace %s waits %s s with %s", row_id, problem, workspace_id,
+                 seconds, method)
+        with session_scope(self.engine) as session:
+            self._holds[(workspace_id, method)] = outbox.hold(
+                session, workspace_id=workspace_id, until=until + timedelta(seconds=spacing), kinds=kinds,
+                spacing=timedelta(seconds=spacing))
+            outbox.release(session, row_id=row_id, worker=self.worker_id, due_at=until, error=problem,
+                           channel=self._opened_dm,  # the next attempt posts there without opening it again
+                           unsure=(self._unsure, self._cursor))  # a 429 refused this post; an earlier one may stand
 
     def _fail(self, row_id: int, key: str, error: str) -> None:
         log.error("OUTBOX FAILED for good: %s (%s)", key, error)
@@ -221,8 +292,17 @@ class Deliverer:
         return Outcome(response["channel"], response["ts"])
 
     def open_dm(self, user: str) -> str:
-        """The DM channel with a user."""
-        return self.client.conversations_open(users=user)["channel"]["id"]
+        """The DM channel with a user (remembered: a retry after a rate-limited post does not spend another
+        of the workspace's conversations.open calls)."""
+        if self._known_dm:  # opened by an earlier attempt of this row, in whichever process
+            return self._known_dm
+        key = (self.client.token, user)
+        if key not in self._dms:
+            if len(self._dms) >= 100_000:
+                self._dms.clear()
+            self._dms[key] = self.client.conversations_open(users=user)["channel"]["id"]
+        self._opened_dm = self._dms[key]
+        return self._opened_dm
 
     def update(self, channel: str, ts: str, message: dict) -> Outcome:
         """chat.update of a message we posted (the message keeps its ts)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlmodel import Session
@@ -14,9 +13,10 @@ from commands.matching import fold
 from commands.reply import Notice, Reply
 from commands.texts import t
 from commands.weeks import Week
-from storage import outbox, queries
+from storage import queries
 from storage.directory import directory
-from storage.models import Member, ReminderMute, Workspace
+from storage.due_queries import ReminderFacts
+from storage.models import ReminderMute, Workspace
 
 MUTE_USAGE = "/lage påminnelser av|på"
 
@@ -46,20 +46,17 @@ def muted_users(session: Session, workspace_id: int) -> set[str]:
     return set(session.execute(query).scalars())
 
 
-def claim_reminders(session: Session, workspace: Workspace, week: Week, slot: str, now: datetime) -> int:
-    """Queue one DM per member of each partner with areas left (muted members excepted); once per slot."""
-    muted = muted_users(session, workspace.id)
-    claimed = 0
-    for partner in queries.active_partners(session, workspace_id=workspace.id):
-        missing, _ = missing_areas(session, workspace, partner.id, week)
-        if not missing:
+def reminder_rows(facts: ReminderFacts, workspace_id: int, week: Week, slot: str) -> list[dict]:
+    """The outbox rows of one reminder slot: a DM to each member of each partner with areas left to rate
+    (muted members excepted); the clock claims each once."""
+    rows = []
+    for partner_id in facts.partners[workspace_id]:
+        if not facts.missing(workspace_id, partner_id, week.year, week.week):
             continue
-        members = session.execute(select(Member.user_id).where(Member.partner_id == partner.id)).scalars()
-        for user in sorted(set(members) - muted):
-            body = json.dumps({"week": str(week), "user": user})
-            claimed += outbox.add_once(session, workspace_id=workspace.id, kind="reminder.dm", now=now, body=body,
-                                       key=f"reminder.dm:{workspace.id}:{user}:{week}:{slot}")
-    return claimed
+        for user in sorted(set(facts.members[partner_id]) - facts.muted[workspace_id]):
+            rows.append(dict(workspace_id=workspace_id, kind="reminder.dm", key=f"reminder.dm:{workspace_id}:{user}:"
+                             f"{week}:{slot}", body=json.dumps({"week": str(week), "user": user})))
+    return rows
 
 
 def reminder_for(session: Session, workspace: Workspace, user_id: str, week: Week) -> Reminder | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from storage import answered, queries
+from storage.due_queries import chunks
 from storage.models import AuditEntry, Event, Rating, Workspace
 
 ACTOR = "gallring"
@@ -41,28 +43,43 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 def purge(session: Session, *, workspace_id: int, before: datetime, now: datetime, actor: str = ACTOR) -> PurgeReport:
     """Blank comments, event descriptions and the same texts in the audit log for everything older."""
-    comments = session.execute(update(Rating).where(
-        Rating.workspace_id == workspace_id, Rating.reported_at < before, Rating.comment.is_not(None))
-        .values(comment=None)).rowcount
-    descriptions = session.execute(update(Event).where(
-        Event.workspace_id == workspace_id, Event.reported_at < before,
-        (Event.description.is_not(None)) | (Event.withdrawn_reason.is_not(None)))
-        .values(description=None, withdrawn_reason=None)).rowcount
-    audit = 0
-    old = select(AuditEntry).where(AuditEntry.workspace_id == workspace_id, AuditEntry.at < before,
-                                   AuditEntry.action.in_(("rating.set", "event.report", "event.change",
-                                                          "event.withdraw")))
-    for entry in session.execute(old).scalars():
-        blanked = {"old_value": _blank(entry, entry.old_value), "new_value": _blank(entry, entry.new_value)}
-        if (blanked["old_value"], blanked["new_value"]) != (entry.old_value, entry.new_value):
-            entry.old_value, entry.new_value = blanked["old_value"], blanked["new_value"]
-            audit += 1
-    report = PurgeReport(comments, descriptions, audit)
-    if report.total:
-        queries.audit(session, workspace_id=workspace_id, at=now, actor=actor, action="retention.purge",
-                      subject=f"före {before.date().isoformat()}", new=f"{comments} kommentarer, "
-                      f"{descriptions} beskrivningar, {audit} loggrader")
-    return report
+    return purge_many(session, {workspace_id: before}, now=now, actor=actor)[workspace_id]
+
+
+def purge_many(session: Session, cutoffs: dict[int, datetime], *, now: datetime,
+               actor: str = ACTOR) -> dict[int, PurgeReport]:
+    """`purge` for many workspaces at once (workspace → cutoff): a few statements per distinct cutoff and
+    chunk of workspaces, not a few per workspace (the daily run covers every workspace)."""
+    comments, descriptions, audit = Counter(), Counter(), Counter()
+    groups: dict[datetime, list[int]] = {}
+    for workspace_id, before in cutoffs.items():
+        groups.setdefault(before, []).append(workspace_id)
+    for before, everyone in groups.items():
+        for ids in chunks(sorted(everyone)):
+            comments.update(session.execute(update(Rating).where(
+                Rating.workspace_id.in_(ids), Rating.reported_at < before, Rating.comment.is_not(None))
+                .values(comment=None).returning(Rating.workspace_id)).scalars())
+            descriptions.update(session.execute(update(Event).where(
+                Event.workspace_id.in_(ids), Event.reported_at < before,
+                (Event.description.is_not(None)) | (Event.withdrawn_reason.is_not(None)))
+                .values(description=None, withdrawn_reason=None).returning(Event.workspace_id)).scalars())
+            old = select(AuditEntry).where(AuditEntry.workspace_id.in_(ids), AuditEntry.at < before,
+                                           AuditEntry.action.in_(("rating.set", "event.report", "event.change",
+                                                                  "event.withdraw")))
+            for entry in session.execute(old).scalars():
+                blanked = {"old_value": _blank(entry, entry.old_value), "new_value": _blank(entry, entry.new_value)}
+                if (blanked["old_value"], blanked["new_value"]) != (entry.old_value, entry.new_value):
+                    entry.old_value, entry.new_value = blanked["old_value"], blanked["new_value"]
+                    audit[entry.workspace_id] += 1
+    reports = {}
+    for workspace_id, before in cutoffs.items():
+        report = reports[workspace_id] = PurgeReport(comments[workspace_id], descriptions[workspace_id],
+                                                     audit[workspace_id])
+        if report.total:
+            queries.audit(session, workspace_id=workspace_id, at=now, actor=actor, action="retention.purge",
+                          subject=f"före {before.date().isoformat()}", new=f"{report.comments} kommentarer, "
+                          f"{report.descriptions} beskrivningar, {report.audit} loggrader")
+    return reports
 
 
 def _blank(entry: AuditEntry, value: str | None) -> str | None:
@@ -80,14 +97,18 @@ def _blank(entry: AuditEntry, value: str | None) -> str | None:
 
 def daily_purge(session: Session, *, now: datetime) -> list[str]:
     """Once a day per workspace (the clock calls this every minute): purge by the workspace's setting."""
-    done = []
-    for ws in session.execute(select(Workspace)).scalars():
+    due = []
+    for ws in session.execute(select(Workspace).order_by(Workspace.id)).scalars():
         today = now.astimezone(ZoneInfo(ws.timezone)).date().isoformat()
-        if ws.purged_on == today:
-            continue
-        report = purge(session, workspace_id=ws.id, before=months_before(now, ws.retention_months), now=now)
+        if ws.purged_on != today:
+            due.append((ws, today))
+    if not due:
+        return []
+    for ws, _ in due:
         answered.forget(session, workspace_id=ws.id, before=now - answered.KEEP)
-        ws.purged_on = today
-        if report.total:
-            done.append(f"gallring {ws.key}: {report.total} texter")
-    return done
+    reports = purge_many(session, {ws.id: months_before(now, ws.retention_months) for ws, _ in due}, now=now)
+    for today in {day for _, day in due}:  # one statement per local date, not a flush of a thousand rows
+        for ids in chunks([ws.id for ws, day in due if day == today]):
+            session.execute(update(Workspace).where(Workspace.id.in_(ids)).values(purged_on=today)
+                            .execution_options(synchronize_session="fetch"))
+    return [f"gallring {ws.key}: {reports[ws.id].total} texter" for ws, _ in due if reports[ws.id].total]

@@ -70,17 +70,23 @@ def week_has_data(session: Session, workspace: Workspace, week: Week) -> bool:
                 or event_queries.events_for_weeks(session, workspace_id=workspace.id, weeks=weeks))
 
 
-def claim_summary(session: Session, workspace: Workspace, week: Week, now: datetime, *, asked: bool = False) -> bool:
-    """Claim the week's summary post (once per workspace, channel and week); True when this call did.
+def summary_row(workspace: Workspace, week: Week, *, asked: bool = False) -> dict | None:
+    """The outbox row that claims the week's summary, or None when there is nothing to post.
 
     The clock never claims a week that ended before the set-up; a person who `asked` may (publish_summary
     checks that the week has something to sum up)."""
     if not workspace.summary_channel:
-        return False
+        return None
     if not asked and ended_before_setup(workspace, week):
-        return False  # the week ended before Veckoläge was set up: nothing to sum up
-    return outbox.add_once(session, workspace_id=workspace.id, key=summary_key(workspace, week), kind="summary.post",
-                           now=now, channel=workspace.summary_channel, body=week_body(week))
+        return None  # the week ended before Veckoläge was set up: nothing to sum up
+    return dict(workspace_id=workspace.id, key=summary_key(workspace, week), kind="summary.post",
+                channel=workspace.summary_channel, body=week_body(week))
+
+
+def claim_summary(session: Session, workspace: Workspace, week: Week, now: datetime, *, asked: bool = False) -> bool:
+    """Claim the week's summary post (once per workspace, channel and week); True when this call did."""
+    row = summary_row(workspace, week, asked=asked)
+    return row is not None and outbox.add_once(session, now=now, **row)
 
 
 class SummaryError(ValueError):

@@ -1,15 +1,19 @@
 """The outbox: rows written in the same transaction as the change, claimed atomically, retried.
 
 A row is claimed by a compare-and-set UPDATE (status and generation in the WHERE clause), so two
-workers — threads or processes, SQLite or PostgreSQL — never deliver the same row at once.
+workers — threads or processes, SQLite or PostgreSQL — never deliver the same row at once. On
+PostgreSQL a batch is claimed in one statement that skips rows another claimer has locked
+(`FOR UPDATE SKIP LOCKED`), so several delivery processes take different rows and never wait for
+each other.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import DateTime, Integer, String, Text, any_, bindparam, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
 from storage.models import OutboxMessage
@@ -60,19 +64,113 @@ def postpone(session: Session, *, row_id: int, due_at: datetime, now: datetime |
                     .values(due_at=due_at, status=PENDING, claimed_by=None, claimed_until=None))
 
 
+def existing_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these keys are already claimed (any state)."""
+    if session.get_bind().dialect.name == "postgresql":  # one array parameter: no statement with 1,000s of them
+        query = select(OutboxMessage.key).where(OutboxMessage.key == any_(bindparam("keys", type_=ARRAY(String))))
+        return set(session.execute(query, {"keys": keys}).scalars())
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        query = select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))
+        found.update(session.execute(query).scalars())
+    return found
+
+
+def add_all_once(session: Session, rows: list[dict], *, now: datetime) -> list[str]:
+    """`add_once` for many rows in one executemany (`workspace_id`, `key`, `kind` and optionally `channel`,
+    `body`); returns the keys this call claimed, in order."""
+    if not rows:
+        return []
+    if session.get_bind().dialect.name == "postgresql":  # one statement, five array parameters
+        columns = {name: [row.get(name) for row in rows] for name in ("workspace_id", "key", "kind", "channel", "body")}
+        claimed = set(session.execute(_ADD_ALL, {**columns, "now": now}).scalars())
+    else:
+        values = [{"subject_id": None, "channel": None, "body": None, **row, "status": PENDING, "generation": 1,
+                   "attempts": 0, "due_at": now, "created_at": now} for row in rows]
+        statement = sqlite.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+        claimed = set(session.execute(statement.returning(OutboxMessage.key), values).scalars())
+    return [row["key"] for row in rows if row["key"] in claimed]
+
+
+_ADD_ALL = text("""
+    INSERT INTO outboxmessage (workspace_id, key, kind, channel, body, status, generation, attempts, due_at, created_at)
+    SELECT workspace_id, key, kind, channel, body, 'pending', 1, 0, :now, :now
+    FROM unnest(:workspace_id, :key, :kind, :channel, :body) AS r(workspace_id, key, kind, channel, body)
+    ON CONFLICT (key) DO NOTHING RETURNING key
+""").bindparams(bindparam("workspace_id", type_=ARRAY(Integer)), bindparam("key", type_=ARRAY(String)),
+                bindparam("kind", type_=ARRAY(String)), bindparam("channel", type_=ARRAY(String)),
+                bindparam("body", type_=ARRAY(Text)), bindparam("now", type_=DateTime(timezone=True)))
+
+
 def cancel(session: Session, *, key: str) -> None:
     """Stop a message that is no longer wanted (e.g. a re-notification after the alert was acknowledged)."""
     session.execute(update(OutboxMessage).where(OutboxMessage.key == key, OutboxMessage.status.in_((PENDING, FAILED)))
                     .values(status=CANCELLED))
 
 
+def _ready(now: datetime):
+    """Pending and due, or claimed by a worker whose lease ran out."""
+    return or_((OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now),
+               (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now))
+
+
 def due(session: Session, *, now: datetime, limit: int = 20) -> list[OutboxMessage]:
     """Rows ready to deliver: pending and due, or claimed by a worker whose lease ran out."""
-    query = select(OutboxMessage).where(or_(
-        (OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now),
-        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now),
-    )).order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit)
+    query = select(OutboxMessage).where(_ready(now)).order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit)
     return list(session.execute(query).scalars())
+
+
+def claim_due(session: Session, *, worker: str, now: datetime, lease: timedelta, limit: int = 10) -> list[int]:
+    """Claim up to `limit` ready rows for `worker`, oldest first; returns their ids.
+
+    PostgreSQL: one UPDATE over rows picked `FOR UPDATE SKIP LOCKED`, so concurrent claimers take
+    disjoint rows without waiting for each other. SQLite has one writer at a time: the ready rows,
+    then a compare-and-set per row (`claim`), as safe across processes."""
+    if session.get_bind().dialect.name != "postgresql":
+        return [row.id for row in due(session, now=now, limit=limit)
+                if claim(session, row, worker=worker, now=now, lease=lease)]
+    picked = (select(OutboxMessage.id).where(_ready(now)).order_by(OutboxMessage.due_at, OutboxMessage.id)
+              .limit(limit).with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED"))
+    claimed = session.execute(  # (an `IN (subquery)` may be run again per row and claim more than `limit`)
+        update(OutboxMessage).where(OutboxMessage.id == picked.c.id)
+        .values(status=SENDING, claimed_by=worker, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id, OutboxMessage.due_at)).all()
+    return [row_id for row_id, _ in sorted(claimed, key=lambda r: (r[1], r[0]))]
+
+
+def release(session: Session, *, row_id: int, worker: str, due_at: datetime, error: str | None = None,
+            channel: str | None = None, unsure: tuple[datetime | None, str | None] | None = None) -> None:
+    """Give a claimed row back, due at `due_at`, without spending an attempt: Slack did nothing with it
+    (a 429 refuses before acting, or this worker held it back for pacing). `unsure`: the earlier post that
+    may still have landed and where its lookup goes on (`attempted_at`, `lookup_cursor`), when it changed."""
+    values = dict(status=PENDING, due_at=due_at, claimed_by=None, claimed_until=None,
+                  attempts=OutboxMessage.attempts - 1)
+    if unsure is not None:
+        values["attempted_at"], values["lookup_cursor"] = unsure
+    if error is not None:
+        values["last_error"] = error[:500]
+    if channel is not None:
+        values["channel"] = channel
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker)
+                    .values(**values))
+
+
+def hold(session: Session, *, workspace_id: int, until: datetime, kinds: tuple[str, ...] | None = None,
+         spacing: timedelta = timedelta(0)) -> datetime:
+    """Slack rate-limits this workspace: its pending rows (of these kinds) wait, for every delivery process —
+    the first until `until`, each next one `spacing` later (Slack's pace), so they do not all ask again at
+    once. Other workspaces' rows are untouched. Returns when the slot after the last of them begins."""
+    query = select(OutboxMessage.id, OutboxMessage.due_at).where(
+        OutboxMessage.workspace_id == workspace_id, OutboxMessage.status == PENDING,
+        OutboxMessage.due_at < until + spacing * 1000)
+    if kinds is not None:
+        query = query.where(OutboxMessage.kind.in_(kinds))
+    rows = session.execute(query.order_by(OutboxMessage.due_at, OutboxMessage.id)).all()
+    moves = [{"id": row_id, "due_at": until + spacing * n} for n, (row_id, due_at) in enumerate(rows)
+             if due_at < until + spacing * n]
+    if moves:
+        session.execute(update(OutboxMessage), moves)  # (bulk UPDATE by primary key)
+    return until + spacing * len(rows)
 
 
 def next_due(session: Session) -> datetime | None:
@@ -82,21 +180,20 @@ def next_due(session: Session) -> datetime | None:
 
 
 def claim(session: Session, row: OutboxMessage, *, worker: str, now: datetime, lease: timedelta) -> bool:
-    """Take a row for delivery; False when another worker got it first. From now on a post of it may
-    be in Slack: `attempted_at` keeps the start of the earliest such attempt until an answer settles it."""
+    """Take a row for delivery; False when another worker got it first. (The worker marks `attempted_at`
+    once it passes its pacing checks: from then on a post of it may be in Slack until an answer settles it.)"""
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row.id, OutboxMessage.generation == row.generation,
                or_((OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now),
                    (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now)))
-        .values(status=SENDING, claimed_by=worker, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1,
-                attempted_at=func.coalesce(OutboxMessage.attempted_at, now))
+        .values(status=SENDING, claimed_by=worker, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
     )
     return result.rowcount == 1
 
 
 def attempting(session: Session, *, row_id: int, worker: str, now: datetime) -> None:
-    """A post is about to be made (after the lookup found no earlier one): it may land from `now` on."""
+    """A post is about to be made (first, or after the lookup found no earlier one): it may land from `now` on."""
     session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker)
                     .values(attempted_at=now, lookup_cursor=None))
 

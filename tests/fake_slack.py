@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from bot.slack_limits import problems
+from tests.fake_slack_limits import RateLimits
 
 _JSON_FORM_KEYS = ("blocks", "view", "attachments", "files")
 _JSON_TYPE = "application/json; charset=utf-8"
@@ -89,8 +90,10 @@ def _public(message: dict[str, Any]) -> dict[str, Any]:
 class FakeSlack:
     """Fake Slack Web API server bound to 127.0.0.1 on an ephemeral port."""
 
-    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
-        """Create a stopped fake server; message timestamps follow `clock` (default: the real time)."""
+    def __init__(self, clock: Callable[[], datetime] | None = None, *, limits: RateLimits | None = None) -> None:
+        """Create a stopped fake server; message timestamps follow `clock` (default: the real time); with
+        `limits`, Slack's rate limits apply (off by default)."""
+        self.limits = limits
         self.calls: list[Call] = []
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel → every message posted, oldest first
@@ -340,12 +343,16 @@ class FakeSlack:
             override = dict(self._overrides.get(call.method, {}))
         if failure is None and (wait := self._read_too_soon(call)) is not None:
             failure = (429, wait, None)
-        if failure is None:  # the work is done (a post stored) before a slow answer, as in Slack
+        if failure is None and self.limits is not None:  # Slack's rate limits: refused before anything is done
+            retry_after = self.limits.check(call)
+            if retry_after is not None:
+                failure = (429, retry_after, None)
+        refused = self._refusal(call) if failure is None else []
+        if failure is None and not refused:  # the work is done (a post stored) before a slow answer, as in Slack
             answer = json.dumps({**self._default(call.method, call.args), **override})
         if delay:
             self._stopping.wait(delay)
-        refused = self._refusal(call)
-        if failure is None and refused:
+        if refused:
             return self._send(h, 200, json.dumps({"ok": False, "error": refused[0][0], "detail": refused[0][1]}))
         if failure is None:
             return self._send(h, 200, answer)
