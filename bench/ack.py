@@ -16,7 +16,7 @@ from bench.common import ms as fmt
 TARGET_RATIO = 1.5
 WARMUP = 200
 ALERTS, ALERT_WARMUP, ALERT_TARGET = 40, 3, 0.050
-TEXT = "Vällingby 3"
+TEXT = "Vällingby {level}"  # the level alternates 2, 3, 2 …: every report changes the cell (a repeat writes no audit)
 
 
 def _authorize(**_kwargs):
@@ -81,7 +81,7 @@ def signed(count: int) -> list[tuple[str, dict]]:
     for n in range(count):
         body = urlencode({"token": "unused", "team_id": TEAM, "team_domain": "bench", "channel_id": "C0BENCH",
                           "channel_name": "bench", "user_id": "U0P00M000", "user_name": "bench",
-                          "command": "/lage", "text": TEXT, "api_app_id": "A0BENCH",
+                          "command": "/lage", "text": TEXT.format(level=2 + n % 2), "api_app_id": "A0BENCH",
                           "response_url": "http://127.0.0.1:9/unused", "trigger_id": f"{n}.1.bench"})
         stamp = str(int(time.time()))
         out.append((body, {"content-type": ["application/x-www-form-urlencoded"],
