@@ -7,8 +7,8 @@ import uuid
 from bot.blocks import cell_text
 from bot.slack_text import context, escape, section
 from commands.event_view import AlertView
-from commands.reply import mention
 from commands.scale import level as scale_level
+from commands.spans import mention
 from commands.texts import t
 
 ACK_ACTION = "acknowledge_event"

@@ -16,9 +16,9 @@ from commands.reply import (
     RatingForm,
     Trend,
     WeekGrid,
-    plain_text,
 )
 from commands.scale import MISSING_MARK, SCALE, level
+from commands.spans import Mention, Text, Typed, spans
 from commands.texts import t
 from commands.year_table import YearTable, summary_lines
 
@@ -27,7 +27,23 @@ BOLD = "\033[1m"
 TONE = {"ok": "✔", "error": "✖", "info": "ℹ"}
 
 
-_plain = plain_text
+PREFIX = "/"  # the console takes the slash commands as Slack does
+
+
+def plain(text: Text) -> str:
+    """Reply text for the terminal and logs: mentions as `@id`/`#id`, commands with their slash."""
+    out = []
+    for span in spans(text):
+        if isinstance(span, Mention):
+            out.append(("@" if span.kind == "person" else "#") + span.id)
+        elif isinstance(span, Typed):
+            out.append(PREFIX + span.text)
+        else:
+            out.append(span if isinstance(span, str) else span.text)
+    return "".join(out)
+
+
+_plain = plain
 
 
 CUBE = (0, 95, 135, 175, 215, 255)  # the xterm 256-colour cube's channel values
@@ -76,7 +92,7 @@ def _notice(reply: Notice, color: bool = True) -> str:
 @render_text.register
 def _help(reply: HelpReply, color: bool = True) -> str:
     rows = [(e.usage, e.summary) for e in reply.entries]
-    return "\n".join([reply.title, tabulate(rows, tablefmt="plain"), *reply.notes])
+    return "\n".join([_plain(reply.title), tabulate(rows, tablefmt="plain"), *map(_plain, reply.notes)])
 
 
 @render_text.register
@@ -94,7 +110,7 @@ def event_text(line: EventLine) -> str:
     text = f"#{line.number} {line.emoji} {line.type_name} – {line.area}, {line.when} ({line.partner})"
     if line.description:
         text += f": {line.description}"
-    return _plain(f"{text} · {line.status}" if line.status else text)
+    return f"{text} · {_plain(line.status)}" if line.status else text
 
 
 @render_text.register

@@ -22,9 +22,10 @@ from commands.admin_parse import (
 from commands.context import Caller, Invocation, load_caller
 from commands.matching import fold, match_name, plain_int, same_name
 from commands.rate import InputError
-from commands.reply import Notice, Reply, channel_ref, mention
+from commands.reply import Notice, Reply
 from commands.schedule import reminder_slots
 from commands.setup_file import AREA_LIMIT, NAME_LIMIT, SHORT_LIMIT
+from commands.spans import channel_ref, mention, rich
 from commands.texts import t
 from storage import queries, setup_queries
 from storage.models import Area, Partner, Workspace
@@ -190,15 +191,15 @@ def member_command(caller: Caller, args: str, inv: Invocation, session: Session)
             moved = setup_queries.set_member(session, workspace_id=ws.id, partner_id=partner.id, user_id=user)
             old = session.get(Partner, moved).name if moved else None
             _audit(session, caller, inv, "member.move" if moved else "member.add", user, old=old, new=partner.name)
-            lines.append(t("admin.member.moved" if moved else "admin.member.added", user=mention(user),
+            lines.append(rich("admin.member.moved" if moved else "admin.member.added", user=mention(user),
                            partner=partner.name, old=old))
     else:
         for user in people:
             if setup_queries.remove_member(session, workspace_id=ws.id, user_id=user):
                 _audit(session, caller, inv, "member.remove", user)
-                lines.append(t("admin.member.removed", user=mention(user)))
+                lines.append(rich("admin.member.removed", user=mention(user)))
             else:
-                lines.append(t("admin.member.not_member", user=mention(user)))
+                lines.append(rich("admin.member.not_member", user=mention(user)))
     return Notice("ok", t("admin.members.title"), tuple(lines))
 
 
@@ -220,7 +221,7 @@ def _role_command(role: str, label: str) -> Callable:
             if change:
                 _audit(session, caller, inv, f"{role}.{'add' if verb == 'add' else 'remove'}", user)
             key = ("admin.role.added" if verb == "add" else "admin.role.removed") if change else "admin.role.unchanged"
-            lines.append(t(key, user=mention(user), role=label))
+            lines.append(rich(key, user=mention(user), role=label))
         return Notice("ok", t("admin.roles.title", role=label), tuple(lines))
 
     return handler
@@ -243,7 +244,7 @@ def channel_command(caller: Caller, args: str, inv: Invocation, session: Session
     old = getattr(ws, attr)
     setattr(ws, attr, target)
     _audit(session, caller, inv, f"setting.{attr}", t("audit.subject.setting"), old=old, new=target)
-    return Notice("ok", t("admin.channel.set", which=which.lower(), channel=channel_ref(target)))
+    return Notice("ok", rich("admin.channel.set", which=which.lower(), channel=channel_ref(target)))
 
 
 @admin_only

@@ -12,8 +12,9 @@ from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.event_types import EVENT_TYPES, EventType, event_type, match_event_type, type_names
 from commands.matching import fold, match_name, sanitize
 from commands.rate import InputError, check_not_future, error_notice, resolve_area, take_week
-from commands.reply import EventForm, FieldErrors, Notice, Reply, channel_ref
+from commands.reply import EventForm, FieldErrors, Notice, Reply
 from commands.scale import level
+from commands.spans import channel_ref, rich
 from commands.summary import week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError, typed
@@ -171,7 +172,7 @@ def saved_notice(session: Session, caller: Caller, event: Event, created: bool) 
     lines = [] if created else [t("event.saved.duplicate")]
     if kind.critical:
         ws = caller.workspace
-        lines.append(t("event.saved.alert", channel=channel_ref(ws.alert_channel)) if ws.alert_channel
+        lines.append(rich("event.saved.alert", channel=channel_ref(ws.alert_channel)) if ws.alert_channel
                      else t("event.saved.no_alert_channel"))
     else:
         lines.append(t("event.saved.not_critical"))

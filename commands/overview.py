@@ -8,9 +8,10 @@ from sqlmodel import Session
 from commands.area_value import area_value
 from commands.context import Invocation, load_caller, tokenize
 from commands.rate import InputError, check_not_future, error_notice, split_area_level, take_week
-from commands.reply import Notice, Reply, mention
+from commands.reply import Notice, Reply
 from commands.scale import level
 from commands.schedule import is_skipped
+from commands.spans import join, mention, rich
 from commands.summary import SummaryError, publish_summary, week_changed
 from commands.texts import t
 from commands.week_grid import build_grid
@@ -46,9 +47,9 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
     week = caller.assessment_week
     if not caller.coordinator:
         names = queries.users_with_role(session, workspace_id=caller.workspace.id, role=queries.COORDINATOR)
-        mentions = ", ".join(mention(uid) for uid in names) or "–"
+        mentions = join(", ", [mention(uid) for uid in names], "–")
         return Notice("error", t("error.title"), (t("error.not_coordinator"),
-                                                  t("error.not_coordinator.hint", names=mentions)), week=week)
+                                                  rich("error.not_coordinator.hint", names=mentions)), week=week)
     try:
         given, tokens = take_week(tokenize(args), caller)
         week = given or week

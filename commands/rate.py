@@ -10,8 +10,9 @@ from sqlmodel import Session
 from commands.area_value import AreaValue
 from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.matching import match_name, plain_int
-from commands.reply import FormArea, Notice, RatingForm, Reply, mention
+from commands.reply import FormArea, Notice, RatingForm, Reply
 from commands.scale import is_level, level
+from commands.spans import mention, rich
 from commands.summary import summary_key, week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError, parse_week, typed
@@ -182,7 +183,7 @@ def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment:
     if repeated:  # a retried request: already stored, nothing changed
         lines.append(t("rate.saved.repeated"))
     elif previous is not None and previous.level != value:
-        lines.append(t("rate.saved.replaced", partner=caller.partner.name, old=previous.level,
+        lines.append(rich("rate.saved.replaced", partner=caller.partner.name, old=previous.level,
                        by=mention(previous.by)))
     elif previous is not None and comment is not None:  # a comment was typed: say whether it changed anything
         lines.append(t("rate.saved.unchanged" if comment == before else "rate.saved.unchanged.comment"))

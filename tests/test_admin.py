@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import clock_tick
-from commands.reply import FileReply, RatingForm, WeekGrid, plain_text
+from bot.console_render import plain as plain_text
+from commands.reply import FileReply, RatingForm, WeekGrid
 from commands.retention import daily_purge
 from commands.setup_export import export_setup
 from commands.setup_file import parse_setup
@@ -38,7 +39,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def text(reply) -> str:
-    return plain_text("\n".join([reply.title, *reply.lines]))
+    return "\n".join(map(plain_text, [reply.title, *reply.lines]))
 
 
 def admin(chat, line: str, now: datetime = NOW):

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
+from bot.console_render import plain as plain_text
 from commands.context import Invocation
 from commands.registry import COMMANDS, dispatch
-from commands.reply import Notice, plain_text
+from commands.reply import Notice
 from commands.texts import t
 from storage.db import session_scope
 from storage.models import Event, SkippedWeek
