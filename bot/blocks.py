@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from bot.slack_limits import MESSAGE_BUDGET
-from bot.slack_text import context, escape, fit, header, pack, section
+from bot.slack_text import command, context, escape, fit, header, pack, section
 from commands.reply import EventLine, EventList, HelpReply, Notice, Trend, WeekGrid
 from commands.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
 from commands.texts import t
@@ -26,7 +26,7 @@ def _notice(reply: Notice) -> dict:
     more = [escape(t("notice.more", count=len(lines) - len(shown)))] if len(shown) < len(lines) else []
     blocks = pack([f"{TONE_ICON[reply.tone]} *{escape(reply.title)}*", *shown, *more])
     if reply.usage:
-        blocks.append(section(escape(t("usage", usage=f"`{reply.usage}`"))))
+        blocks.append(section(escape(t("usage", usage="{usage}")).format(usage=command(reply.usage))))
     if reply.week is not None:
         blocks.append(context(f"📅 {escape(reply.week.label)}"))
     return {"text": escape(reply.title), "blocks": blocks}
@@ -34,7 +34,7 @@ def _notice(reply: Notice) -> dict:
 
 @render.register
 def _help(reply: HelpReply) -> dict:
-    lines = [f"`{escape(e.usage)}`\n{escape(e.summary)}" for e in reply.entries]
+    lines = [f"{command(e.usage)}\n{escape(e.summary)}" for e in reply.entries]
     blocks = [header(reply.title), *pack(lines)]
     if reply.notes:
         blocks.append(context(*(escape(n) for n in reply.notes)))

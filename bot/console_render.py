@@ -18,7 +18,8 @@ from commands.reply import (
     WeekGrid,
 )
 from commands.scale import MISSING_MARK, SCALE, level
-from commands.spans import Mention, Text, Typed, spans
+from commands.spans import Text
+from commands.spans import plain as spans_plain
 from commands.texts import t
 from commands.year_table import YearTable, summary_lines
 
@@ -32,15 +33,7 @@ PREFIX = "/"  # the console takes the slash commands as Slack does
 
 def plain(text: Text) -> str:
     """Reply text for the terminal and logs: mentions as `@id`/`#id`, commands with their slash."""
-    out = []
-    for span in spans(text):
-        if isinstance(span, Mention):
-            out.append(("@" if span.kind == "person" else "#") + span.id)
-        elif isinstance(span, Typed):
-            out.append(PREFIX + span.text)
-        else:
-            out.append(span if isinstance(span, str) else span.text)
-    return "".join(out)
+    return spans_plain(text, PREFIX)
 
 
 _plain = plain
@@ -83,7 +76,7 @@ def _notice(reply: Notice, color: bool = True) -> str:
     title = f"{TONE[reply.tone]} {_plain(reply.title)}"
     lines = [f"{BOLD}{title}{RESET}" if color else title, *(f"  {_plain(x)}" for x in reply.lines)]
     if reply.usage:
-        lines.append("  " + t("usage", usage=reply.usage))
+        lines.append("  " + t("usage", usage=PREFIX + reply.usage))
     if reply.week:
         lines.append(f"  📅 {reply.week.label}")
     return "\n".join(lines)
@@ -91,7 +84,7 @@ def _notice(reply: Notice, color: bool = True) -> str:
 
 @render_text.register
 def _help(reply: HelpReply, color: bool = True) -> str:
-    rows = [(e.usage, e.summary) for e in reply.entries]
+    rows = [(PREFIX + e.usage, e.summary) for e in reply.entries]
     return "\n".join([_plain(reply.title), tabulate(rows, tablefmt="plain"), *map(_plain, reply.notes)])
 
 

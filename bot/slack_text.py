@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.slack_limits import units
 from commands.spans import Mention, Strong, Text, Typed, spans
+from commands.spans import plain as spans_plain
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -29,6 +30,11 @@ def escape(text: Text) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain(text: Text) -> str:
+    """Reply text for Slack's plain-text fields (form errors): no markup, mentions as `@U…`, commands with `/`."""
+    return spans_plain(text, PREFIX)
 
 
 def command(usage: str) -> str:

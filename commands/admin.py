@@ -25,21 +25,21 @@ from commands.rate import InputError
 from commands.reply import Notice, Reply
 from commands.schedule import reminder_slots
 from commands.setup_file import AREA_LIMIT, NAME_LIMIT, SHORT_LIMIT
-from commands.spans import channel_ref, mention, rich
+from commands.spans import Typed, channel_ref, mention, rich
 from commands.texts import t
 from storage import queries, setup_queries
 from storage.models import Area, Partner, Workspace
 
 USAGES = {
-    "område": "/lagesadmin område lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>]",
-    "partner": "/lagesadmin partner lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>] | partner kortnamn <partner> "
+    "område": "lagesadmin område lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>]",
+    "partner": "lagesadmin partner lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>] | partner kortnamn <partner> "
                "<kortnamn>",
-    "medlem": "/lagesadmin medlem lägg-till <partner> @användare … | medlem ta-bort @användare …",
-    "roll": "/lagesadmin samordnare|admin lägg-till|ta-bort @användare …",
-    "kanal": "/lagesadmin kanal sammanfattning|larm #kanal",
-    "schema": "/lagesadmin schema sammanfattning <dag hh:mm> | schema påminnelser <dag hh:mm>, … | av",
-    "deadline": "/lagesadmin deadline <dag hh:mm>",
-    "gallring": "/lagesadmin gallring <månader>",
+    "medlem": "lagesadmin medlem lägg-till <partner> @användare … | medlem ta-bort @användare …",
+    "roll": "lagesadmin samordnare|admin lägg-till|ta-bort @användare …",
+    "kanal": "lagesadmin kanal sammanfattning|larm #kanal",
+    "schema": "lagesadmin schema sammanfattning <dag hh:mm> | schema påminnelser <dag hh:mm>, … | av",
+    "deadline": "lagesadmin deadline <dag hh:mm>",
+    "gallring": "lagesadmin gallring <månader>",
 }
 ADD, RENAME, REMOVE = ("laggtill", "lagg-till", "add"), ("byt-namn", "bytnamn", "rename"), ("ta-bort", "tabort", "remove")
 
@@ -57,7 +57,7 @@ def admin_only(handler: Callable[[Caller, str, Invocation, Session], Reply]):
     def run(args: str, inv: Invocation, session: Session) -> Reply:
         caller = load_caller(session, inv)
         if queries.ADMIN not in caller.roles:
-            return Notice("error", t("error.title"), (t("admin.not_admin"),))
+            return Notice("error", t("error.title"), (rich("admin.not_admin", command=Typed("lagesadmin")),))
         try:
             return handler(caller, unescape(args).strip(), inv, session)
         except InputError as error:
@@ -116,7 +116,8 @@ def _named_command(model: type, key: str) -> Callable:
                 raise InputError(t("admin.area_limit", limit=AREA_LIMIT), usage=usage)
             row, restored = setup_queries.add_named(session, model, workspace_id=ws.id, name=name, same=same_name)
             _audit(session, caller, inv, f"{kind}.{'restore' if restored else 'add'}", name, new=name)
-            return Notice("ok", t(f"admin.{kind}.{'restored' if restored else 'added'}", name=name))
+            return Notice("ok", rich(f"admin.{kind}.{'restored' if restored else 'added'}", name=name,
+                                     command=Typed(f"lagesadmin medlem lägg-till {name} @…")))
         if verb == "rename":
             parts = rename_parts(rest)
             if parts is None:
@@ -183,7 +184,8 @@ def member_command(caller: Caller, args: str, inv: Invocation, session: Session)
     verb_word, _, rest = args.partition(" ")
     verb, people = _verb(verb_word), users(rest)
     if verb not in ("add", "remove") or not people:
-        raise InputError(t("admin.need_users"), usage=usage)
+        raise InputError(rich("admin.need_users", command=Typed("lagesadmin medlem lägg-till Polisen @anna")),
+                         usage=usage)
     lines = []
     if verb == "add":
         partner = _find(session, Partner, caller, without_mentions(rest), usage)
@@ -209,7 +211,8 @@ def _role_command(role: str, label: str) -> Callable:
         verb_word, _, rest = args.partition(" ")
         verb, people, ws = _verb(verb_word), users(rest), caller.workspace
         if verb not in ("add", "remove") or not people:
-            raise InputError(t("admin.need_users"), usage=USAGES["roll"])
+            raise InputError(rich("admin.need_users", command=Typed("lagesadmin medlem lägg-till Polisen @anna")),
+                             usage=USAGES["roll"])
         if verb == "remove" and role == queries.ADMIN:
             remaining = set(queries.users_with_role(session, workspace_id=ws.id, role=queries.ADMIN)) - set(people)
             if not remaining:

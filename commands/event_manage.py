@@ -13,16 +13,16 @@ from commands.event_view import event_lines
 from commands.matching import fold, plain_int
 from commands.rate import InputError, error_notice, resolve_area, take_week
 from commands.reply import EventList, Notice, Reply
-from commands.spans import channel_ref, mention, rich
+from commands.spans import Typed, channel_ref, mention, rich
 from commands.texts import t
 from commands.weeks import Week, WeekError
 from commands.when import WhenError, parse_when, show
 from storage import event_queries, outbox, queries
 from storage.models import Area, Event
 
-LIST_USAGE = "/handelse lista [vecka]"
-EDIT_USAGE = "/handelse ändra <nr> <område/typ/beskrivning/tid> <nytt värde>"
-WITHDRAW_USAGE = "/handelse återkalla <nr> [orsak]"
+LIST_USAGE = "handelse lista [vecka]"
+EDIT_USAGE = "handelse ändra <nr> <område/typ/beskrivning/tid> <nytt värde>"
+WITHDRAW_USAGE = "handelse återkalla <nr> [orsak]"
 FIELDS = {"omrade": "område", "typ": "typ", "beskrivning": "beskrivning", "tid": "tid"}
 
 
@@ -49,7 +49,7 @@ def list_events(args: str, inv: Invocation, session: Session) -> Reply:
 def _own_event(session: Session, caller: Caller, number_text: str | None, usage: str) -> Event:
     number = plain_int((number_text or "").lstrip("#"))
     if number is None:
-        raise InputError(t("event.error.number"), usage=usage)
+        raise InputError(rich("event.error.number", command=Typed("handelse lista")), usage=usage)
     event = event_queries.event_by_id(session, workspace_id=caller.workspace.id, event_id=number, lock=True)
     if event is None:
         raise InputError(t("event.error.unknown_event", number=number), usage=usage)

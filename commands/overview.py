@@ -19,8 +19,8 @@ from commands.weeks import WeekError
 from storage import queries
 from storage.models import SkippedWeek
 
-GRID_USAGE = "/veckolage [vecka]"
-AGREE_USAGE = "/veckolage fastställ [vecka] <område> <1-5>"
+GRID_USAGE = "veckolage [vecka]"
+AGREE_USAGE = "veckolage fastställ [vecka] <område> <1-5>"
 
 
 def show_grid(args: str, inv: Invocation, session: Session) -> Reply:
@@ -81,9 +81,9 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
     return Notice("ok", title, tuple(lines), week=week)
 
 
-PUBLISH_USAGE = "/veckolage publicera [vecka]"
-SKIP_USAGE = "/veckolage hoppa-över [vecka]"
-UNSKIP_USAGE = "/veckolage återuppta [vecka]"
+PUBLISH_USAGE = "veckolage publicera [vecka]"
+SKIP_USAGE = "veckolage hoppa-över [vecka]"
+UNSKIP_USAGE = "veckolage återuppta [vecka]"
 
 
 def _coordinator_week(args: str, inv: Invocation, session: Session, usage: str, refusal: str, default_shift: int,

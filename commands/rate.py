@@ -12,7 +12,7 @@ from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.matching import match_name, plain_int
 from commands.reply import FormArea, Notice, RatingForm, Reply
 from commands.scale import is_level, level
-from commands.spans import mention, rich
+from commands.spans import Typed, mention, rich
 from commands.summary import summary_key, week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError, parse_week, typed
@@ -20,7 +20,7 @@ from storage import outbox, queries
 from storage.directory import AreaRef
 from storage.rating_write import Saved, repeats, save_rating
 
-USAGE = "/lage [vecka] <område> <1-5> [kommentar]"
+USAGE = "lage [vecka] <område> <1-5> [kommentar]"
 COMMENT_LIMIT = 300
 CLEAR_COMMENT = ("-", "–", "—")  # `/lage Vällingby 2 -` removes the comment (a dash as typed or autocorrected)
 GIVE_BACK_LIMIT = 2000  # a refused comment is shown back for shortening, up to this many characters
@@ -192,7 +192,7 @@ def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment:
     if saved.comment and comment is None:  # kept from before, perhaps a colleague's
         given = "" if week == caller.assessment_week else f"{typed(week, current=caller.current_week)} "
         lines += [t("rate.saved.comment_kept", comment=saved.comment),
-                  t("rate.saved.comment_clear", usage=f"/lage {given}{area.name} {value} {CLEAR_COMMENT[0]}")]
+                  rich("rate.saved.comment_clear", usage=Typed(f"lage {given}{area.name} {value} {CLEAR_COMMENT[0]}"))]
     elif saved.comment:
         lines.append(t("rate.saved.comment", comment=saved.comment))
     elif before:

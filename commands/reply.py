@@ -135,7 +135,7 @@ class RatingForm:
 class FieldErrors:
     """Form input that cannot be saved, per (area id, "level" or "comment"); nothing was written."""
 
-    errors: dict[tuple[int, str], str]
+    errors: dict[tuple[int, str], Text]
 
 
 

@@ -83,7 +83,7 @@ def join(separator: str, texts: list[Text] | tuple[Text | Span, ...], empty: str
 def rich(key: str, /, **values: object) -> Text:
     """The catalogue text for a key with spans filled in where the values are spans or lines.
 
-    Plain values are formatted as `t()` does; without any span value the result is a plain `str`."""
+    Plain values are formatted as `t()` does; when no span ends up in it the result is a plain `str`."""
     if not any(isinstance(v, (tuple, *SPAN_TYPES)) for v in values.values()):
         return SV[key].format(**values)
     parts: list[Text | Span] = []
@@ -96,8 +96,22 @@ def rich(key: str, /, **values: object) -> Text:
             parts.append(value)
         else:
             parts.append(format(repr(value) if conversion == "r" else value, spec or ""))
-    return line(*parts)
+    filled = line(*parts)
+    return "".join(filled) if all(isinstance(span, str) for span in filled) else filled
 
+
+
+def plain(text: Text, prefix: str) -> str:
+    """Text for surfaces without formatting: mentions as `@id`/`#id`, commands after the surface's prefix."""
+    out = []
+    for span in spans(text):
+        if isinstance(span, Mention):
+            out.append(("@" if span.kind == "person" else "#") + span.id)
+        elif isinstance(span, Typed):
+            out.append(prefix + span.text)
+        else:
+            out.append(span if isinstance(span, str) else span.text)
+    return "".join(out)
 
 def to_data(text: Text) -> str | list:
     """Reply text as JSON-ready data, for text stored before it is delivered (outbox rows)."""

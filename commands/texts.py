@@ -79,14 +79,13 @@ SV: dict[str, str] = {
     "grid.missing.imported": "Veckans värden är inlästa från en årstabell och fastställda; parterna rapporterade "
     "inte i Veckoläge.",
     "grid.comments.title": "Kommentarer",
-    "grid.comments.more": "… och {count} kommentarer till – alla ett områdes kommentarer: "
-                          "/veckolage kommentarer [vecka] <område>",
+    "grid.comments.more": "… och {count} kommentarer till – alla ett områdes kommentarer: {command}",
     "comments.title": "Kommentarer om {area}, {week}",
     "comments.areas.title": "Områden med kommentarer, {week}",
     "comments.count": "{area}: {count}",
     "comments.none.week": "Inga kommentarer den veckan.",
     "comments.none.area": "Inga kommentarer om området den veckan.",
-    "grid.events.more": "… och {count} händelser till – alla: /handelse lista [vecka]",
+    "grid.events.more": "… och {count} händelser till – alla: {command}",
     "grid.column.area": "Område",
     "grid.column.value": "Samlat",
     "grid.columns.more": "{count} parter till får inte plats i tabellen (Slack tillåter 20 kolumner).",
@@ -113,11 +112,11 @@ SV: dict[str, str] = {
     "event.error.description_too_long": "Beskrivningen är {length} tecken; högst {limit} tecken får plats.",
     "event.error.future": "Tidpunkten {when} ligger i framtiden.",
     "event.error.wrong_week": "Händelsen är daterad {when}, som är {actual}, inte {given}.",
-    "event.error.too_old": "Tidpunkten {when} ligger före {week}. För äldre händelser, ange veckan: /handelse {typed} …",
+    "event.error.too_old": "Tidpunkten {when} ligger före {week}. För äldre händelser, ange veckan: {command} …",
     "event.error.bad_when": "”{word}” är ingen tid eller dag. Skriv t.ex. 22:15, kl 21.30, igår 22:15, lördag 23:00 "
     "eller 2026-11-20 22:15.",
     "event.error.when_needed": "Ange när händelsen inträffade, t.ex. {example}.",
-    "event.error.number": "Ange händelsens nummer, t.ex. 12 (se /handelse lista).",
+    "event.error.number": "Ange händelsens nummer, t.ex. 12 (se {command}).",
     "event.error.unknown_event": "Det finns ingen händelse #{number} här.",
     "event.error.not_yours": "Bara den som rapporterade händelse #{number} eller en samordnare kan ändra eller "
     "återkalla den.",
@@ -158,10 +157,10 @@ SV: dict[str, str] = {
     "alert.event_number": "Händelse #{number}",
     # rhythm
     "reminders.usage": "Skriv av eller på.",
-    "reminders.off": "Påminnelser avstängda för dig. Slå på igen med /lage påminnelser på.",
+    "reminders.off": "Påminnelser avstängda för dig. Slå på igen med {command}.",
     "reminders.on": "Påminnelser påslagna för dig.",
     "reminder.text": "Påminnelse: {partner} har inte bedömt {missing} av {total} områden för {week}: {areas}.",
-    "reminder.how": "Tryck på knappen eller skriv /lage <område> <1-5>. Inga fler påminnelser: /lage påminnelser av",
+    "reminder.how": "Tryck på knappen eller skriv {rate}. Inga fler påminnelser: {mute}",
     "reminder.button": "Rapportera nu",
     "publish.not_coordinator": "Bara samordnare kan publicera sammanfattningen.",
     "publish.no_channel": "Ingen sammanfattningskanal är inställd (summary_channel i veckolage.toml).",
@@ -223,10 +222,10 @@ SV: dict[str, str] = {
     "home.done": "{partner} har bedömt alla områden för {week}. Tack!",
     "home.events": "Senaste kritiska händelser",
     "home.no_events": "Inga kritiska händelser de senaste veckorna.",
-    "home.events.more": "… och {count} kritiska händelser till de senaste {weeks} veckorna: /handelse lista [vecka]",
+    "home.events.more": "… och {count} kritiska händelser till de senaste {weeks} veckorna: {command}",
     "home.unknown": "Du är inte med i den här samverkan ännu. Be en administratör lägga till dig.",
     # admin
-    "admin.not_admin": "Bara administratörer kan använda /lagesadmin: se och ändra uppsättningen.",
+    "admin.not_admin": "Bara administratörer kan använda {command}: se och ändra uppsättningen.",
     "admin.bad_name": "Ange ett namn (1–{limit} tecken).",
     "admin.not_found": "”{name}” finns inte.",
     "admin.existing": "Finns: {names}.",
@@ -239,7 +238,7 @@ SV: dict[str, str] = {
     "admin.area.added": "Området ”{name}” är tillagt.",
     "admin.area.restored": "Området ”{name}” är tillbaka, med sin historik.",
     "admin.area.retired": "Området ”{name}” är borttaget ur formulär och lägesbild; historiken finns kvar.",
-    "admin.partner.added": "Partnern ”{name}” är tillagd. Lägg till medlemmar: /lagesadmin medlem lägg-till {name} @…",
+    "admin.partner.added": "Partnern ”{name}” är tillagd. Lägg till medlemmar: {command}",
     "admin.partner.restored": "Partnern ”{name}” är tillbaka, med sin historik.",
     "admin.partner.retired": "Partnern ”{name}” är borttagen; dess bedömningar finns kvar i historiken.",
     "admin.renamed": "”{old}” heter nu ”{new}”.",
@@ -247,7 +246,7 @@ SV: dict[str, str] = {
     "admin.short.set": "{name} visas som ”{short}” i lägesbildens tabell.",
     "admin.short.cleared": "{name} visas med hela namnet i lägesbildens tabell.",
     "admin.short.taken": "Kortnamnet ”{short}” används redan av {other}.",
-    "admin.need_users": "Nämn användarna med @, t.ex. /lagesadmin medlem lägg-till Polisen @anna.",
+    "admin.need_users": "Nämn användarna med @, t.ex. {command}.",
     "admin.members.title": "Medlemmar",
     "admin.member.added": "{user} rapporterar nu för {partner}.",
     "admin.member.moved": "{user} rapporterar nu för {partner} (tidigare {old}).",
@@ -281,7 +280,7 @@ SV: dict[str, str] = {
     "admin.show.retention": "Gallring: kommentarer och beskrivningar efter {months} månader",
     "admin.log.title": "Granskningslogg ({shown} av {total})",
     "admin.log.empty": "Inga ändringar att visa.",
-    "admin.log.more": "/lagesadmin logg [område|partner|vecka] [csv]",
+    "admin.log.more": "lagesadmin logg [område|partner|vecka] [csv]",
     "admin.log.csv": "Granskningsloggen, {count} rader, som CSV.",
     "admin.log.column.at": "tid",
     "admin.log.column.actor": "vem",
@@ -405,7 +404,7 @@ Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLAC
     "Kontrollera DATABASE_URL och att servern är igång.",
     "cli.migrated": "Databasen är på senaste schemat ({revision}).",
     "cli.demo": "Demo: exemplets samverkan (Hässelby-Vällingby) på {database}, med 2023 års riktiga lägesbild "
-    "inläst.\nProva /veckolage år 2023, /veckolage 2023-W01 eller /veckolage trend Vällingby.\n",
+    "inläst.\nProva {year}, {week} eller {trend}.\n",
     "cli.no_file": "Filen {path} finns inte.",
     "cli.bad_date": "”{text}” är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2024-11-01.",
     "cli.purge_future": "Gallrar inte: {date} ligger efter i dag ({today}), och då skulle veckans kommentarer och "
@@ -441,7 +440,7 @@ Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLAC
     "cli.setup_file_ignored": "{path} har fel och används inte (databasen gäller): {error}",
     "cli.setup_file_differs": "{path} skiljer sig från databasen, som gäller sedan första start. Kör `python3 run.py bot "
     "config import` för att läsa in filen, eller `python3 run.py bot config export` för att skriva ut databasen.",
-    "cli.console.banner": "Veckoläge – lokal konsol som {user}. Skriv t.ex. /veckolage, /lage hjälp eller avsluta.\n",
+    "cli.console.banner": "Veckoläge – lokal konsol som {user}. Skriv t.ex. {grid}, {help} eller avsluta.\n",
     "cli.console.prompt": "veckoläge> ",
     "cli.console.unknown_command": "Okänt kommando ”{word}”.\n",
     "console.not_sent.alert": "Larmet skickades inte – konsolen skickar inget till Slack.",
@@ -548,7 +547,7 @@ Användning:
     # veckolage.toml written out of the database
     "setupfile.export.header": """\
 # Veckoläge – samverkans uppsättning, utskriven ur databasen ({team}).
-# Databasen gäller efter första start; ändra i Slack med /lagesadmin, eller redigera den här filen
+# Databasen gäller efter första start; ändra i chatten med kommandot lagesadmin, eller redigera den här filen
 # och kör `python3 run.py bot config import` (annars används den inte).
 """,
     # year file errors
@@ -560,7 +559,7 @@ Användning:
     "yearfile.bad_week": "rad {line}, kolumn 1: ”{value}” är ingen vecka 1–{total} år {year}",
     "yearfile.week_twice": "rad {line}, kolumn 1: vecka {week} finns redan tidigare i filen",
     "yearfile.bad_level": "rad {line}, kolumn {column} ({area}): ”{value}” är ingen nivå 1–5",
-    "yearfile.unknown_areas": "okända områden: {names} (lägg till dem med /lagesadmin område lägg-till, "
+    "yearfile.unknown_areas": "okända områden: {names} (lägg till dem med kommandot lagesadmin område lägg-till, "
     "eller importera med --create-areas)",
 }
 

@@ -127,7 +127,8 @@ def test_roles_and_the_last_admin(chat) -> None:
     refused = admin(chat, "admin ta-bort <@U0ADMIN> <@U0POL2>")
     assert refused.tone == "error" and "minst en administratör" in text(refused)
     ok(chat, "admin ta-bort <@U0ADMIN>")
-    assert admin(chat, "visa").lines == (plain_text("Bara administratörer kan använda /lagesadmin: se och ändra uppsättningen."),)
+    assert [plain_text(line) for line in admin(chat, "visa").lines] == [
+        "Bara administratörer kan använda /lagesadmin: se och ändra uppsättningen."]
     assert "minst en administratör" in text(chat("U0POL2", "/lagesadmin admin ta-bort <@U0POL2>"))
 
 
