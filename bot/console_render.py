@@ -7,6 +7,8 @@ from functools import singledispatch
 from tabulate import tabulate
 
 from bot.year_picture import ink
+from commands.event_report import USAGE as EVENT_USAGE
+from commands.rate import USAGE as RATE_USAGE
 from commands.reply import (
     EventForm,
     EventLine,
@@ -90,12 +92,12 @@ def _help(reply: HelpReply, color: bool = True) -> str:
 
 @render_text.register
 def _form(reply: RatingForm, color: bool = True) -> str:
-    return t("rate.form.only_slack", usage="/lage [vecka] <område> <1-5> [kommentar]")
+    return t("rate.form.only_slack", usage=PREFIX + RATE_USAGE)
 
 
 @render_text.register
 def _event_form(reply: EventForm, color: bool = True) -> str:
-    return t("event.form.only_slack", usage="/handelse <område> <typ> [när] [beskrivning]")
+    return t("event.form.only_slack", usage=PREFIX + EVENT_USAGE)
 
 
 def event_text(line: EventLine) -> str:

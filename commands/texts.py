@@ -20,7 +20,7 @@ SV: dict[str, str] = {
     "rate.form.saved.counts": "{areas} områden har er bedömning, {comments} med kommentar; {changed} ändrades nu.",
     "rate.form.saved.changed": "Ändrat: {areas} (💬 = med kommentar).",
     "rate.form.level_needed": "Välj en nivå för att spara kommentaren.",
-    "rate.form.only_slack": "Formuläret finns i Slack. Här skriver du: {usage}",
+    "rate.form.only_slack": "Formuläret finns i chattverktyget. Här skriver du: {usage}",
     # errors
     "error.title": "Det gick inte",
     "error.not_member": "Du är inte medlem i någon samverkanspart här, så du kan inte rapportera.",
@@ -48,8 +48,8 @@ SV: dict[str, str] = {
     "error.future_week.publish": "Du kan publicera till och med {last}.",
     "error.future_week.plan": "Du kan planera till och med {last}.",
     "error.unknown_subcommand": "Okänt kommando ”{word}”.",
-    "error.workspace": "Den här Slack-arbetsytan är inte uppsatt för Veckoläge ännu.",
-    "error.not_installed": "⚠️ Veckoläge är inte installerat i den här Slack-arbetsytan (eller installationen "
+    "error.workspace": "Den här arbetsytan är inte uppsatt för Veckoläge ännu.",
+    "error.not_installed": "⚠️ Veckoläge är inte installerat i den här arbetsytan (eller installationen "
                            "har tagits bort). Be en administratör installera appen igen via installationslänken; "
                            "inget sparades.",
     "error.internal": "Något gick fel hos Veckoläge och inget sparades. Försök igen om en stund; "
@@ -88,7 +88,7 @@ SV: dict[str, str] = {
     "grid.events.more": "… och {count} händelser till – alla: {command}",
     "grid.column.area": "Område",
     "grid.column.value": "Samlat",
-    "grid.columns.more": "{count} parter till får inte plats i tabellen (Slack tillåter 20 kolumner).",
+    "grid.columns.more": "{count} parter till får inte plats i tabellen (den rymmer 20 kolumner).",
     "grid.legend.agreed": "✓ fastställd",
     "grid.legend.lifted": "✓4 fastställt 4, höjt av en kritisk händelse",
     "grid.legend.missing": "ej rapporterat",
@@ -137,17 +137,20 @@ SV: dict[str, str] = {
                        "finns i sin helhet i larmkanalen).",
     "event.list.acknowledged": "kvitterad av {user}",
     "event.list.unacknowledged": "ej kvitterad",
-    "event.list.undelivered": "larmet nådde inte Slack",
+    "event.list.undelivered": "larmet nådde inte larmkanalen",
     "event.list.withdrawn": "återkallad av {user}",
     "event.list.withdrawn_reason": "återkallad av {user}: {reason}",
-    "event.form.only_slack": "Formuläret finns i Slack. Här skriver du: {usage}",
-    "event.undelivered": "Larmet om händelse #{number} ({type} i {area}) kunde inte levereras till Slack: {error}. "
+    "event.form.only_slack": "Formuläret finns i chattverktyget. Här skriver du: {usage}",
+    "event.undelivered": "Larmet om händelse #{number} ({type} i {area}) kunde inte levereras till larmkanalen: {error}. "
     "Kontakta samordnaren direkt.",
     "event.undelivered.unknown_error": "okänt fel",
     "alert.title": "Kritisk händelse: {type} i {area}",
     "alert.title.downgraded": "Händelse: {type} i {area}",
-    "alert.when": "*Tid:* {when} · *Rapporterad av:* {partner} ({user})",
-    "alert.level": "*{area} vecka {week}:* {level}",
+    "alert.when": "{when_label} {when} · {by_label} {partner} ({user})",
+    "alert.when.label": "Tid:",
+    "alert.by.label": "Rapporterad av:",
+    "alert.level": "{heading} {level}",
+    "alert.level.heading": "{area} vecka {week}:",
     "alert.button": "Kvittera",
     "alert.acknowledged": "✅ Kvitterad av {user} {when}",
     "alert.unacknowledged": "⏳ Inte kvitterad ännu – tryck Kvittera när någon tar ansvar.",
@@ -330,14 +333,14 @@ SV: dict[str, str] = {
     "form.comment.placeholder": "Kort kommentar (valfri, inga personuppgifter)",
     "form.comment.label": "Kommentar om {area}",
     "form.rating.title": "Lägesbild {week}",
-    "form.rating.intro": "*{partner}* · {week} · välj nivå för de områden ni bedömer; tomma områden lämnas orörda.",
+    "form.rating.intro": "{partner} · {week} · välj nivå för de områden ni bedömer; tomma områden lämnas orörda.",
     "form.save": "Spara",
     "form.cancel": "Avbryt",
     "form.close": "Stäng",
     "form.done.title": "Lägesbild",
     "form.event.title": "Rapportera händelse",
     "form.event.submit": "Rapportera",
-    "form.event.intro": "Rapporteras för *{partner}*. Skjutning, sprängning och brandattentat larmar larmkanalen "
+    "form.event.intro": "Rapporteras för {partner}. Skjutning, sprängning och brandattentat larmar larmkanalen "
     "direkt. Skriv inga personuppgifter.",
     "form.event.area": "Område",
     "form.event.type": "Typ av händelse",
@@ -374,7 +377,7 @@ SV: dict[str, str] = {
     "outbox.no_summary_channel": "ingen sammanfattningskanal är inställd (summary_channel)",
     "outbox.no_channel": "ingen kanal att posta i",
     "outbox.not_json": "HTTP {status}: svar som inte är JSON",
-    "outbox.refused": "Slack svarade {code}",
+    "outbox.refused": "Chattjänsten svarade {code}",
     # command line
     "cli.missing_credentials": """\
 Veckoläge kan inte ansluta till Slack ännu: {missing} saknas.
@@ -426,7 +429,7 @@ Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLAC
     "cli.bad_week": "”{text}” är ingen vecka; skriv v46, 46, 2026-W46 eller förra.",
     "cli.summary_sent": "Klart: sammanfattningen finns i kanalen {channel} (ts {ts}).",
     "cli.summary_failed": "Sammanfattningen kunde inte postas: {error}",
-    "cli.summary_queued": "Sammanfattningen ligger i utkorgen och postas så snart Slack svarar "
+    "cli.summary_queued": "Sammanfattningen ligger i utkorgen och postas så snart chattjänsten svarar "
     "(boten eller klockan gör det).",
     "cli.bad_settings": "Felaktiga inställningar:",
     "cli.settings.prefix": "{name} ska börja med {prefix}",
@@ -438,17 +441,17 @@ Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLAC
     "cli.schema_upgraded": "Databasen uppgraderad till senaste schemat.",
     "cli.setup_change": "Uppsättning: {change}",
     "cli.setup_file_ignored": "{path} har fel och används inte (databasen gäller): {error}",
-    "cli.setup_file_differs": "{path} skiljer sig från databasen, som gäller sedan första start. Kör `python3 run.py bot "
-    "config import` för att läsa in filen, eller `python3 run.py bot config export` för att skriva ut databasen.",
+    "cli.setup_file_differs": "{path} skiljer sig från databasen, som gäller sedan första start. Kör ”python3 run.py bot "
+    "config import” för att läsa in filen, eller ”python3 run.py bot config export” för att skriva ut databasen.",
     "cli.console.banner": "Veckoläge – lokal konsol som {user}. Skriv t.ex. {grid}, {help} eller avsluta.\n",
     "cli.console.prompt": "veckoläge> ",
     "cli.console.unknown_command": "Okänt kommando ”{word}”.\n",
-    "console.not_sent.alert": "Larmet skickades inte – konsolen skickar inget till Slack.",
-    "console.not_sent.alert_update": "Larmet i Slack uppdaterades inte – konsolen skickar inget till Slack.",
-    "console.not_sent.summary": "Sammanfattningen postades inte – konsolen skickar inget till Slack.",
-    "console.not_sent.summary_update": "Sammanfattningen i Slack uppdaterades inte – konsolen skickar inget till Slack.",
-    "console.not_sent.reminders": "Påminnelserna skickades inte – konsolen skickar inget till Slack.",
-    "console.not_sent.other": "Inget skickades till Slack – konsolen skickar inget dit.",
+    "console.not_sent.alert": "Larmet skickades inte – konsolen skickar inget till chatten.",
+    "console.not_sent.alert_update": "Larmet i chatten uppdaterades inte – konsolen skickar inget till chatten.",
+    "console.not_sent.summary": "Sammanfattningen postades inte – konsolen skickar inget till chatten.",
+    "console.not_sent.summary_update": "Sammanfattningen i chatten uppdaterades inte – konsolen skickar inget till chatten.",
+    "console.not_sent.reminders": "Påminnelserna skickades inte – konsolen skickar inget till chatten.",
+    "console.not_sent.other": "Inget skickades till chatten – konsolen skickar inget dit.",
     "cli.console.grid.area": "Område",
     "cli.console.grid.value": "Samlad",
     "cli.console.grid.legend": "– {missing} · F fastställd (F4: fastställt 4, lyft av kritisk händelse) · {change} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse",
@@ -487,11 +490,11 @@ Användning:
     "cli.args.metavar.user": "ANVÄNDAR-ID",
     "cli.args.metavar.week": "VECKA",
     "cli.args.metavar.mode": "LÄGE",
-    "cli.help.description": "Veckoläge – veckans lägesbild i Slack.",
+    "cli.help.description": "Veckoläge – veckans lägesbild i chatten.",
     "cli.help.socket": "Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)",
     "cli.help.serve": "HTTP-läge på $PORT: POST /slack/events, GET /healthz",
     "cli.help.console": "lokal konsol mot samma databas",
-    "cli.help.console.user": "ditt Slack-användar-id (standard: första admin i veckolage.toml)",
+    "cli.help.console.user": "ditt användar-id i chatten (standard: första admin i veckolage.toml)",
     "cli.help.console.no_color": "utan färger",
     "cli.help.console.demo": "demo: exemplets områden med Hässelby-Vällingbys riktiga år 2023 inläst",
     "cli.help.export": "årstabellen som fil: csv, xlsx eller png",
@@ -548,7 +551,7 @@ Användning:
     "setupfile.export.header": """\
 # Veckoläge – samverkans uppsättning, utskriven ur databasen ({team}).
 # Databasen gäller efter första start; ändra i chatten med kommandot lagesadmin, eller redigera den här filen
-# och kör `python3 run.py bot config import` (annars används den inte).
+# och kör ”python3 run.py bot config import” (annars används den inte).
 """,
     # year file errors
     "yearfile.empty": "rad 1: filen är tom; första raden ska vara vecka,<område>,<område>,…",
