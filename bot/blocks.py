@@ -6,7 +6,17 @@ from functools import singledispatch
 
 from bot.slack_limits import MESSAGE_BUDGET
 from bot.slack_text import command, context, escape, fit, header, pack, section
-from commands.reply import EventLine, EventList, HelpReply, Notice, Trend, WeekGrid
+from commands.reply import (
+    EventLine,
+    EventList,
+    ExportRequest,
+    FileReply,
+    HelpReply,
+    Notice,
+    Trend,
+    WeekGrid,
+    YearRequest,
+)
 from commands.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
 from commands.texts import t
 
@@ -30,6 +40,21 @@ def _notice(reply: Notice) -> dict:
     if reply.week is not None:
         blocks.append(context(f"📅 {escape(reply.week.label)}"))
     return {"text": escape(reply.title), "blocks": blocks}
+
+
+@render.register
+def _year_working(reply: YearRequest) -> dict:  # the picture follows off the request path (bot/year_delivery.py)
+    return {"text": escape(t("year.working" if reply.channel_id else "year.working.dm", year=reply.year))}
+
+
+@render.register
+def _export_working(reply: ExportRequest) -> dict:
+    return {"text": escape(t("export.working", year=reply.year, format=reply.format))}
+
+
+@render.register
+def _file_working(reply: FileReply) -> dict:
+    return {"text": escape(t("file.working", name=reply.filename))}
 
 
 @render.register

@@ -21,6 +21,7 @@ from storage.db import session_scope
 
 log = logging.getLogger("veckolage.console")
 QUIT = {"avsluta", "sluta", "exit", "quit", "q"}
+FILES = (YearRequest, ExportRequest, FileReply)  # the console writes these itself: the year table, or a file
 
 
 def run_console(
@@ -55,14 +56,14 @@ def run_console(
                 reply = tell(reply, take_back(session, workspace_id, before))  # nothing for a later start to send
                 if isinstance(reply, YearRequest | ExportRequest):
                     table = build_year_table(session, workspace_id=workspace_id, year=reply.year)
-            if isinstance(reply, YearRequest):
+            if not isinstance(reply, FILES):
+                stdout.write(render_text(reply, color=color) + "\n\n")
+            elif isinstance(reply, YearRequest):
                 stdout.write(year_text(table, color=color) + "\n\n")
-            elif isinstance(reply, ExportRequest | FileReply):
+            else:
                 data, name = (export_bytes(table, reply.format) if isinstance(reply, ExportRequest)
                               else (reply.content.encode("utf-8"), reply.filename))
                 stdout.write(t("cli.exported", path=save_export(data, name), size=len(data)) + "\n\n")
-            else:
-                stdout.write(render_text(reply, color=color) + "\n\n")
         except Exception:  # one bad line must not end the session; nothing was saved (rolled back)
             log.exception("Console command failed: %s", line)
             stdout.write(t("error.internal") + "\n\n")

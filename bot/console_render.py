@@ -13,6 +13,7 @@ from commands.reply import (
     EventForm,
     EventLine,
     EventList,
+    FieldErrors,
     HelpReply,
     Notice,
     RatingForm,
@@ -88,6 +89,11 @@ def _notice(reply: Notice, color: bool = True) -> str:
 def _help(reply: HelpReply, color: bool = True) -> str:
     rows = [(PREFIX + e.usage, e.summary) for e in reply.entries]
     return "\n".join([_plain(reply.title), tabulate(rows, tablefmt="plain"), *map(_plain, reply.notes)])
+
+
+@render_text.register
+def _field_errors(reply: FieldErrors, color: bool = True) -> str:
+    return "\n".join(f"{TONE['error']} {_plain(message)}" for message in reply.errors.values())
 
 
 @render_text.register

@@ -16,12 +16,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.alerts import ACK_ACTION
 from bot.blocks import render
 from bot.event_modal import CALLBACK_ID as EVENT_CALLBACK_ID
-from bot.event_modal import event_view, read_event_submission
+from bot.event_modal import read_event_submission
 from bot.home_view import home_view
-from bot.rating_modal import CALLBACK_ID, done_view, errors_for, rating_view, read_submission
+from bot.rating_modal import CALLBACK_ID, done_view, rating_view, read_submission
 from bot.reminder_blocks import OPEN_FORM_ACTION
 from bot.slack_manifest import family, slash_commands
-from bot.slack_text import escape, plain
+from bot.slack_views import VIEWS, form_errors
 from bot.year_delivery import send_export, send_file, send_year_picture
 from commands.context import Invocation
 from commands.event_manage import acknowledge
@@ -92,8 +92,7 @@ def register_listeners(
             background(lambda: _send_file(reply, inv, client, respond))
             return
         if isinstance(reply, RatingForm | EventForm):
-            build = rating_view if isinstance(reply, RatingForm) else event_view
-            client.views_open(trigger_id=trigger, view=build(reply, channel_id=inv.channel_id))
+            client.views_open(trigger_id=trigger, view=VIEWS[type(reply)](reply, channel_id=inv.channel_id))
             ack()
             return
         ack(**answer)
@@ -109,7 +108,7 @@ def register_listeners(
             reply = submit_event_form(inv, session, **fields) if inv else not_set_up()
         notify()
         if isinstance(reply, FieldErrors):
-            ack(response_action="errors", errors={field: plain(message) for (_, field), message in reply.errors.items()})
+            ack(response_action="errors", errors=form_errors(reply))
         else:
             ack(response_action="update", view=done_view(reply))
 
@@ -152,22 +151,14 @@ def register_listeners(
             inv = invocation(session, body)
             reply = submit_form(inv, session, week=week, entries=entries) if inv else not_set_up()
         if isinstance(reply, FieldErrors):
-            ack(response_action="errors", errors=errors_for(reply.errors))
+            ack(response_action="errors", errors=form_errors(reply))
         else:
             ack(response_action="update", view=done_view(reply))
 
     def _answer(reply) -> dict | None:
-        """The slash command's ack: the rendered reply, a "working on it" for files, None for a form."""
+        """The slash command's ack: the rendered reply ("working on it" for files), None for a form."""
         if isinstance(reply, RatingForm | EventForm):
             return None
-        if isinstance(reply, YearRequest):
-            working = t("year.working" if reply.channel_id else "year.working.dm", year=reply.year)
-            return {"response_type": "ephemeral", "text": escape(working)}
-        if isinstance(reply, ExportRequest):
-            working = t("export.working", year=reply.year, format=reply.format)
-            return {"response_type": "ephemeral", "text": escape(working)}
-        if isinstance(reply, FileReply):
-            return {"response_type": "ephemeral", "text": escape(t("file.working", name=reply.filename))}
         return {"response_type": "ephemeral", **render(reply)}
 
     def _acted(reply) -> bool:

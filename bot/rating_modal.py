@@ -76,11 +76,6 @@ def read_submission(view: dict) -> tuple[Week, list[FormEntry]]:
     return Week(int(year), int(number)), result
 
 
-def errors_for(errors: dict[tuple[int, str], str]) -> dict[str, str]:
-    """Field errors keyed by the block of each area's level or comment."""
-    return {f"{field}-{area_id}": message for (area_id, field), message in errors.items()}
-
-
 def done_view(notice: Notice) -> dict:
     """The modal after saving: exactly what is stored now, or why nothing was."""
     lines = [f"{'✅' if notice.tone == 'ok' else '⚠️'} *{escape(notice.title)}*", *(escape(x) for x in notice.lines)]

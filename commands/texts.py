@@ -263,7 +263,7 @@ SV: dict[str, str] = {
     "admin.role.unchanged": "{user}: ingen ändring.",
     "admin.last_admin": "Samverkan måste ha minst en administratör kvar.",
     "admin.channel_usage": "Skriv kanal sammanfattning #kanal eller kanal larm #kanal.",
-    "admin.channel.set": "Kanal för {which}: {channel}. Bjud in Veckoläge dit (/invite @Veckoläge).",
+    "admin.channel.set": "Kanal för {which}: {channel}. Bjud in Veckoläge dit.",
     "admin.bad_time": "”{value}” ska vara veckodag och tid, t.ex. måndag 08:00.",
     "admin.schedule_usage": "Skriv schema sammanfattning <dag hh:mm> eller schema påminnelser <dag hh:mm>, ….",
     "admin.schedule.summary": "Sammanfattningen postas {when} varje vecka (helgdag: nästa vardag).",
