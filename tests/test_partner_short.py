@@ -52,7 +52,7 @@ def test_the_file_sets_the_short_name_the_grid_uses_it_and_export_writes_it(engi
         "Polisen": "Polis", "Stadsdelen": None, "Bostadsbolaget": None}
     with session_scope(engine) as session:  # a second sync changes nothing; dropping the key clears it
         assert sync_setup(session, parse_setup(SHORT_TOML), now=NOW).changes == []
-        assert sync_setup(session, parse_setup(SETUP_TOML), now=NOW).changes == ["partner.short Polisen"]
+        assert sync_setup(session, parse_setup(SETUP_TOML), now=NOW).changes == ["partnerns kortnamn: Polisen"]  # as the audit log names it
     assert shorts(engine)["Polisen"] is None
 
 
