@@ -82,5 +82,9 @@ def summary_thread(summary: Summary) -> list[dict]:
 
 
 def note_text(change: str | list) -> str:
-    """`uppdaterad: Polisen bedömde Vällingby 3 → 4` (escaped), from the change as stored in the outbox row."""
+    """`uppdaterad: Polisen bedömde Vällingby 3 → 4` (escaped), from the change as stored in the outbox row.
+
+    Rows queued before mentions were typed spans carry a plain string with private-use markers: drop those."""
+    if isinstance(change, str):
+        change = change.replace("\ue000", "").replace("\ue001", "")
     return clip(escape(rich("summary.updated", change=from_data(change))), 1000)

@@ -12,7 +12,7 @@ from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.matching import match_name, plain_int
 from commands.reply import FormArea, Notice, RatingForm, Reply
 from commands.scale import is_level, level
-from commands.spans import Typed, mention, rich
+from commands.spans import Text, Typed, mention, rich
 from commands.summary import summary_key, week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError, parse_week, typed
@@ -31,7 +31,7 @@ _QUOTES = "\"'“”„‘’«»`"
 class InputError(Exception):
     """Bad input: the Swedish lines to show, and the usage that would have worked."""
 
-    def __init__(self, *lines: str, usage: str = USAGE) -> None:
+    def __init__(self, *lines: Text, usage: str = USAGE) -> None:
         super().__init__(lines[0])
         self.lines = lines
         self.usage = usage

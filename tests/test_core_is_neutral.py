@@ -7,6 +7,7 @@ platform name may hide in `commands/`, and each surface must have a renderer for
 from __future__ import annotations
 
 import ast
+import json
 import re
 import typing
 from pathlib import Path
@@ -17,10 +18,11 @@ from bot import console, slack_views
 from bot.blocks import render
 from bot.console_render import plain, render_text
 from bot.slack_text import escape
+from bot.summary_blocks import note_text
 from commands import reply as reply_module
 from commands.registry import COMMANDS, FAMILIES
 from commands.spans import Mention, Strong, Typed, from_data, join, mention, rich, to_data
-from commands.texts import SV
+from commands.texts import SV, t
 
 COMMANDS_DIR = Path(__file__).resolve().parent.parent / "commands"
 SLACK_SYNTAX = ("<@", "<#", "<!", "&lt;", "&gt;", "&amp;")
@@ -100,6 +102,10 @@ def test_emphasis_and_commands_are_rendered_by_the_surface() -> None:
 def test_text_stored_in_the_outbox_comes_back_the_same() -> None:
     text = rich("change.published", user=mention("U0COORD"))
     assert from_data(to_data(text)) == text and from_data(to_data("vanlig text")) == "vanlig text"
+    assert note_text(to_data(text)) == escape(rich("summary.updated", change=text))
+    assert "<@U0COORD>" in note_text(json.loads(json.dumps(to_data(text))))
+    legacy = "på begäran av \ue000U0COORD\ue001"  # a note queued before the update
+    assert note_text(legacy) == escape(t("summary.updated", change="på begäran av U0COORD"))
 
 
 REPLY_TYPES = typing.get_args(reply_module.Reply)
