@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from string import Formatter
 from typing import Literal
 
+from commands.identity import MATRIX, person_platform, room_platform
 from commands.texts import SV
 
 
@@ -100,13 +101,21 @@ def rich(key: str, /, **values: object) -> Text:
     return "".join(filled) if all(isinstance(span, str) for span in filled) else filled
 
 
+def written(span: Mention) -> str:
+    """A mention as plain text: `@id`/`#id`, or the id itself when it carries its own sigil (Matrix `@anna:server`,
+    `!room:server`, `#alias:server`), so it is never written `@@anna:server`."""
+    platform = person_platform(span.id) if span.kind == "person" else room_platform(span.id)
+    if platform == MATRIX:
+        return span.id
+    return ("@" if span.kind == "person" else "#") + span.id
+
 
 def plain(text: Text, prefix: str) -> str:
     """Text for surfaces without formatting: mentions as `@id`/`#id`, commands after the surface's prefix."""
     out = []
     for span in spans(text):
         if isinstance(span, Mention):
-            out.append(("@" if span.kind == "person" else "#") + span.id)
+            out.append(written(span))
         elif isinstance(span, Typed):
             out.append(prefix + span.text)
         else:

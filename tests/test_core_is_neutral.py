@@ -92,9 +92,19 @@ def test_a_mention_is_a_typed_value_each_surface_renders() -> None:
                         admins="–"))
     assert "<@U0COORD>, <@29:1a2b3c-teams-user>" in slack
     assert "&lt;!channel&gt;" in escape(text) and "<!channel>" not in escape(text)
-    assert plain(text) == SV["admin.member.added"].format(user="@" + matrix, partner="Polisen <!channel>")
+    assert plain(text) == SV["admin.member.added"].format(user=matrix, partner="Polisen <!channel>")
     channel = rich("admin.channel.set", which="larm", channel=Mention("channel", "C0ALERTS"))
     assert escape(channel).startswith("Kanal för larm: <#C0ALERTS>.") and plain(channel).startswith("Kanal för larm: #C0ALERTS.")
+
+
+def test_an_id_that_carries_its_own_sigil_is_written_once() -> None:
+    people = join(", ", [mention("@anna:kommun.se"), mention("U0COORD"), mention("29:1a2b3c-teams-user")])
+    assert plain(rich("admin.show.roles", coordinators=people, admins="–")) == SV["admin.show.roles"].format(
+        coordinators="@anna:kommun.se, @U0COORD, @29:1a2b3c-teams-user", admins="–")
+    rooms = [Mention("channel", room) for room in ("!abc:kommun.se", "#lagesbild:kommun.se", "C0ALERTS")]
+    assert [plain(rich("admin.channel.set", which="larm", channel=room)) for room in rooms] == [
+        SV["admin.channel.set"].format(which="larm", channel=written)
+        for written in ("!abc:kommun.se", "#lagesbild:kommun.se", "#C0ALERTS")]
 
 
 def test_emphasis_and_commands_are_rendered_by_the_surface() -> None:
