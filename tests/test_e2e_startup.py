@@ -93,7 +93,9 @@ def test_serve_started_during_a_slack_outage_stores_reports_and_delivers_when_sl
         fake.hang_next("auth.test", seconds=WAIT, times=1)
     else:
         fake.fail_next("auth.test", status=int(outage), retry_after=1, times=1)
-    fake.fail_next("chat.postMessage", status=503, times=1)  # the alert's first attempt meets the outage too
+    # The alert's first attempt meets the outage too: refused (429), so it is sent again as soon as Slack answers. A
+    # 5xx would count as maybe-landed and wait out the outbox's two-minute confirm window (tests/test_rhythm.py).
+    fake.fail_next("chat.postMessage", status=429, retry_after=1, times=1)
     with process(tmp_path, "serve", fake.url) as server:
         wait_for(server, "Väntar på Slack")
         wait_for(server, "Booting worker")
