@@ -84,7 +84,7 @@ def measure(backend: str, quick: bool, workdir: Path) -> list[Result]:
 
         def grid() -> None:
             with session_scope(engine) as session:
-                reply = dispatch("/veckolage", "", invocation, session)
+                reply = dispatch("veckolage", "", invocation, session)
             assert isinstance(reply, WeekGrid) and len(reply.rows) == AREAS, reply
             render(reply)
 

@@ -7,8 +7,8 @@ import uuid
 from bot.blocks import cell_text
 from bot.slack_text import context, escape, section
 from commands.event_view import AlertView
-from commands.reply import mention
 from commands.scale import level as scale_level
+from commands.spans import Strong, mention, rich
 from commands.texts import t
 
 ACK_ACTION = "acknowledge_event"
@@ -21,12 +21,13 @@ def alert_message(view: AlertView, *, outbox_key: str) -> dict:
     Every rendering gets fresh block ids: Slack asks for a new block_id when a message is updated."""
     title = t("alert.title" if view.critical else "alert.title.downgraded", type=view.type_name, area=view.area)
     blocks = [section(f"{'🚨' if view.critical else 'ℹ️'} *{escape(title)}*  ·  {t('alert.event_number', number=view.number)}")]
-    details = [t("alert.when", when=escape(view.when), partner=escape(view.partner),
-                 user=escape(mention(view.reporter)))]
+    details = [escape(rich("alert.when", when_label=Strong(t("alert.when.label")), when=view.when,
+                           by_label=Strong(t("alert.by.label")), partner=view.partner, user=mention(view.reporter)))]
     if view.description:
         details.append("> " + escape(view.description).replace("\n", "\n> "))
     if view.level is not None:
-        details.append(t("alert.level", area=escape(view.area), week=view.week.week,
+        heading = Strong(t("alert.level.heading", area=view.area, week=view.week.week))
+        details.append(t("alert.level", heading=escape(heading),
                          level=f"{cell_text(view.level)} {scale_level(view.level).name}"))
     blocks.append(section("\n".join(details)))
     if view.withdrawn_by:

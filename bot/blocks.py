@@ -5,8 +5,18 @@ from __future__ import annotations
 from functools import singledispatch
 
 from bot.slack_limits import MESSAGE_BUDGET
-from bot.slack_text import context, escape, fit, header, pack, section
-from commands.reply import EventLine, EventList, HelpReply, Notice, Trend, WeekGrid
+from bot.slack_text import command, context, escape, fit, header, pack, section
+from commands.reply import (
+    EventLine,
+    EventList,
+    ExportRequest,
+    FileReply,
+    HelpReply,
+    Notice,
+    Trend,
+    WeekGrid,
+    YearRequest,
+)
 from commands.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
 from commands.texts import t
 
@@ -26,15 +36,30 @@ def _notice(reply: Notice) -> dict:
     more = [escape(t("notice.more", count=len(lines) - len(shown)))] if len(shown) < len(lines) else []
     blocks = pack([f"{TONE_ICON[reply.tone]} *{escape(reply.title)}*", *shown, *more])
     if reply.usage:
-        blocks.append(section(escape(t("usage", usage=f"`{reply.usage}`"))))
+        blocks.append(section(escape(t("usage", usage="{usage}")).format(usage=command(reply.usage))))
     if reply.week is not None:
         blocks.append(context(f"📅 {escape(reply.week.label)}"))
     return {"text": escape(reply.title), "blocks": blocks}
 
 
 @render.register
+def _year_working(reply: YearRequest) -> dict:  # the picture follows off the request path (bot/year_delivery.py)
+    return {"text": escape(t("year.working" if reply.channel_id else "year.working.dm", year=reply.year))}
+
+
+@render.register
+def _export_working(reply: ExportRequest) -> dict:
+    return {"text": escape(t("export.working", year=reply.year, format=reply.format))}
+
+
+@render.register
+def _file_working(reply: FileReply) -> dict:
+    return {"text": escape(t("file.working", name=reply.filename))}
+
+
+@render.register
 def _help(reply: HelpReply) -> dict:
-    lines = [f"`{escape(e.usage)}`\n{escape(e.summary)}" for e in reply.entries]
+    lines = [f"{command(e.usage)}\n{escape(e.summary)}" for e in reply.entries]
     blocks = [header(reply.title), *pack(lines)]
     if reply.notes:
         blocks.append(context(*(escape(n) for n in reply.notes)))

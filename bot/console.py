@@ -10,10 +10,10 @@ from typing import TextIO
 from sqlalchemy.engine import Engine
 
 from bot.console_outbox import snapshot, take_back, tell
-from bot.console_render import render_text, year_text
+from bot.console_render import PREFIX, render_text, year_text
 from bot.year_delivery import export_bytes, save_export
 from commands.context import Invocation
-from commands.registry import SLASH_COMMANDS, canonical, dispatch, help_reply
+from commands.registry import FAMILIES, canonical, dispatch, help_reply
 from commands.reply import ExportRequest, FileReply, YearRequest
 from commands.texts import t
 from commands.year_table import build_year_table
@@ -21,6 +21,7 @@ from storage.db import session_scope
 
 log = logging.getLogger("veckolage.console")
 QUIT = {"avsluta", "sluta", "exit", "quit", "q"}
+FILES = (YearRequest, ExportRequest, FileReply)  # the console writes these itself: the year table, or a file
 
 
 def run_console(
@@ -28,8 +29,7 @@ def run_console(
     clock: Callable[[], datetime], color: bool, interactive: bool,
 ) -> int:
     """Read commands until end of input or `avsluta`; print each reply."""
-    names = {s.name.lstrip("/"): s.name for s in SLASH_COMMANDS}
-    stdout.write(t("cli.console.banner", user=user_id))
+    stdout.write(t("cli.console.banner", user=user_id, grid=PREFIX + "veckolage", help=PREFIX + "lage hjälp"))
     while True:
         if interactive:
             stdout.write(t("cli.console.prompt"))
@@ -41,29 +41,29 @@ def run_console(
         if not line or line.startswith("#"):
             continue
         word, _, rest = line.partition(" ")
-        word = word.lstrip("/").lower()
+        word = word.removeprefix(PREFIX).lower()
         if word in QUIT:
             break
         inv = Invocation(workspace_id, user_id, clock(), "console")
         try:
             with session_scope(engine) as session:
                 before = snapshot(session, workspace_id)
-                if canonical("/" + word) in names.values():
-                    reply = dispatch("/" + word, rest, inv, session)
+                if canonical(word) in {f.name for f in FAMILIES}:
+                    reply = dispatch(word, rest, inv, session)
                 else:
                     stdout.write(t("cli.console.unknown_command", word=word))
-                    reply = help_reply("/lage", inv, session)
+                    reply = help_reply("lage", inv, session)
                 reply = tell(reply, take_back(session, workspace_id, before))  # nothing for a later start to send
                 if isinstance(reply, YearRequest | ExportRequest):
                     table = build_year_table(session, workspace_id=workspace_id, year=reply.year)
-            if isinstance(reply, YearRequest):
+            if not isinstance(reply, FILES):
+                stdout.write(render_text(reply, color=color) + "\n\n")
+            elif isinstance(reply, YearRequest):
                 stdout.write(year_text(table, color=color) + "\n\n")
-            elif isinstance(reply, ExportRequest | FileReply):
+            else:
                 data, name = (export_bytes(table, reply.format) if isinstance(reply, ExportRequest)
                               else (reply.content.encode("utf-8"), reply.filename))
                 stdout.write(t("cli.exported", path=save_export(data, name), size=len(data)) + "\n\n")
-            else:
-                stdout.write(render_text(reply, color=color) + "\n\n")
         except Exception:  # one bad line must not end the session; nothing was saved (rolled back)
             log.exception("Console command failed: %s", line)
             stdout.write(t("error.internal") + "\n\n")

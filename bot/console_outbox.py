@@ -14,7 +14,9 @@ import re
 from sqlalchemy import select
 from sqlmodel import Session
 
+from bot.console_render import plain
 from commands.reply import Notice
+from commands.spans import Text
 from commands.texts import SV, t
 from storage import outbox
 from storage.models import OutboxMessage
@@ -71,5 +73,5 @@ def tell(reply, kinds: list[str]):
     return dataclasses.replace(reply, lines=kept + tuple(lines))
 
 
-def _promised(text: str) -> bool:
-    return any(p.match(text) for p in _PROMISED)
+def _promised(text: Text) -> bool:
+    return any(p.match(plain(text)) for p in _PROMISED)

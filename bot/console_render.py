@@ -7,18 +7,22 @@ from functools import singledispatch
 from tabulate import tabulate
 
 from bot.year_picture import ink
+from commands.event_report import USAGE as EVENT_USAGE
+from commands.rate import USAGE as RATE_USAGE
 from commands.reply import (
     EventForm,
     EventLine,
     EventList,
+    FieldErrors,
     HelpReply,
     Notice,
     RatingForm,
     Trend,
     WeekGrid,
-    plain_text,
 )
 from commands.scale import MISSING_MARK, SCALE, level
+from commands.spans import Text
+from commands.spans import plain as spans_plain
 from commands.texts import t
 from commands.year_table import YearTable, summary_lines
 
@@ -27,7 +31,15 @@ BOLD = "\033[1m"
 TONE = {"ok": "✔", "error": "✖", "info": "ℹ"}
 
 
-_plain = plain_text
+PREFIX = "/"  # the console takes the slash commands as Slack does
+
+
+def plain(text: Text) -> str:
+    """Reply text for the terminal and logs: mentions as `@id`/`#id`, commands with their slash."""
+    return spans_plain(text, PREFIX)
+
+
+_plain = plain
 
 
 CUBE = (0, 95, 135, 175, 215, 255)  # the xterm 256-colour cube's channel values
@@ -67,7 +79,7 @@ def _notice(reply: Notice, color: bool = True) -> str:
     title = f"{TONE[reply.tone]} {_plain(reply.title)}"
     lines = [f"{BOLD}{title}{RESET}" if color else title, *(f"  {_plain(x)}" for x in reply.lines)]
     if reply.usage:
-        lines.append("  " + t("usage", usage=reply.usage))
+        lines.append("  " + t("usage", usage=PREFIX + reply.usage))
     if reply.week:
         lines.append(f"  📅 {reply.week.label}")
     return "\n".join(lines)
@@ -75,18 +87,23 @@ def _notice(reply: Notice, color: bool = True) -> str:
 
 @render_text.register
 def _help(reply: HelpReply, color: bool = True) -> str:
-    rows = [(e.usage, e.summary) for e in reply.entries]
-    return "\n".join([reply.title, tabulate(rows, tablefmt="plain"), *reply.notes])
+    rows = [(PREFIX + e.usage, e.summary) for e in reply.entries]
+    return "\n".join([_plain(reply.title), tabulate(rows, tablefmt="plain"), *map(_plain, reply.notes)])
+
+
+@render_text.register
+def _field_errors(reply: FieldErrors, color: bool = True) -> str:
+    return "\n".join(f"{TONE['error']} {_plain(message)}" for message in reply.errors.values())
 
 
 @render_text.register
 def _form(reply: RatingForm, color: bool = True) -> str:
-    return t("rate.form.only_slack", usage="/lage [vecka] <område> <1-5> [kommentar]")
+    return t("rate.form.only_slack", usage=PREFIX + RATE_USAGE)
 
 
 @render_text.register
 def _event_form(reply: EventForm, color: bool = True) -> str:
-    return t("event.form.only_slack", usage="/handelse <område> <typ> [när] [beskrivning]")
+    return t("event.form.only_slack", usage=PREFIX + EVENT_USAGE)
 
 
 def event_text(line: EventLine) -> str:
@@ -94,7 +111,7 @@ def event_text(line: EventLine) -> str:
     text = f"#{line.number} {line.emoji} {line.type_name} – {line.area}, {line.when} ({line.partner})"
     if line.description:
         text += f": {line.description}"
-    return _plain(f"{text} · {line.status}" if line.status else text)
+    return f"{text} · {_plain(line.status)}" if line.status else text
 
 
 @render_text.register

@@ -61,7 +61,8 @@ def console(settings: Settings, *, user: str | None, color: bool, demo: bool = F
     from bot.console import run_console
 
     if demo:
-        say(t("cli.demo", database=DEMO_DATABASE))
+        say(t("cli.demo", database=DEMO_DATABASE, year="/veckolage år 2023", week="/veckolage 2023-W01",
+              trend="/veckolage trend Vällingby"))  # commands for the console, which takes them with a slash
         settings = demo_settings(settings)
     elif not Path(settings.config_path).exists() and EXAMPLE_CONFIG.exists():
         say(t("cli.no_setup_file", path=settings.config_path, example=EXAMPLE_CONFIG.name, database=DEMO_DATABASE))

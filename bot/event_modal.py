@@ -10,6 +10,7 @@ from commands.event_report import DESCRIPTION_LIMIT
 from commands.event_types import event_type
 from commands.matching import plain_int
 from commands.reply import EventForm
+from commands.spans import Strong, rich
 from commands.texts import t
 
 CALLBACK_ID = "event_form"
@@ -26,7 +27,7 @@ def event_view(form: EventForm, *, channel_id: str | None) -> dict:
                      key) for key, name in form.types]
     blocks = [
         {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(
-            t("form.event.intro", partner=escape(form.partner)))}]},
+            escape(rich("form.event.intro", partner=Strong(form.partner))))}]},
         {"type": "input", "block_id": AREA, "label": {"type": "plain_text", "text": t("form.event.area")},
          "element": {"type": "static_select", "action_id": AREA,
                      "options": [_option(name, str(area_id)) for area_id, name in form.areas][:100]}},

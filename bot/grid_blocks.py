@@ -11,7 +11,10 @@ from bot.blocks import cell_text, event_text, legend
 from bot.slack_limits import MESSAGE_BUDGET, TABLE_CELLS, block_units, units
 from bot.slack_text import context, escape, fit, header, pack, section
 from commands.area_value import status_text
+from commands.comments import COMMENTS_USAGE
+from commands.event_manage import LIST_USAGE
 from commands.reply import AreaRow, WeekGrid
+from commands.spans import Typed, rich
 from commands.texts import t
 
 ARROWS = {1: "↑", -1: "↓", 0: ""}
@@ -116,13 +119,14 @@ def grid_message(grid: WeekGrid, *, table: bool = True) -> dict:
         lines = [f"• {event_text(e)}" for e in grid.events]
         shown = fit(lines, budget // 2 if grid.comments else budget)
         budget -= units("\n".join(shown)) + 100
-        more = [t("grid.events.more", count=len(lines) - len(shown))] if len(shown) < len(lines) else []
+        more = [escape(rich("grid.events.more", count=len(lines) - len(shown), command=Typed(LIST_USAGE)))] \
+            if len(shown) < len(lines) else []
         blocks += pack([f"*{t('event.list.title', week=grid.week.short)}*", *shown, *more])
     if grid.comments:
         lines = [f"• *{escape(c.area)}* – {escape(c.partner)}: {escape(c.text)}" for c in grid.comments[:COMMENT_LINES]]
         shown = fit(lines, budget)
-        more = [t("grid.comments.more", count=len(grid.comments) - len(shown))] if len(shown) < len(grid.comments) \
-            else []
+        more = [escape(rich("grid.comments.more", count=len(grid.comments) - len(shown), command=Typed(COMMENTS_USAGE)))] \
+            if len(shown) < len(grid.comments) else []
         blocks += pack([f"*{t('grid.comments.title')}*", *shown, *more])
     blocks.append(legend_block(grid))
     return {"text": text, "blocks": blocks}

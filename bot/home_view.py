@@ -6,7 +6,9 @@ from bot.blocks import event_text
 from bot.grid_blocks import grid_message
 from bot.reminder_blocks import OPEN_FORM_ACTION
 from bot.slack_text import clip, context, escape, header, pack, section
+from commands.event_manage import LIST_USAGE
 from commands.home import RECENT_WEEKS, Home
+from commands.spans import Typed, rich
 from commands.texts import t
 
 HOME_BLOCK_LIMIT = 100
@@ -32,7 +34,8 @@ def home_view(home: Home) -> dict:
     blocks.append({"type": "divider"})
     blocks.append(section(f"*🚨 {t('home.events')}*"))
     if home.recent_critical:  # whole events only, never cut mid-word; then how many more there are
-        more = [t("home.events.more", count=home.more_critical, weeks=RECENT_WEEKS)] if home.more_critical else []
+        more = [escape(rich("home.events.more", count=home.more_critical, weeks=RECENT_WEEKS,
+                            command=Typed(LIST_USAGE)))] if home.more_critical else []
         blocks += pack([*(f"• {event_text(e)}" for e in home.recent_critical), *more])
     else:
         blocks.append(context(t("home.no_events")))

@@ -17,11 +17,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
 from bot.alerts import ACK_ACTION
 from bot.blocks import render
 from bot.event_modal import CALLBACK_ID as EVENT_CALLBACK_ID
-from bot.event_modal import event_view, read_event_submission
+from bot.event_modal import read_event_submission
 from bot.home_view import home_view
-from bot.rating_modal import CALLBACK_ID, done_view, errors_for, rating_view, read_submission
+from bot.rating_modal import CALLBACK_ID, done_view, rating_view, read_submission
 from bot.reminder_blocks import OPEN_FORM_ACTION
-from bot.slack_text import escape
+from bot.slack_manifest import family, slash_commands
+from bot.slack_views import VIEWS, form_errors
 from bot.year_delivery import send_export, send_file, send_year_picture
 from commands.context import Invocation
 from commands.event_manage import acknowledge
@@ -29,7 +30,7 @@ from commands.event_report import submit_event_form
 from commands.home import Home, home
 from commands.matching import plain_int
 from commands.rate_form import submit_form
-from commands.registry import SLASH_COMMANDS, canonical, dispatch
+from commands.registry import canonical, dispatch
 from commands.reply import EventForm, ExportRequest, FieldErrors, FileReply, Notice, RatingForm, YearRequest
 from commands.texts import t
 from storage import answered, queries
@@ -68,14 +69,14 @@ def register_listeners(
         trigger = body.get("trigger_id")
         # One request, one effect: a retried request gets the first answer. /lage needs no record (a
         # report that repeats the cell changes nothing, storage/rating_write.py) and is the hot path.
-        once = bool(trigger) and canonical(body["command"]) != "/lage"
+        once = bool(trigger) and canonical(family(body["command"])) != "lage"
         try:
             with session_scope(engine) as session:  # committed before anything goes to Slack
                 inv = invocation(session, body, f"trigger:{trigger}" if trigger else None)
                 first = answered.answer_to(session, workspace_id=inv.workspace_id, key=inv.request_id) \
                     if inv and once else None
                 if first is None:
-                    reply = dispatch(body["command"], body.get("text", ""), inv, session) if inv else not_set_up()
+                    reply = dispatch(family(body["command"]), body.get("text", ""), inv, session) if inv else not_set_up()
                     answer = _answer(reply)
                     if inv and once and answer is not None and _acted(reply):
                         answered.remember(session, workspace_id=inv.workspace_id, key=inv.request_id,
@@ -92,15 +93,13 @@ def register_listeners(
             background(lambda: _send_file(reply, inv, client, respond))
             return
         if isinstance(reply, RatingForm | EventForm):
-            build = rating_view if isinstance(reply, RatingForm) else event_view
-            client.views_open(trigger_id=trigger, view=build(reply, channel_id=inv.channel_id))
+            client.views_open(trigger_id=trigger, view=VIEWS[type(reply)](reply, channel_id=inv.channel_id))
             ack()
             return
         ack(**answer)
 
-    for command in SLASH_COMMANDS:
-        for name in (command.name, *command.aliases):
-            app.command(name)(slash)
+    for command in slash_commands():
+        app.command(command["command"])(slash)
 
     @app.view(EVENT_CALLBACK_ID)
     def event_submitted(ack, body, view) -> None:
@@ -110,7 +109,7 @@ def register_listeners(
             reply = submit_event_form(inv, session, **fields) if inv else not_set_up()
         notify()
         if isinstance(reply, FieldErrors):
-            ack(response_action="errors", errors={field: message for (_, field), message in reply.errors.items()})
+            ack(response_action="errors", errors=form_errors(reply))
         else:
             ack(response_action="update", view=done_view(reply))
 
@@ -127,7 +126,7 @@ def register_listeners(
     def open_form_from_reminder(ack, body, action, client, respond) -> None:
         with session_scope(engine) as session:
             inv = invocation(session, body)
-            reply = dispatch("/lage", action.get("value", ""), inv, session) if inv else not_set_up()
+            reply = dispatch("lage", action.get("value", ""), inv, session) if inv else not_set_up()
         if isinstance(reply, RatingForm):
             client.views_open(trigger_id=body["trigger_id"], view=rating_view(reply, channel_id=None))
             ack()
@@ -153,22 +152,14 @@ def register_listeners(
             inv = invocation(session, body)
             reply = submit_form(inv, session, week=week, entries=entries) if inv else not_set_up()
         if isinstance(reply, FieldErrors):
-            ack(response_action="errors", errors=errors_for(reply.errors))
+            ack(response_action="errors", errors=form_errors(reply))
         else:
             ack(response_action="update", view=done_view(reply))
 
     def _answer(reply) -> dict | None:
-        """The slash command's ack: the rendered reply, a "working on it" for files, None for a form."""
+        """The slash command's ack: the rendered reply ("working on it" for files), None for a form."""
         if isinstance(reply, RatingForm | EventForm):
             return None
-        if isinstance(reply, YearRequest):
-            working = t("year.working" if reply.channel_id else "year.working.dm", year=reply.year)
-            return {"response_type": "ephemeral", "text": escape(working)}
-        if isinstance(reply, ExportRequest):
-            working = t("export.working", year=reply.year, format=reply.format)
-            return {"response_type": "ephemeral", "text": escape(working)}
-        if isinstance(reply, FileReply):
-            return {"response_type": "ephemeral", "text": escape(t("file.working", name=reply.filename))}
         return {"response_type": "ephemeral", **render(reply)}
 
     def _acted(reply) -> bool:

@@ -18,7 +18,7 @@ def post_summary(settings: Settings, week_text: str | None) -> int:
     """Post (or refresh) a week's summary now and wait until Slack confirmed it."""
     from zoneinfo import ZoneInfo
 
-    from commands.reply import plain_text
+    from bot.console_render import plain
     from commands.summary import SummaryError, publish_summary, summary_key
     from commands.weeks import Week, WeekError, parse_week
     from storage import outbox
@@ -41,7 +41,7 @@ def post_summary(settings: Settings, week_text: str | None) -> int:
             say(t("cli.bad_week", text=week_text), sys.stderr)
             return 2
         try:
-            say(plain_text(publish_summary(session, workspace, week, actor="cli", now=utc_now())))
+            say(plain(publish_summary(session, workspace, week, actor="cli", now=utc_now())))
         except SummaryError as error:
             say(str(error), sys.stderr)
             return 2

@@ -10,6 +10,7 @@ from commands.rate import COMMENT_LIMIT
 from commands.rate_form import FormEntry
 from commands.reply import Notice, RatingForm
 from commands.scale import SCALE
+from commands.spans import Strong, rich
 from commands.texts import t
 from commands.weeks import Week
 
@@ -27,8 +28,8 @@ def rating_view(form: RatingForm, *, channel_id: str | None) -> dict:
     """The modal, pre-filled with what the organisation already reported for the week."""
     blocks: list[dict] = [{
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": clip(t("form.rating.intro", partner=escape(form.partner),
-                                                        week=escape(form.week.label)))}],
+        "elements": [{"type": "mrkdwn", "text": clip(escape(rich("form.rating.intro", partner=Strong(form.partner),
+                                                                  week=form.week.label)))}],
     }]
     for area in form.areas:
         select = {"type": "static_select", "action_id": f"{LEVEL}-{area.area_id}", "options": [_option(s.number) for s in SCALE],
@@ -73,11 +74,6 @@ def read_submission(view: dict) -> tuple[Week, list[FormEntry]]:
     result = [FormEntry(area_id, e.get(LEVEL), e.get(COMMENT), initial.get(f"{COMMENT}-{area_id}"))
               for area_id, e in sorted(entries.items())]
     return Week(int(year), int(number)), result
-
-
-def errors_for(errors: dict[tuple[int, str], str]) -> dict[str, str]:
-    """Field errors keyed by the block of each area's level or comment."""
-    return {f"{field}-{area_id}": message for (area_id, field), message in errors.items()}
 
 
 def done_view(notice: Notice) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.slack_text import clip, context, escape, section
 from commands.reminders import Reminder
+from commands.spans import Typed, rich
 from commands.texts import t
 
 OPEN_FORM_ACTION = "open_rating_form"
@@ -21,6 +22,6 @@ def reminder_message(reminder: Reminder) -> dict:
                 "type": "button", "action_id": OPEN_FORM_ACTION, "style": "primary", "value": str(reminder.week),
                 "text": {"type": "plain_text", "text": t("reminder.button")},
             }]},
-            context(escape(t("reminder.how"))),
+            context(escape(rich("reminder.how", rate=Typed("lage <område> <1-5>"), mute=Typed("lage påminnelser av")))),
         ],
     }

@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.slack_limits import units
-from commands.reply import MENTION_CLOSE, MENTION_OPEN
+from commands.spans import Mention, Strong, Text, Typed, spans
+from commands.spans import plain as spans_plain
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 BLOCK_LIMIT = 50
-_MENTION = re.compile(f"{MENTION_OPEN}([UWCG])([A-Z0-9]+){MENTION_CLOSE}")
+PREFIX = "/"  # Slack's commands are slash commands
 
 
-def escape(text: str) -> str:
-    """Escape &, < and > so `<!channel>` or a link typed by a user is shown, never acted on."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    escaped = _MENTION.sub(lambda m: f"<{'#' if m.group(1) in 'CG' else '@'}{m.group(1)}{m.group(2)}>", escaped)
-    return escaped.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")
+def escape(text: Text) -> str:
+    """Reply text as mrkdwn: words escaped (&, <, >) so `<!channel>` or a link typed by a user is shown, never
+    acted on; mentions as `<@U…>`/`<#C…>`, emphasis bold, commands with their slash."""
+    out = []
+    for span in spans(text):
+        if isinstance(span, Mention):
+            out.append(f"<{'@' if span.kind == 'person' else '#'}{span.id}>")
+        elif isinstance(span, Strong):
+            out.append(f"*{_escape(span.text)}*")
+        elif isinstance(span, Typed):
+            out.append(_escape(PREFIX + span.text))
+        else:
+            out.append(_escape(span))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain(text: Text) -> str:
+    """Reply text for Slack's plain-text fields (form errors): no markup, mentions as `@U…`, commands with `/`."""
+    return spans_plain(text, PREFIX)
+
+
+def command(usage: str) -> str:
+    """A command's usage as Slack users type it, as code: `` `/lage [vecka] …` ``."""
+    return f"`{_escape(PREFIX + usage)}`"
 
 
 def clip(text: str, limit: int = SECTION_LIMIT) -> str:

@@ -8,6 +8,7 @@ from bot.grid_blocks import PARTNER_COLUMNS, fallback_text, legend_block, missin
 from bot.slack_limits import MESSAGE_BUDGET, block_units, units
 from bot.slack_text import clip, context, escape, fit, header, pack, section
 from commands.reply import AreaRow, WeekGrid
+from commands.spans import from_data, rich
 from commands.summary import Summary
 from commands.texts import t
 
@@ -80,6 +81,10 @@ def summary_thread(summary: Summary) -> list[dict]:
             for name, chunk in zip(names, chunks, strict=True)]
 
 
-def note_text(change: str) -> str:
-    """`uppdaterad: Polisen bedömde Vällingby 3 → 4` (escaped)."""
-    return escape(clip(t("summary.updated", change=change), 1000))
+def note_text(change: str | list) -> str:
+    """`uppdaterad: Polisen bedömde Vällingby 3 → 4` (escaped), from the change as stored in the outbox row.
+
+    Rows queued before mentions were typed spans carry a plain string with private-use markers: drop those."""
+    if isinstance(change, str):
+        change = change.replace("\ue000", "").replace("\ue001", "")
+    return clip(escape(rich("summary.updated", change=from_data(change))), 1000)

@@ -23,23 +23,24 @@ from commands.admin_parse import (
 from commands.context import Caller, Invocation, load_caller
 from commands.matching import fold, match_name, plain_int, same_name
 from commands.rate import InputError
-from commands.reply import Notice, Reply, channel_ref, mention
+from commands.reply import Notice, Reply
 from commands.schedule import reminder_slots
 from commands.setup_file import AREA_LIMIT, NAME_LIMIT, SHORT_LIMIT
+from commands.spans import Typed, channel_ref, mention, rich
 from commands.texts import t
 from storage import queries, setup_queries
 from storage.models import Area, Partner, Workspace
 
 USAGES = {
-    "område": "/lagesadmin område lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>]",
-    "partner": "/lagesadmin partner lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>] | partner kortnamn <partner> "
+    "område": "lagesadmin område lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>]",
+    "partner": "lagesadmin partner lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>] | partner kortnamn <partner> "
                "<kortnamn>",
-    "medlem": "/lagesadmin medlem lägg-till <partner> @användare … | medlem ta-bort @användare …",
-    "roll": "/lagesadmin samordnare|admin lägg-till|ta-bort @användare …",
-    "kanal": "/lagesadmin kanal sammanfattning|larm #kanal",
-    "schema": "/lagesadmin schema sammanfattning <dag hh:mm> | schema påminnelser <dag hh:mm>, … | av",
-    "deadline": "/lagesadmin deadline <dag hh:mm>",
-    "gallring": "/lagesadmin gallring <månader>",
+    "medlem": "lagesadmin medlem lägg-till <partner> @användare … | medlem ta-bort @användare …",
+    "roll": "lagesadmin samordnare|admin lägg-till|ta-bort @användare …",
+    "kanal": "lagesadmin kanal sammanfattning|larm #kanal",
+    "schema": "lagesadmin schema sammanfattning <dag hh:mm> | schema påminnelser <dag hh:mm>, … | av",
+    "deadline": "lagesadmin deadline <dag hh:mm>",
+    "gallring": "lagesadmin gallring <månader>",
 }
 ADD, RENAME, REMOVE = ("laggtill", "lagg-till", "add"), ("byt-namn", "bytnamn", "rename"), ("ta-bort", "tabort", "remove")
 
@@ -57,7 +58,7 @@ def admin_only(handler: Callable[[Caller, str, Invocation, Session], Reply]):
     def run(args: str, inv: Invocation, session: Session) -> Reply:
         caller = load_caller(session, inv)
         if queries.ADMIN not in caller.roles:
-            return Notice("error", t("error.title"), (t("admin.not_admin"),))
+            return Notice("error", t("error.title"), (rich("admin.not_admin", command=Typed("lagesadmin")),))
         try:
             return handler(caller, unescape(args).strip(), inv, session)
         except InputError as error:
@@ -117,7 +118,8 @@ def _named_command(model: type, key: str) -> Callable:
                 raise InputError(t(f"admin.{kind}_limit", limit=limit), usage=usage)
             row, restored = setup_queries.add_named(session, model, workspace_id=ws.id, name=name, same=same_name)
             _audit(session, caller, inv, f"{kind}.{'restore' if restored else 'add'}", name, new=name)
-            return Notice("ok", t(f"admin.{kind}.{'restored' if restored else 'added'}", name=name))
+            return Notice("ok", rich(f"admin.{kind}.{'restored' if restored else 'added'}", name=name,
+                                     command=Typed(f"lagesadmin medlem lägg-till {name} @…")))
         if verb == "rename":
             parts = rename_parts(rest)
             if parts is None:
@@ -184,7 +186,8 @@ def member_command(caller: Caller, args: str, inv: Invocation, session: Session)
     verb_word, _, rest = args.partition(" ")
     verb, people = _verb(verb_word), users(rest)
     if verb not in ("add", "remove") or not people:
-        raise InputError(t("admin.need_users"), usage=usage)
+        raise InputError(rich("admin.need_users", command=Typed("lagesadmin medlem lägg-till Polisen @anna")),
+                         usage=usage)
     lines = []
     if verb == "add":
         partner = _find(session, Partner, caller, without_mentions(rest), usage)
@@ -192,15 +195,15 @@ def member_command(caller: Caller, args: str, inv: Invocation, session: Session)
             moved = setup_queries.set_member(session, workspace_id=ws.id, partner_id=partner.id, user_id=user)
             old = session.get(Partner, moved).name if moved else None
             _audit(session, caller, inv, "member.move" if moved else "member.add", user, old=old, new=partner.name)
-            lines.append(t("admin.member.moved" if moved else "admin.member.added", user=mention(user),
+            lines.append(rich("admin.member.moved" if moved else "admin.member.added", user=mention(user),
                            partner=partner.name, old=old))
     else:
         for user in people:
             if setup_queries.remove_member(session, workspace_id=ws.id, user_id=user):
                 _audit(session, caller, inv, "member.remove", user)
-                lines.append(t("admin.member.removed", user=mention(user)))
+                lines.append(rich("admin.member.removed", user=mention(user)))
             else:
-                lines.append(t("admin.member.not_member", user=mention(user)))
+                lines.append(rich("admin.member.not_member", user=mention(user)))
     return Notice("ok", t("admin.members.title"), tuple(lines))
 
 
@@ -210,7 +213,8 @@ def _role_command(role: str, label: str) -> Callable:
         verb_word, _, rest = args.partition(" ")
         verb, people, ws = _verb(verb_word), users(rest), caller.workspace
         if verb not in ("add", "remove") or not people:
-            raise InputError(t("admin.need_users"), usage=USAGES["roll"])
+            raise InputError(rich("admin.need_users", command=Typed("lagesadmin medlem lägg-till Polisen @anna")),
+                             usage=USAGES["roll"])
         if verb == "remove" and role == queries.ADMIN:
             remaining = set(queries.users_with_role(session, workspace_id=ws.id, role=queries.ADMIN)) - set(people)
             if not remaining:
@@ -222,7 +226,7 @@ def _role_command(role: str, label: str) -> Callable:
             if change:
                 _audit(session, caller, inv, f"{role}.{'add' if verb == 'add' else 'remove'}", user)
             key = ("admin.role.added" if verb == "add" else "admin.role.removed") if change else "admin.role.unchanged"
-            lines.append(t(key, user=mention(user), role=label))
+            lines.append(rich(key, user=mention(user), role=label))
         return Notice("ok", t("admin.roles.title", role=label), tuple(lines))
 
     return handler
@@ -245,7 +249,7 @@ def channel_command(caller: Caller, args: str, inv: Invocation, session: Session
     old = getattr(ws, attr)
     setattr(ws, attr, target)
     _audit(session, caller, inv, f"setting.{attr}", t("audit.subject.setting"), old=old, new=target)
-    return Notice("ok", t("admin.channel.set", which=which.lower(), channel=channel_ref(target)))
+    return Notice("ok", rich("admin.channel.set", which=which.lower(), channel=channel_ref(target)))
 
 
 @admin_only

@@ -13,14 +13,20 @@ from commands.admin_parse import show_day_time
 from commands.context import Caller, Invocation, tokenize
 from commands.matching import fold, match_name
 from commands.rate import take_week
-from commands.reply import FileReply, Notice, Reply, channel_ref, mention
+from commands.reply import FileReply, Notice, Reply
+from commands.retention import ACTOR as PURGE_ACTOR
 from commands.schedule import reminder_slots
+from commands.setup_sync import ACTOR as SETUP_ACTOR
+from commands.spans import Text, channel_ref, join, line, mention, rich
+from commands.summary import CLI_ACTOR
 from commands.texts import SV, t
 from commands.when import show
+from commands.year_import import IMPORT_ACTOR
 from storage import queries, setup_queries
 from storage.models import AuditEntry
 
 LOG_LINES = 30
+SYSTEM_ACTORS = frozenset({SETUP_ACTOR, IMPORT_ACTOR, PURGE_ACTOR, CLI_ACTOR})  # audit actors that are not people
 
 
 def action_name(action: str) -> str:
@@ -34,20 +40,20 @@ def show_setup(caller: Caller, args: str, inv: Invocation, session: Session) -> 
     """`visa`: everything an admin can change, as it is now."""
     ws = caller.workspace
 
-    def users(role: str) -> str:
-        return ", ".join(mention(u) for u in queries.users_with_role(session, workspace_id=ws.id, role=role)) or "–"
+    def users(role: str) -> Text:
+        return join(", ", [mention(u) for u in queries.users_with_role(session, workspace_id=ws.id, role=role)], "–")
 
     lines = [t("admin.show.areas", names=", ".join(a.name for a in queries.active_areas(session, workspace_id=ws.id))
                or "–")]
     for partner in queries.active_partners(session, workspace_id=ws.id):
         members = setup_queries.members_of(session, workspace_id=ws.id, partner_id=partner.id)
-        lines.append(t("admin.show.partner.short" if partner.short else "admin.show.partner", name=partner.name,
-                       short=partner.short, members=", ".join(map(mention, members)) or "–"))
+        lines.append(rich("admin.show.partner.short" if partner.short else "admin.show.partner", name=partner.name,
+                          short=partner.short, members=join(", ", [mention(m) for m in members], "–")))
     reminders = ", ".join(show_day_time(d, m) for d, m in reminder_slots(ws)) or t("admin.schedule.none")
     lines += [
-        t("admin.show.roles", coordinators=users(queries.COORDINATOR), admins=users(queries.ADMIN)),
-        t("admin.show.channels", summary=channel_ref(ws.summary_channel) if ws.summary_channel else "–",
-          alert=channel_ref(ws.alert_channel) if ws.alert_channel else "–"),
+        rich("admin.show.roles", coordinators=users(queries.COORDINATOR), admins=users(queries.ADMIN)),
+        rich("admin.show.channels", summary=channel_ref(ws.summary_channel) if ws.summary_channel else "–",
+             alert=channel_ref(ws.alert_channel) if ws.alert_channel else "–"),
         t("admin.show.rhythm", deadline=show_day_time(ws.deadline_weekday, ws.deadline_minute),
           summary=show_day_time(ws.summary_weekday, ws.summary_minute), reminders=reminders,
           renotify=ws.renotify_minutes),
@@ -92,10 +98,10 @@ def audit_log(caller: Caller, args: str, inv: Invocation, session: Session) -> R
         return Notice("info", t("admin.log.empty"))
     lines = []
     for e in entries[-LOG_LINES:]:
-        who = mention(e.actor) if e.actor[:1] in "UW" else e.actor
+        who = e.actor if e.actor in SYSTEM_ACTORS else mention(e.actor)
         change = f": {e.old_value or '–'} → {e.new_value or '–'}" if (e.old_value or e.new_value) else ""
         when = f" v{e.iso_week}" if e.iso_week else ""
-        lines.append(f"{show(e.at.astimezone(tz))} · {who} · {action_name(e.action)} · {e.subject}{when}"
-                     f"{change}")
+        lines.append(line(f"{show(e.at.astimezone(tz))} · ", who, f" · {action_name(e.action)} · {e.subject}{when}"
+                          f"{change}"))
     title = t("admin.log.title", shown=len(lines), total=len(entries))
     return Notice("info", title, tuple(lines), usage=t("admin.log.more") if len(entries) > LOG_LINES else None)

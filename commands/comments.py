@@ -14,7 +14,7 @@ from commands.texts import t
 from commands.week_grid import build_grid
 from commands.weeks import WeekError
 
-COMMENTS_USAGE = "/veckolage kommentarer [vecka] <område>"
+COMMENTS_USAGE = "veckolage kommentarer [vecka] <område>"
 
 
 def show_comments(args: str, inv: Invocation, session: Session) -> Reply:

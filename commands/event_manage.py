@@ -12,16 +12,17 @@ from commands.event_types import event_type, match_event_type, type_names
 from commands.event_view import event_lines
 from commands.matching import fold, plain_int
 from commands.rate import InputError, error_notice, resolve_area, take_week
-from commands.reply import EventList, Notice, Reply, channel_ref, mention
+from commands.reply import EventList, Notice, Reply
+from commands.spans import Typed, channel_ref, mention, rich
 from commands.texts import t
 from commands.weeks import Week, WeekError
 from commands.when import WhenError, parse_when, show
 from storage import event_queries, outbox, queries
 from storage.models import Area, Event
 
-LIST_USAGE = "/handelse lista [vecka]"
-EDIT_USAGE = "/handelse ändra <nr> <område/typ/beskrivning/tid> <nytt värde>"
-WITHDRAW_USAGE = "/handelse återkalla <nr> [orsak]"
+LIST_USAGE = "handelse lista [vecka]"
+EDIT_USAGE = "handelse ändra <nr> <område/typ/beskrivning/tid> <nytt värde>"
+WITHDRAW_USAGE = "handelse återkalla <nr> [orsak]"
 FIELDS = {"omrade": "område", "typ": "typ", "beskrivning": "beskrivning", "tid": "tid"}
 
 
@@ -48,7 +49,7 @@ def list_events(args: str, inv: Invocation, session: Session) -> Reply:
 def _own_event(session: Session, caller: Caller, number_text: str | None, usage: str) -> Event:
     number = plain_int((number_text or "").lstrip("#"))
     if number is None:
-        raise InputError(t("event.error.number"), usage=usage)
+        raise InputError(rich("event.error.number", command=Typed("handelse lista")), usage=usage)
     event = event_queries.event_by_id(session, workspace_id=caller.workspace.id, event_id=number, lock=True)
     if event is None:
         raise InputError(t("event.error.unknown_event", number=number), usage=usage)
@@ -65,7 +66,7 @@ def _alert_changed(session: Session, caller: Caller, inv: Invocation, event: Eve
     if event.critical and outbox.message(session, key=alert_key(event.id)) is None:
         outbox.enqueue(session, workspace_id=ws.id, key=alert_key(event.id), kind="alert.post",
                        subject_id=event.id, now=inv.now, channel=ws.alert_channel)
-        return [t("event.saved.alert", channel=channel_ref(ws.alert_channel))] if ws.alert_channel else []
+        return [rich("event.saved.alert", channel=channel_ref(ws.alert_channel))] if ws.alert_channel else []
     if outbox.message(session, key=alert_key(event.id)) is None:
         return []
     outbox.enqueue(session, workspace_id=ws.id, key=f"alert.update:{event.id}", kind="alert.update",
@@ -76,7 +77,7 @@ def _alert_changed(session: Session, caller: Caller, inv: Invocation, event: Eve
         outbox.enqueue(session, workspace_id=ws.id, key=renotify_key(event.id), kind="alert.renotify",
                        subject_id=event.id, now=inv.now, channel=event.alert_channel,
                        due_at=inv.now + timedelta(minutes=ws.renotify_minutes))
-    return [t("event.updates_alert", channel=channel_ref(ws.alert_channel))] if ws.alert_channel else []
+    return [rich("event.updates_alert", channel=channel_ref(ws.alert_channel))] if ws.alert_channel else []
 
 
 def edit_event(args: str, inv: Invocation, session: Session) -> Reply:
@@ -170,7 +171,7 @@ def acknowledge(event_id: int, inv: Invocation, session: Session) -> Notice:
         if event.withdrawn_at is not None:
             return Notice("info", t("event.ack.withdrawn", number=event.id))
         when = show(event.acknowledged_at.astimezone(caller.now_local.tzinfo))
-        return Notice("info", t("event.ack.already", number=event.id, user=mention(event.acknowledged_by), when=when))
+        return Notice("info", rich("event.ack.already", number=event.id, user=mention(event.acknowledged_by), when=when))
     session.refresh(event)
     queries.audit(session, workspace_id=caller.workspace.id, at=inv.now, actor=inv.user_id,
                   action="event.acknowledge", subject=f"#{event.id}", year=event.iso_year, week=event.iso_week)

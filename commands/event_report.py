@@ -12,8 +12,9 @@ from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.event_types import EVENT_TYPES, EventType, event_type, match_event_type, type_names
 from commands.matching import fold, match_name, sanitize
 from commands.rate import InputError, check_not_future, error_notice, resolve_area, take_week
-from commands.reply import EventForm, FieldErrors, Notice, Reply, channel_ref
+from commands.reply import EventForm, FieldErrors, Notice, Reply
 from commands.scale import level
+from commands.spans import Typed, channel_ref, join, rich
 from commands.summary import week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError, typed
@@ -21,7 +22,7 @@ from commands.when import WhenError, parse_when, show
 from storage import event_queries, outbox, queries
 from storage.models import Area, Event
 
-USAGE = "/handelse [vecka] <område> <typ> [när] [beskrivning]"
+USAGE = "handelse [vecka] <område> <typ> [när] [beskrivning]"
 DESCRIPTION_LIMIT = 500
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little
 
@@ -105,8 +106,9 @@ def check_moment(moment: datetime, caller: Caller, week: Week | None) -> None:
             raise InputError(t("event.error.wrong_week", when=show(moment), actual=actual.label, given=week.label),
                              usage=USAGE)
     elif actual < caller.assessment_week:
-        raise InputError(t("event.error.too_old", when=show(moment), week=caller.assessment_week.label,
-                           typed=typed(actual, current=caller.current_week)), usage=USAGE)
+        command = Typed(f"handelse {typed(actual, current=caller.current_week)}")
+        raise InputError(rich("event.error.too_old", when=show(moment), week=caller.assessment_week.label,
+                              command=command), usage=USAGE)
 
 
 def check_description(text: str | None) -> str | None:
@@ -171,7 +173,7 @@ def saved_notice(session: Session, caller: Caller, event: Event, created: bool) 
     lines = [] if created else [t("event.saved.duplicate")]
     if kind.critical:
         ws = caller.workspace
-        lines.append(t("event.saved.alert", channel=channel_ref(ws.alert_channel)) if ws.alert_channel
+        lines.append(rich("event.saved.alert", channel=channel_ref(ws.alert_channel)) if ws.alert_channel
                      else t("event.saved.no_alert_channel"))
     else:
         lines.append(t("event.saved.not_critical"))
@@ -204,11 +206,11 @@ def submit_event_form(inv: Invocation, session: Session, *, area_id: int, type_k
     try:
         check_moment(moment, caller, None)
     except InputError as error:
-        errors[(0, "when")] = " ".join(error.lines)
+        errors[(0, "when")] = join(" ", error.lines)
     try:
         description = check_description(description)
     except InputError as error:
-        errors[(0, "description")] = " ".join(error.lines)
+        errors[(0, "description")] = join(" ", error.lines)
     if errors:
         return FieldErrors(errors)
     return record(session, caller, inv, area=area, kind=kind, occurred_local=moment, description=description)

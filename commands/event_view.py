@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from commands.area_value import area_value
 from commands.event_types import event_type
-from commands.reply import EventLine, mention
+from commands.reply import EventLine
+from commands.spans import mention, rich
 from commands.texts import t
 from commands.weeks import Week
 from commands.when import show
@@ -42,12 +43,12 @@ def event_line(session: Session, workspace: Workspace, event: Event, *, undelive
     tz = ZoneInfo(workspace.timezone)
     if event.withdrawn_at is not None:
         user = mention(event.withdrawn_by) if event.withdrawn_by else "?"
-        status = (t("event.list.withdrawn_reason", user=user, reason=event.withdrawn_reason) if event.withdrawn_reason
-                  else t("event.list.withdrawn", user=user))
+        status = (rich("event.list.withdrawn_reason", user=user, reason=event.withdrawn_reason)
+                  if event.withdrawn_reason else rich("event.list.withdrawn", user=user))
     elif undelivered:
         status = t("event.list.undelivered")
     elif event.acknowledged_by:
-        status = t("event.list.acknowledged", user=mention(event.acknowledged_by))
+        status = rich("event.list.acknowledged", user=mention(event.acknowledged_by))
     else:
         status = t("event.list.unacknowledged") if kind.critical else ""
     return EventLine(event.id, kind.name, kind.emoji, kind.critical, area.name if area else "?",

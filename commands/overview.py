@@ -8,9 +8,10 @@ from sqlmodel import Session
 from commands.area_value import area_value
 from commands.context import Invocation, load_caller, tokenize
 from commands.rate import InputError, check_not_future, error_notice, split_area_level, take_week
-from commands.reply import Notice, Reply, mention
+from commands.reply import Notice, Reply
 from commands.scale import level
 from commands.schedule import is_skipped
+from commands.spans import join, mention, rich
 from commands.summary import SummaryError, publish_summary, week_changed
 from commands.texts import t
 from commands.week_grid import build_grid
@@ -18,8 +19,8 @@ from commands.weeks import WeekError
 from storage import queries
 from storage.models import SkippedWeek
 
-GRID_USAGE = "/veckolage [vecka]"
-AGREE_USAGE = "/veckolage fastställ [vecka] <område> <1-5>"
+GRID_USAGE = "veckolage [vecka]"
+AGREE_USAGE = "veckolage fastställ [vecka] <område> <1-5>"
 
 
 def show_grid(args: str, inv: Invocation, session: Session) -> Reply:
@@ -46,9 +47,9 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
     week = caller.assessment_week
     if not caller.coordinator:
         names = queries.users_with_role(session, workspace_id=caller.workspace.id, role=queries.COORDINATOR)
-        mentions = ", ".join(mention(uid) for uid in names) or "–"
+        mentions = join(", ", [mention(uid) for uid in names], "–")
         return Notice("error", t("error.title"), (t("error.not_coordinator"),
-                                                  t("error.not_coordinator.hint", names=mentions)), week=week)
+                                                  rich("error.not_coordinator.hint", names=mentions)), week=week)
     try:
         given, tokens = take_week(tokenize(args), caller)
         week = given or week
@@ -80,9 +81,9 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
     return Notice("ok", title, tuple(lines), week=week)
 
 
-PUBLISH_USAGE = "/veckolage publicera [vecka]"
-SKIP_USAGE = "/veckolage hoppa-över [vecka]"
-UNSKIP_USAGE = "/veckolage återuppta [vecka]"
+PUBLISH_USAGE = "veckolage publicera [vecka]"
+SKIP_USAGE = "veckolage hoppa-över [vecka]"
+UNSKIP_USAGE = "veckolage återuppta [vecka]"
 
 
 def _coordinator_week(args: str, inv: Invocation, session: Session, usage: str, refusal: str, default_shift: int,

@@ -10,8 +10,9 @@ from sqlmodel import Session
 from commands.area_value import AreaValue
 from commands.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.matching import match_name, plain_int
-from commands.reply import FormArea, Notice, RatingForm, Reply, mention
+from commands.reply import FormArea, Notice, RatingForm, Reply
 from commands.scale import is_level, level
+from commands.spans import Text, Typed, mention, rich
 from commands.summary import summary_key, week_changed
 from commands.texts import t
 from commands.weeks import Week, WeekError, parse_week, typed
@@ -19,7 +20,7 @@ from storage import outbox, queries
 from storage.directory import AreaRef
 from storage.rating_write import Saved, repeats, save_rating
 
-USAGE = "/lage [vecka] <område> <1-5> [kommentar]"
+USAGE = "lage [vecka] <område> <1-5> [kommentar]"
 COMMENT_LIMIT = 300
 CLEAR_COMMENT = ("-", "–", "—")  # `/lage Vällingby 2 -` removes the comment (a dash as typed or autocorrected)
 GIVE_BACK_LIMIT = 2000  # a refused comment is shown back for shortening, up to this many characters
@@ -30,7 +31,7 @@ _QUOTES = "\"'“”„‘’«»`"
 class InputError(Exception):
     """Bad input: the Swedish lines to show, and the usage that would have worked."""
 
-    def __init__(self, *lines: str, usage: str = USAGE) -> None:
+    def __init__(self, *lines: Text, usage: str = USAGE) -> None:
         super().__init__(lines[0])
         self.lines = lines
         self.usage = usage
@@ -182,7 +183,7 @@ def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment:
     if repeated:  # a retried request: already stored, nothing changed
         lines.append(t("rate.saved.repeated"))
     elif previous is not None and previous.level != value:
-        lines.append(t("rate.saved.replaced", partner=caller.partner.name, old=previous.level,
+        lines.append(rich("rate.saved.replaced", partner=caller.partner.name, old=previous.level,
                        by=mention(previous.by)))
     elif previous is not None and comment is not None:  # a comment was typed: say whether it changed anything
         lines.append(t("rate.saved.unchanged" if comment == before else "rate.saved.unchanged.comment"))
@@ -191,7 +192,7 @@ def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment:
     if saved.comment and comment is None:  # kept from before, perhaps a colleague's
         given = "" if week == caller.assessment_week else f"{typed(week, current=caller.current_week)} "
         lines += [t("rate.saved.comment_kept", comment=saved.comment),
-                  t("rate.saved.comment_clear", usage=f"/lage {given}{area.name} {value} {CLEAR_COMMENT[0]}")]
+                  rich("rate.saved.comment_clear", usage=Typed(f"lage {given}{area.name} {value} {CLEAR_COMMENT[0]}"))]
     elif saved.comment:
         lines.append(t("rate.saved.comment", comment=saved.comment))
     elif before:

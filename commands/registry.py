@@ -1,6 +1,8 @@
 """The registry of commands: name, usage and help in one place; dispatch reads it too.
 
-The help text, the README command table and manifest.json are checked against it by a test.
+Names and usages carry no platform prefix (`lage [vecka] …`): each chat surface adds its own (`/` in Slack and
+the console, `!` on Matrix) and maps the families to its command list (bot/slack_manifest.py for Slack). The help
+text, the README command table and manifest.json are checked against it by a test.
 """
 
 from __future__ import annotations
@@ -62,97 +64,91 @@ Handler = Callable[[str, Invocation, Session], Reply]
 
 @dataclass(frozen=True)
 class Command:
-    """One thing a user can ask: the slash command, its sub-command words (none: the default)."""
+    """One thing a user can ask: its command family, its sub-command words (none: the default)."""
 
-    slash: str
+    family: str
     words: tuple[str, ...]
     usage: str
     summary: str
-    handler: Handler | None  # None: the help of its slash command
+    handler: Handler | None  # None: the help of its family
 
 
 @dataclass(frozen=True)
-class Slash:
-    """A slash command as the chat platform knows it (aliases run the same commands)."""
+class Family:
+    """A command family as the chat platforms list it (aliases run the same commands)."""
 
     name: str
     description: str
-    hint: str
     aliases: tuple[str, ...] = ()
-    escape: bool = False  # Slack sends <@U…> and <#C…> for mentions (the admin command needs the ids)
 
 
-SLASH_COMMANDS: tuple[Slash, ...] = (
-    Slash("/lage", "Rapportera din organisations läge för ett område", "[vecka] <område> <1-5> [kommentar]"),
-    Slash("/veckolage", "Visa veckans samlade lägesbild",
-          "[vecka] | fastställ … | kommentarer … | år | trend … | export … | publicera | hoppa-över | hjälp"),
-    Slash("/handelse", "Rapportera en händelse; kritiska larmar direkt",
-          "[vecka] <område> <typ> [när] [beskrivning] | lista | ändra | återkalla | hjälp", ("/händelse",)),
-    Slash("/lagesadmin", "Administrera samverkan: områden, parter, medlemmar, kanaler, schema, logg",
-          "visa | område … | partner … | medlem … | samordnare … | kanal … | schema … | logg … | hjälp",
-          escape=True),
+FAMILIES: tuple[Family, ...] = (
+    Family("lage", "Rapportera din organisations läge för ett område"),
+    Family("veckolage", "Visa veckans samlade lägesbild"),
+    Family("handelse", "Rapportera en händelse; kritiska larmar direkt", ("händelse",)),
+    Family("lagesadmin", "Administrera samverkan: områden, parter, medlemmar, kanaler, schema, logg"),
 )
 
 HELP_WORDS = ("hjälp", "hjalp", "help")
 
 COMMANDS: tuple[Command, ...] = (
-    Command("/lage", (), RATE_USAGE, "Din organisation bedömer ett område (1–5) för veckan, med valfri kommentar. "
+    Command("lage", (), RATE_USAGE, "Din organisation bedömer ett område (1–5) för veckan, med valfri kommentar. "
             "Utan ny kommentar står den tidigare kvar; ett ensamt - tar bort den.", rate),
-    Command("/lage", (), "/lage [vecka]", "Öppnar formuläret: alla områden på en gång, ifyllt med det ni redan "
+    Command("lage", (), "lage [vecka]", "Öppnar formuläret: alla områden på en gång, ifyllt med det ni redan "
             "rapporterat.", rate),
-    Command("/lage", ("påminnelser", "paminnelser"), MUTE_USAGE, "Stänger av eller slår på dina påminnelser.",
+    Command("lage", ("påminnelser", "paminnelser"), MUTE_USAGE, "Stänger av eller slår på dina påminnelser.",
             set_reminders),
-    Command("/lage", HELP_WORDS, "/lage hjälp", "Visar den här hjälpen.", None),
-    Command("/veckolage", (), GRID_USAGE, "Veckans samlade lägesbild: områden × parter, färg och siffra, "
+    Command("lage", HELP_WORDS, "lage hjälp", "Visar den här hjälpen.", None),
+    Command("veckolage", (), GRID_USAGE, "Veckans samlade lägesbild: områden × parter, färg och siffra, "
             "förändring och vem som inte rapporterat.", show_grid),
-    Command("/veckolage", ("fastställ", "faststall"), AGREE_USAGE,
+    Command("veckolage", ("fastställ", "faststall"), AGREE_USAGE,
             "Samordnare: fastställer mötets gemensamma bedömning för ett område.", agree),
-    Command("/veckolage", ("publicera",), PUBLISH_USAGE, "Samordnare: publicerar veckans sammanfattning nu (standard "
+    Command("veckolage", ("publicera",), PUBLISH_USAGE, "Samordnare: publicerar veckans sammanfattning nu (standard "
             "förra veckan), eller uppdaterar den som redan finns.", publish),
-    Command("/veckolage", ("hoppa-över", "hoppa-over"), SKIP_USAGE, "Samordnare: en vecka utan möte – inga "
+    Command("veckolage", ("hoppa-över", "hoppa-over"), SKIP_USAGE, "Samordnare: en vecka utan möte – inga "
             "påminnelser och ingen sammanfattning.", skip_week),
-    Command("/veckolage", ("återuppta", "ateruppta"), UNSKIP_USAGE, "Samordnare: ångrar hoppa-över.",
+    Command("veckolage", ("återuppta", "ateruppta"), UNSKIP_USAGE, "Samordnare: ångrar hoppa-över.",
             unskip_week),
-    Command("/veckolage", ("kommentarer",), COMMENTS_USAGE, "Alla parters kommentarer om ett område för veckan; "
+    Command("veckolage", ("kommentarer",), COMMENTS_USAGE, "Alla parters kommentarer om ett område för veckan; "
             "utan område: vilka områden som har kommentarer.", show_comments),
-    Command("/veckolage", ("år", "ar"), YEAR_USAGE, "Årssammanställningen: veckor × områden som färgbild, "
+    Command("veckolage", ("år", "ar"), YEAR_USAGE, "Årssammanställningen: veckor × områden som färgbild, "
             "med antal veckor på 4–5 och längsta svit per område.", year_picture),
-    Command("/veckolage", ("trend",), TREND_USAGE, "Ett områdes senaste veckor (standard 12) jämfört med "
+    Command("veckolage", ("trend",), TREND_USAGE, "Ett områdes senaste veckor (standard 12) jämfört med "
             "samverkans snitt.", trend),
-    Command("/veckolage", ("export",), EXPORT_USAGE, "Samordnare: årstabellen som fil, skickas till dig som "
+    Command("veckolage", ("export",), EXPORT_USAGE, "Samordnare: årstabellen som fil, skickas till dig som "
             "direktmeddelande.", export),
-    Command("/veckolage", HELP_WORDS, "/veckolage hjälp", "Visar den här hjälpen.", None),
-    Command("/handelse", (), EVENT_USAGE, "Rapporterar en händelse. Skjutning, sprängning och brandattentat är "
+    Command("veckolage", HELP_WORDS, "veckolage hjälp", "Visar den här hjälpen.", None),
+    Command("handelse", (), EVENT_USAGE, "Rapporterar en händelse. Skjutning, sprängning och brandattentat är "
             "kritiska: larmet går direkt till larmkanalen och området blir minst 5 för veckan.", report),
-    Command("/handelse", (), "/handelse", "Öppnar formuläret för en händelse (område, typ, tid, beskrivning).", report),
-    Command("/handelse", ("lista",), LIST_USAGE, "Veckans händelser med status.", list_events),
-    Command("/handelse", ("ändra", "andra"), EDIT_USAGE, "Rättar en händelse (den som rapporterade eller en "
+    Command("handelse", (), "handelse", "Öppnar formuläret för en händelse (område, typ, tid, beskrivning).", report),
+    Command("handelse", ("lista",), LIST_USAGE, "Veckans händelser med status.", list_events),
+    Command("handelse", ("ändra", "andra"), EDIT_USAGE, "Rättar en händelse (den som rapporterade eller en "
             "samordnare); larmet uppdateras.", edit_event),
-    Command("/handelse", ("återkalla", "aterkalla"), WITHDRAW_USAGE, "Återkallar en händelse; larmet och "
+    Command("handelse", ("återkalla", "aterkalla"), WITHDRAW_USAGE, "Återkallar en händelse; larmet och "
             "lägesbilden uppdateras.", withdraw_event),
-    Command("/handelse", HELP_WORDS, "/handelse hjälp", "Visar den här hjälpen.", None),
-    Command("/lagesadmin", ("visa",), "/lagesadmin visa", "Visar uppsättningen: områden, parter med medlemmar, "
+    Command("handelse", HELP_WORDS, "handelse hjälp", "Visar den här hjälpen.", None),
+    Command("lagesadmin", ("visa",), "lagesadmin visa", "Visar uppsättningen: områden, parter med medlemmar, "
             "roller, kanaler, veckorytm och gallring.", show_setup),
-    Command("/lagesadmin", ("område", "omrade"), USAGES["område"], "Lägger till, byter namn på eller tar bort ett "
+    Command("lagesadmin", ("område", "omrade"), USAGES["område"], "Lägger till, byter namn på eller tar bort ett "
             "område (historiken finns kvar).", area_command),
-    Command("/lagesadmin", ("partner",), USAGES["partner"], "Samma för samverkansparter; kortnamnet är partnerns "
+    Command("lagesadmin", ("partner",), USAGES["partner"], "Samma för samverkansparter; kortnamnet är partnerns "
             "rubrik i lägesbildens tabell.", partner_command),
-    Command("/lagesadmin", ("medlem",), USAGES["medlem"], "Vem som rapporterar för vilken part.", member_command),
-    Command("/lagesadmin", ("samordnare",), "/lagesadmin samordnare lägg-till|ta-bort @användare …",
+    Command("lagesadmin", ("medlem",), USAGES["medlem"], "Vem som rapporterar för vilken part.", member_command),
+    Command("lagesadmin", ("samordnare",), "lagesadmin samordnare lägg-till|ta-bort @användare …",
             "Vem som fastställer, publicerar och exporterar.", coordinator_command),
-    Command("/lagesadmin", ("admin",), "/lagesadmin admin lägg-till|ta-bort @användare …",
+    Command("lagesadmin", ("admin",), "lagesadmin admin lägg-till|ta-bort @användare …",
             "Vem som administrerar (minst en måste finnas).", admin_role_command),
-    Command("/lagesadmin", ("kanal",), USAGES["kanal"], "Kanalen för sammanfattningen eller för larm.",
+    Command("lagesadmin", ("kanal",), USAGES["kanal"], "Kanalen för sammanfattningen eller för larm.",
             channel_command),
-    Command("/lagesadmin", ("schema",), USAGES["schema"], "När sammanfattning och påminnelser går ut.",
+    Command("lagesadmin", ("schema",), USAGES["schema"], "När sammanfattning och påminnelser går ut.",
             schedule_command),
-    Command("/lagesadmin", ("deadline",), USAGES["deadline"], "När veckan under bedömning byts (standard måndag "
+    Command("lagesadmin", ("deadline",), USAGES["deadline"], "När veckan under bedömning byts (standard måndag "
             "10:00).", deadline_command),
-    Command("/lagesadmin", ("gallring",), USAGES["gallring"], "Hur länge kommentarer och beskrivningar sparas "
+    Command("lagesadmin", ("gallring",), USAGES["gallring"], "Hur länge kommentarer och beskrivningar sparas "
             "(standard 24 månader).", retention_command),
-    Command("/lagesadmin", ("logg",), "/lagesadmin logg [område|partner|vecka] [csv]", "Granskningsloggen: vem "
+    Command("lagesadmin", ("logg",), "lagesadmin logg [område|partner|vecka] [csv]", "Granskningsloggen: vem "
             "ändrade vad, när, från vad till vad; som CSV i ett direktmeddelande.", audit_log),
-    Command("/lagesadmin", HELP_WORDS, "/lagesadmin hjälp", "Visar den här hjälpen.", None),
+    Command("lagesadmin", HELP_WORDS, "lagesadmin hjälp", "Visar den här hjälpen.", None),
 )
 
 
@@ -161,27 +157,27 @@ def _folded_words(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(w) for w in words)
 
 
-def dispatch(slash: str, text: str, inv: Invocation, session: Session) -> Reply:
-    """Run what the user typed after a slash command and return the reply."""
-    slash = canonical(slash)
+def dispatch(family: str, text: str, inv: Invocation, session: Session) -> Reply:
+    """Run what the user typed after a command family's name (`lage`, without any prefix) and return the reply."""
+    family = canonical(family)
     text = sanitize(text or "").strip()
     first, _, rest = text.partition(" ")
     word = fold(first)
-    candidates = [c for c in COMMANDS if c.slash == slash]
+    candidates = [c for c in COMMANDS if c.family == family]
     if not candidates:
-        raise KeyError(slash)
+        raise KeyError(family)
     for command in candidates:
         if word and word in _folded_words(command.words):
-            return command.handler(rest.strip(), inv, session) if command.handler else help_reply(slash, inv, session)
+            return command.handler(rest.strip(), inv, session) if command.handler else help_reply(family, inv, session)
     default = next((c for c in candidates if not c.words), None)
     if default is None:  # a command family without a default action: its help
-        return help_reply(slash, inv, session)
+        return help_reply(family, inv, session)
     return default.handler(text, inv, session)
 
 
-def help_reply(slash: str, inv: Invocation | None = None, session: Session | None = None) -> HelpReply:
-    """The usage of every command, the command asked about first."""
-    ordered = sorted(COMMANDS, key=lambda c: c.slash != slash)
+def help_reply(family: str, inv: Invocation | None = None, session: Session | None = None) -> HelpReply:
+    """The usage of every command, the family asked about first."""
+    ordered = sorted(COMMANDS, key=lambda c: c.family != family)
     entries = tuple(HelpEntry(c.usage, c.summary) for c in ordered)
     scale = ", ".join(f"{s.number} {s.name}" for s in SCALE)
     notes = [t("help.scale", scale=scale)]
@@ -192,9 +188,9 @@ def help_reply(slash: str, inv: Invocation | None = None, session: Session | Non
 
 
 def canonical(name: str) -> str:
-    """The slash command an alias stands for (`/händelse` → `/handelse`)."""
-    for slash in SLASH_COMMANDS:
-        if name == slash.name or name in slash.aliases:
-            return slash.name
+    """The family an alias stands for (`händelse` → `handelse`)."""
+    for family in FAMILIES:
+        if name == family.name or name in family.aliases:
+            return family.name
     return name
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from commands.context import Invocation, load_caller
 from commands.matching import fold
 from commands.reply import Notice, Reply
+from commands.spans import Typed, rich
 from commands.texts import t
 from commands.weeks import Week
 from storage import queries
@@ -18,7 +19,7 @@ from storage.directory import directory
 from storage.due_queries import ReminderFacts
 from storage.models import ReminderMute, Workspace
 
-MUTE_USAGE = "/lage påminnelser av|på"
+MUTE_USAGE = "lage påminnelser av|på"
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def set_reminders(args: str, inv: Invocation, session: Session) -> Reply:
                        keys=("workspace_id", "user_id"), update=())
         queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="reminders.off",
                       subject=inv.user_id)
-        return Notice("ok", t("reminders.off"))
+        return Notice("ok", rich("reminders.off", command=Typed("lage påminnelser på")))
     session.execute(delete(ReminderMute).where(ReminderMute.workspace_id == ws.id, ReminderMute.user_id == inv.user_id))
     queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="reminders.on", subject=inv.user_id)
     return Notice("ok", t("reminders.on"))

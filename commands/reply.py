@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from commands.spans import Text
 from commands.weeks import Week
 
 Tone = Literal["ok", "error", "info"]
@@ -17,9 +17,9 @@ class Notice:
     """A short answer: a title, some lines, and the right usage when the input was wrong."""
 
     tone: Tone
-    title: str
-    lines: tuple[str, ...] = ()
-    usage: str | None = None
+    title: Text
+    lines: tuple[Text, ...] = ()
+    usage: str | None = None  # a command's usage without the platform's prefix (`lage [vecka] <område> …`)
     week: Week | None = None
 
 
@@ -37,7 +37,7 @@ class HelpReply:
 
     title: str
     entries: tuple[HelpEntry, ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class WeekGrid:
     missing: tuple[MissingReport, ...]
     comments: tuple[Comment, ...] = field(default_factory=tuple)
     events: tuple[EventLine, ...] = field(default_factory=tuple)
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[Text, ...] = field(default_factory=tuple)
     heads: tuple[str, ...] = field(default_factory=tuple)  # column heads: partners' short names, else names
     imported: bool = False  # values from an imported year table, no partner reports: nobody is "missing"
 
@@ -135,26 +135,9 @@ class RatingForm:
 class FieldErrors:
     """Form input that cannot be saved, per (area id, "level" or "comment"); nothing was written."""
 
-    errors: dict[tuple[int, str], str]
+    errors: dict[tuple[int, str], Text]
 
 
-
-
-MENTION_OPEN, MENTION_CLOSE = "\ue000", "\ue001"
-
-
-def mention(user_id: str) -> str:
-    """A user mention inside reply text; surfaces turn it into their own form after escaping."""
-    return f"{MENTION_OPEN}{user_id}{MENTION_CLOSE}"
-
-
-def plain_text(text: str) -> str:
-    """Reply text for plain surfaces: mentions as `@U…`, channels as `#C…`."""
-    def ref(match: re.Match) -> str:
-        return ("#" if match.group(1)[0] in "CG" else "@") + match.group(1)
-
-    text = re.sub(f"{MENTION_OPEN}([A-Z0-9]+){MENTION_CLOSE}", ref, text)
-    return text.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")
 
 
 @dataclass(frozen=True)
@@ -169,7 +152,7 @@ class EventLine:
     when: str
     partner: str
     description: str | None
-    status: str
+    status: Text
 
 
 @dataclass(frozen=True)
@@ -178,7 +161,7 @@ class EventList:
 
     week: Week
     events: tuple[EventLine, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,11 +172,6 @@ class EventForm:
     types: tuple[tuple[str, str], ...]
     now_local: datetime
     partner: str
-
-
-def channel_ref(channel_id: str) -> str:
-    """A channel reference inside reply text (rendered `<#C…>` in Slack)."""
-    return mention(channel_id)
 
 
 

@@ -9,12 +9,15 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from commands.reply import AreaRow, EventLine, MissingReport, WeekGrid, channel_ref, mention
+from commands.reply import AreaRow, EventLine, MissingReport, WeekGrid
+from commands.spans import Text, channel_ref, mention, rich, to_data
 from commands.texts import t
 from commands.week_grid import build_grid
 from commands.weeks import Week
 from storage import event_queries, outbox, queries
 from storage.models import Workspace
+
+CLI_ACTOR = "cli"  # the audit actor and publisher when an operator runs a command line
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class SummaryError(ValueError):
     """A summary that cannot be posted; the message is Swedish."""
 
 
-def publish_summary(session: Session, workspace: Workspace, week: Week, *, actor: str, now: datetime) -> str:
+def publish_summary(session: Session, workspace: Workspace, week: Week, *, actor: str, now: datetime) -> Text:
     """Post the week's summary now, or refresh the one already out; returns what happens, in Swedish.
 
     Raises SummaryError for a week that ended before Veckoläge was set up and has nothing stored.
@@ -104,23 +107,24 @@ def publish_summary(session: Session, workspace: Workspace, week: Week, *, actor
         if ended_before_setup(workspace, week) and not week_has_data(session, workspace, week):
             raise SummaryError(t("publish.before_setup", week=week.label.capitalize()))
         if claim_summary(session, workspace, week, now, asked=True):
-            message = t("publish.queued", week=week.label, channel=channel)
+            message = rich("publish.queued", week=week.label, channel=channel)
         else:  # another request claimed it a moment ago
-            message = t("publish.pending", week=week.label, channel=channel)
+            message = rich("publish.pending", week=week.label, channel=channel)
     elif row.status == outbox.SENT:
-        week_changed(session, workspace, week, t("change.published", user=mention(actor)), now)
-        message = t("publish.refresh", week=week.label, channel=channel)
+        user = actor if actor == CLI_ACTOR else mention(actor)
+        week_changed(session, workspace, week, rich("change.published", user=user), now)
+        message = rich("publish.refresh", week=week.label, channel=channel)
     elif row.status in (outbox.FAILED, outbox.CANCELLED):
         outbox.enqueue(session, workspace_id=workspace.id, key=row.key, kind=row.kind, subject_id=None, now=now)
-        message = t("publish.queued", week=week.label, channel=channel)
+        message = rich("publish.queued", week=week.label, channel=channel)
     else:
-        message = t("publish.pending", week=week.label, channel=channel)
+        message = rich("publish.pending", week=week.label, channel=channel)
     queries.audit(session, workspace_id=workspace.id, at=now, actor=actor, action="summary.publish",
                   subject=str(week), year=week.year, week=week.week)
     return message
 
 
-def week_changed(session: Session, workspace: Workspace, week: Week, change: str, now: datetime, *,
+def week_changed(session: Session, workspace: Workspace, week: Week, change: Text, now: datetime, *,
                  summary_sent: bool | None = None) -> None:
     """After a change to a week whose summary is out: update it in place and note the change in its thread.
 
@@ -135,6 +139,6 @@ def week_changed(session: Session, workspace: Workspace, week: Week, change: str
     base = f"{workspace.id}:{workspace.summary_channel}:{week}"
     outbox.enqueue(session, workspace_id=workspace.id, key=f"summary.update:{base}", kind="summary.update",
                    subject_id=None, now=now, channel=workspace.summary_channel, body=week_body(week))
-    note = json.dumps({"week": str(week), "text": change})
+    note = json.dumps({"week": str(week), "text": to_data(change)})
     outbox.add_once(session, workspace_id=workspace.id, key=f"summary.note:{base}:{uuid.uuid4().hex}",
                     kind="summary.note", now=now, channel=workspace.summary_channel, body=note)

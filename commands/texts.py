@@ -20,7 +20,7 @@ SV: dict[str, str] = {
     "rate.form.saved.counts": "{areas} områden har er bedömning, {comments} med kommentar; {changed} ändrades nu.",
     "rate.form.saved.changed": "Ändrat: {areas} (💬 = med kommentar).",
     "rate.form.level_needed": "Välj en nivå för att spara kommentaren.",
-    "rate.form.only_slack": "Formuläret finns i Slack. Här skriver du: {usage}",
+    "rate.form.only_slack": "Formuläret finns i chattverktyget. Här skriver du: {usage}",
     # errors
     "error.title": "Det gick inte",
     "error.not_member": "Du är inte medlem i någon samverkanspart här, så du kan inte rapportera.",
@@ -48,8 +48,8 @@ SV: dict[str, str] = {
     "error.future_week.publish": "Du kan publicera till och med {last}.",
     "error.future_week.plan": "Du kan planera till och med {last}.",
     "error.unknown_subcommand": "Okänt kommando ”{word}”.",
-    "error.workspace": "Den här Slack-arbetsytan är inte uppsatt för Veckoläge ännu.",
-    "error.not_installed": "⚠️ Veckoläge är inte installerat i den här Slack-arbetsytan (eller installationen "
+    "error.workspace": "Den här arbetsytan är inte uppsatt för Veckoläge ännu.",
+    "error.not_installed": "⚠️ Veckoläge är inte installerat i den här arbetsytan (eller installationen "
                            "har tagits bort). Be en administratör installera appen igen via installationslänken; "
                            "inget sparades.",
     "error.internal": "Något gick fel hos Veckoläge och inget sparades. Försök igen om en stund; "
@@ -83,17 +83,16 @@ SV: dict[str, str] = {
     "grid.missing.imported": "Veckans värden är inlästa från en årstabell och fastställda; parterna rapporterade "
     "inte i Veckoläge.",
     "grid.comments.title": "Kommentarer",
-    "grid.comments.more": "… och {count} kommentarer till – alla ett områdes kommentarer: "
-                          "/veckolage kommentarer [vecka] <område>",
+    "grid.comments.more": "… och {count} kommentarer till – alla ett områdes kommentarer: {command}",
     "comments.title": "Kommentarer om {area}, {week}",
     "comments.areas.title": "Områden med kommentarer, {week}",
     "comments.count": "{area}: {count}",
     "comments.none.week": "Inga kommentarer den veckan.",
     "comments.none.area": "Inga kommentarer om området den veckan.",
-    "grid.events.more": "… och {count} händelser till – alla: /handelse lista [vecka]",
+    "grid.events.more": "… och {count} händelser till – alla: {command}",
     "grid.column.area": "Område",
     "grid.column.value": "Samlat",
-    "grid.columns.more": "{count} parter till får inte plats i tabellen (Slack tillåter 20 kolumner).",
+    "grid.columns.more": "{count} parter till får inte plats i tabellen (den rymmer 20 kolumner).",
     "grid.legend.agreed": "✓ fastställd",
     "grid.legend.lifted": "✓4 fastställt 4, höjt av en kritisk händelse",
     "grid.legend.missing": "ej rapporterat",
@@ -117,11 +116,11 @@ SV: dict[str, str] = {
     "event.error.description_too_long": "Beskrivningen är {length} tecken; högst {limit} tecken får plats.",
     "event.error.future": "Tidpunkten {when} ligger i framtiden.",
     "event.error.wrong_week": "Händelsen är daterad {when}, som är {actual}, inte {given}.",
-    "event.error.too_old": "Tidpunkten {when} ligger före {week}. För äldre händelser, ange veckan: /handelse {typed} …",
+    "event.error.too_old": "Tidpunkten {when} ligger före {week}. För äldre händelser, ange veckan: {command} …",
     "event.error.bad_when": "”{word}” är ingen tid eller dag. Skriv t.ex. 22:15, kl 21.30, igår 22:15, lördag 23:00 "
     "eller 2026-11-20 22:15.",
     "event.error.when_needed": "Ange när händelsen inträffade, t.ex. {example}.",
-    "event.error.number": "Ange händelsens nummer, t.ex. 12 (se /handelse lista).",
+    "event.error.number": "Ange händelsens nummer, t.ex. 12 (se {command}).",
     "event.error.unknown_event": "Det finns ingen händelse #{number} här.",
     "event.error.not_yours": "Bara den som rapporterade händelse #{number} eller en samordnare kan ändra eller "
     "återkalla den.",
@@ -142,17 +141,20 @@ SV: dict[str, str] = {
                        "finns i sin helhet i larmkanalen).",
     "event.list.acknowledged": "kvitterad av {user}",
     "event.list.unacknowledged": "ej kvitterad",
-    "event.list.undelivered": "larmet nådde inte Slack",
+    "event.list.undelivered": "larmet nådde inte larmkanalen",
     "event.list.withdrawn": "återkallad av {user}",
     "event.list.withdrawn_reason": "återkallad av {user}: {reason}",
-    "event.form.only_slack": "Formuläret finns i Slack. Här skriver du: {usage}",
-    "event.undelivered": "Larmet om händelse #{number} ({type} i {area}) kunde inte levereras till Slack: {error}. "
+    "event.form.only_slack": "Formuläret finns i chattverktyget. Här skriver du: {usage}",
+    "event.undelivered": "Larmet om händelse #{number} ({type} i {area}) kunde inte levereras till larmkanalen: {error}. "
     "Kontakta samordnaren direkt.",
     "event.undelivered.unknown_error": "okänt fel",
     "alert.title": "Kritisk händelse: {type} i {area}",
     "alert.title.downgraded": "Händelse: {type} i {area}",
-    "alert.when": "*Tid:* {when} · *Rapporterad av:* {partner} ({user})",
-    "alert.level": "*{area} vecka {week}:* {level}",
+    "alert.when": "{when_label} {when} · {by_label} {partner} ({user})",
+    "alert.when.label": "Tid:",
+    "alert.by.label": "Rapporterad av:",
+    "alert.level": "{heading} {level}",
+    "alert.level.heading": "{area} vecka {week}:",
     "alert.button": "Kvittera",
     "alert.acknowledged": "✅ Kvitterad av {user} {when}",
     "alert.unacknowledged": "⏳ Inte kvitterad ännu – tryck Kvittera när någon tar ansvar.",
@@ -162,10 +164,10 @@ SV: dict[str, str] = {
     "alert.event_number": "Händelse #{number}",
     # rhythm
     "reminders.usage": "Skriv av eller på.",
-    "reminders.off": "Påminnelser avstängda för dig. Slå på igen med /lage påminnelser på.",
+    "reminders.off": "Påminnelser avstängda för dig. Slå på igen med {command}.",
     "reminders.on": "Påminnelser påslagna för dig.",
     "reminder.text": "Påminnelse: {partner} har inte bedömt {missing} av {total} områden för {week}: {areas}.",
-    "reminder.how": "Tryck på knappen eller skriv /lage <område> <1-5>. Inga fler påminnelser: /lage påminnelser av",
+    "reminder.how": "Tryck på knappen eller skriv {rate}. Inga fler påminnelser: {mute}",
     "reminder.button": "Rapportera nu",
     "publish.not_coordinator": "Bara samordnare kan publicera sammanfattningen.",
     "publish.no_channel": "Ingen sammanfattningskanal är inställd (summary_channel i veckolage.toml).",
@@ -227,10 +229,10 @@ SV: dict[str, str] = {
     "home.done": "{partner} har bedömt alla områden för {week}. Tack!",
     "home.events": "Senaste kritiska händelser",
     "home.no_events": "Inga kritiska händelser de senaste veckorna.",
-    "home.events.more": "… och {count} kritiska händelser till de senaste {weeks} veckorna: /handelse lista [vecka]",
+    "home.events.more": "… och {count} kritiska händelser till de senaste {weeks} veckorna: {command}",
     "home.unknown": "Du är inte med i den här samverkan ännu. Be en administratör lägga till dig.",
     # admin
-    "admin.not_admin": "Bara administratörer kan använda /lagesadmin: se och ändra uppsättningen.",
+    "admin.not_admin": "Bara administratörer kan använda {command}: se och ändra uppsättningen.",
     "admin.bad_name": "Ange ett namn (1–{limit} tecken).",
     "admin.not_found": "”{name}” finns inte.",
     "admin.existing": "Finns: {names}.",
@@ -244,7 +246,7 @@ SV: dict[str, str] = {
     "admin.area.added": "Området ”{name}” är tillagt.",
     "admin.area.restored": "Området ”{name}” är tillbaka, med sin historik.",
     "admin.area.retired": "Området ”{name}” är borttaget ur formulär och lägesbild; historiken finns kvar.",
-    "admin.partner.added": "Partnern ”{name}” är tillagd. Lägg till medlemmar: /lagesadmin medlem lägg-till {name} @…",
+    "admin.partner.added": "Partnern ”{name}” är tillagd. Lägg till medlemmar: {command}",
     "admin.partner.restored": "Partnern ”{name}” är tillbaka, med sin historik.",
     "admin.partner.retired": "Partnern ”{name}” är borttagen; dess bedömningar finns kvar i historiken.",
     "admin.renamed": "”{old}” heter nu ”{new}”.",
@@ -252,7 +254,7 @@ SV: dict[str, str] = {
     "admin.short.set": "{name} visas som ”{short}” i lägesbildens tabell.",
     "admin.short.cleared": "{name} visas med hela namnet i lägesbildens tabell.",
     "admin.short.taken": "Kortnamnet ”{short}” används redan av {other}.",
-    "admin.need_users": "Nämn användarna med @, t.ex. /lagesadmin medlem lägg-till Polisen @anna.",
+    "admin.need_users": "Nämn användarna med @, t.ex. {command}.",
     "admin.members.title": "Medlemmar",
     "admin.member.added": "{user} rapporterar nu för {partner}.",
     "admin.member.moved": "{user} rapporterar nu för {partner} (tidigare {old}).",
@@ -266,7 +268,7 @@ SV: dict[str, str] = {
     "admin.role.unchanged": "{user}: ingen ändring.",
     "admin.last_admin": "Samverkan måste ha minst en administratör kvar.",
     "admin.channel_usage": "Skriv kanal sammanfattning #kanal eller kanal larm #kanal.",
-    "admin.channel.set": "Kanal för {which}: {channel}. Bjud in Veckoläge dit (/invite @Veckoläge).",
+    "admin.channel.set": "Kanal för {which}: {channel}. Bjud in Veckoläge dit.",
     "admin.bad_time": "”{value}” ska vara veckodag och tid, t.ex. måndag 08:00.",
     "admin.schedule_usage": "Skriv schema sammanfattning <dag hh:mm> eller schema påminnelser <dag hh:mm>, ….",
     "admin.schedule.summary": "Sammanfattningen postas {when} varje vecka (helgdag: nästa vardag).",
@@ -286,7 +288,7 @@ SV: dict[str, str] = {
     "admin.show.retention": "Gallring: kommentarer och beskrivningar efter {months} månader",
     "admin.log.title": "Granskningslogg ({shown} av {total})",
     "admin.log.empty": "Inga ändringar att visa.",
-    "admin.log.more": "/lagesadmin logg [område|partner|vecka] [csv]",
+    "admin.log.more": "lagesadmin logg [område|partner|vecka] [csv]",
     "admin.log.csv": "Granskningsloggen, {count} rader, som CSV.",
     "admin.log.column.at": "tid",
     "admin.log.column.actor": "vem",
@@ -336,14 +338,14 @@ SV: dict[str, str] = {
     "form.comment.placeholder": "Kort kommentar (valfri, inga personuppgifter)",
     "form.comment.label": "Kommentar om {area}",
     "form.rating.title": "Lägesbild {week}",
-    "form.rating.intro": "*{partner}* · {week} · välj nivå för de områden ni bedömer; tomma områden lämnas orörda.",
+    "form.rating.intro": "{partner} · {week} · välj nivå för de områden ni bedömer; tomma områden lämnas orörda.",
     "form.save": "Spara",
     "form.cancel": "Avbryt",
     "form.close": "Stäng",
     "form.done.title": "Lägesbild",
     "form.event.title": "Rapportera händelse",
     "form.event.submit": "Rapportera",
-    "form.event.intro": "Rapporteras för *{partner}*. Skjutning, sprängning och brandattentat larmar larmkanalen "
+    "form.event.intro": "Rapporteras för {partner}. Skjutning, sprängning och brandattentat larmar larmkanalen "
     "direkt. Skriv inga personuppgifter.",
     "form.event.area": "Område",
     "form.event.type": "Typ av händelse",
@@ -380,8 +382,8 @@ SV: dict[str, str] = {
     "outbox.no_summary_channel": "ingen sammanfattningskanal är inställd (summary_channel)",
     "outbox.no_channel": "ingen kanal att posta i",
     "outbox.not_json": "HTTP {status}: svar som inte är JSON",
-    "outbox.looking": "letar vidare i kanalen efter ett tidigare inlägg (Slack visar en sida i taget)",
-    "outbox.refused": "Slack svarade {code}",
+    "outbox.looking": "letar vidare i kanalen efter ett tidigare inlägg (chattjänsten visar en sida i taget)",
+    "outbox.refused": "Chattjänsten svarade {code}",
     # command line
     "cli.missing_credentials": """\
 Veckoläge kan inte ansluta till Slack ännu: {missing} saknas.
@@ -413,7 +415,7 @@ Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLAC
     "om den sparades ({error}). Kontrollera resultatet innan du kör kommandot igen.",
     "cli.migrated": "Databasen är på senaste schemat ({revision}).",
     "cli.demo": "Demo: exemplets samverkan (Hässelby-Vällingby) på {database}, med 2023 års riktiga lägesbild "
-    "inläst.\nProva /veckolage år 2023, /veckolage 2023-W01 eller /veckolage trend Vällingby.\n",
+    "inläst.\nProva {year}, {week} eller {trend}.\n",
     "cli.no_file": "Filen {path} finns inte.",
     "cli.bad_date": "”{text}” är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2024-11-01.",
     "cli.purge_future": "Gallrar inte: {date} ligger efter i dag ({today}), och då skulle veckans kommentarer och "
@@ -456,7 +458,7 @@ skriv in den i .env (eller miljön) och starta igen.""",
     "cli.bad_week": "”{text}” är ingen vecka; skriv v46, 46, 2026-W46 eller förra.",
     "cli.summary_sent": "Klart: sammanfattningen finns i kanalen {channel} (ts {ts}).",
     "cli.summary_failed": "Sammanfattningen kunde inte postas: {error}",
-    "cli.summary_queued": "Sammanfattningen ligger i utkorgen och postas så snart Slack svarar "
+    "cli.summary_queued": "Sammanfattningen ligger i utkorgen och postas så snart chattjänsten svarar "
     "(boten eller klockan gör det).",
     "cli.bad_settings": "Felaktiga inställningar:",
     "cli.settings.prefix": "{name} ska börja med {prefix}",
@@ -470,17 +472,17 @@ skriv in den i .env (eller miljön) och starta igen.""",
     "cli.schema_upgraded": "Databasen uppgraderad till senaste schemat.",
     "cli.setup_change": "Uppsättning: {change}",
     "cli.setup_file_ignored": "{path} har fel och används inte (databasen gäller): {error}",
-    "cli.setup_file_differs": "{path} skiljer sig från databasen, som gäller sedan första start. Kör `python3 run.py bot "
-    "config import` för att läsa in filen, eller `python3 run.py bot config export` för att skriva ut databasen.",
-    "cli.console.banner": "Veckoläge – lokal konsol som {user}. Skriv t.ex. /veckolage, /lage hjälp eller avsluta.\n",
+    "cli.setup_file_differs": "{path} skiljer sig från databasen, som gäller sedan första start. Kör ”python3 run.py bot "
+    "config import” för att läsa in filen, eller ”python3 run.py bot config export” för att skriva ut databasen.",
+    "cli.console.banner": "Veckoläge – lokal konsol som {user}. Skriv t.ex. {grid}, {help} eller avsluta.\n",
     "cli.console.prompt": "veckoläge> ",
     "cli.console.unknown_command": "Okänt kommando ”{word}”.\n",
-    "console.not_sent.alert": "Larmet skickades inte – konsolen skickar inget till Slack.",
-    "console.not_sent.alert_update": "Larmet i Slack uppdaterades inte – konsolen skickar inget till Slack.",
-    "console.not_sent.summary": "Sammanfattningen postades inte – konsolen skickar inget till Slack.",
-    "console.not_sent.summary_update": "Sammanfattningen i Slack uppdaterades inte – konsolen skickar inget till Slack.",
-    "console.not_sent.reminders": "Påminnelserna skickades inte – konsolen skickar inget till Slack.",
-    "console.not_sent.other": "Inget skickades till Slack – konsolen skickar inget dit.",
+    "console.not_sent.alert": "Larmet skickades inte – konsolen skickar inget till chatten.",
+    "console.not_sent.alert_update": "Larmet i chatten uppdaterades inte – konsolen skickar inget till chatten.",
+    "console.not_sent.summary": "Sammanfattningen postades inte – konsolen skickar inget till chatten.",
+    "console.not_sent.summary_update": "Sammanfattningen i chatten uppdaterades inte – konsolen skickar inget till chatten.",
+    "console.not_sent.reminders": "Påminnelserna skickades inte – konsolen skickar inget till chatten.",
+    "console.not_sent.other": "Inget skickades till chatten – konsolen skickar inget dit.",
     "cli.console.grid.area": "Område",
     "cli.console.grid.value": "Samlad",
     "cli.console.grid.legend": "– {missing} · F fastställd (F4: fastställt 4, lyft av kritisk händelse) · {change} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse",
@@ -519,11 +521,11 @@ Användning:
     "cli.args.metavar.user": "ANVÄNDAR-ID",
     "cli.args.metavar.week": "VECKA",
     "cli.args.metavar.mode": "LÄGE",
-    "cli.help.description": "Veckoläge – veckans lägesbild i Slack.",
+    "cli.help.description": "Veckoläge – veckans lägesbild i chatten.",
     "cli.help.socket": "Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)",
     "cli.help.serve": "HTTP-läge på $PORT: POST /slack/events, GET /healthz",
     "cli.help.console": "lokal konsol mot samma databas",
-    "cli.help.console.user": "ditt Slack-användar-id (standard: första admin i veckolage.toml)",
+    "cli.help.console.user": "ditt användar-id i chatten (standard: första admin i veckolage.toml)",
     "cli.help.console.no_color": "utan färger",
     "cli.help.console.demo": "demo: exemplets områden med Hässelby-Vällingbys riktiga år 2023 inläst",
     "cli.help.export": "årstabellen som fil: csv, xlsx eller png",
@@ -588,8 +590,8 @@ Användning:
     # veckolage.toml written out of the database
     "setupfile.export.header": """\
 # Veckoläge – samverkans uppsättning, utskriven ur databasen ({team}).
-# Databasen gäller efter första start; ändra i Slack med /lagesadmin, eller redigera den här filen
-# och kör `python3 run.py bot config import` (annars används den inte).
+# Databasen gäller efter första start; ändra i chatten med kommandot lagesadmin, eller redigera den här filen
+# och kör ”python3 run.py bot config import” (annars används den inte).
 """,
     # year file errors
     "yearfile.empty": "rad 1: filen är tom; första raden ska vara vecka,<område>,<område>,…",
@@ -600,7 +602,7 @@ Användning:
     "yearfile.bad_week": "rad {line}, kolumn 1: ”{value}” är ingen vecka 1–{total} år {year}",
     "yearfile.week_twice": "rad {line}, kolumn 1: vecka {week} finns redan tidigare i filen",
     "yearfile.bad_level": "rad {line}, kolumn {column} ({area}): ”{value}” är ingen nivå 1–5",
-    "yearfile.unknown_areas": "okända områden: {names} (lägg till dem med /lagesadmin område lägg-till, "
+    "yearfile.unknown_areas": "okända områden: {names} (lägg till dem med kommandot lagesadmin område lägg-till, "
     "eller importera med --create-areas)",
 }
 

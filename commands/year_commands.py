@@ -12,9 +12,9 @@ from commands.texts import t
 from commands.year_table import build_year_table
 from storage import queries
 
-YEAR_USAGE = "/veckolage år [år]"
-TREND_USAGE = "/veckolage trend <område> [veckor]"
-EXPORT_USAGE = "/veckolage export [år] csv|xlsx"
+YEAR_USAGE = "veckolage år [år]"
+TREND_USAGE = "veckolage trend <område> [veckor]"
+EXPORT_USAGE = "veckolage export [år] csv|xlsx"
 FORMATS = ("csv", "xlsx")
 TREND_DEFAULT, TREND_MAX = 12, 52
 

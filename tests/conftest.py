@@ -129,8 +129,8 @@ class Chat:
 
     def __call__(self, user: str, line: str, *, now: datetime = NOW):
         slash, _, rest = line.partition(" ")
-        with session_scope(self.engine) as session:
-            return dispatch(slash, rest, Invocation(self.workspace_id, user, now, "C0TEST"), session)
+        with session_scope(self.engine) as session:  # typed with a slash, as in Slack and the console
+            return dispatch(slash.removeprefix("/"), rest, Invocation(self.workspace_id, user, now, "C0TEST"), session)
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import clock_tick
-from commands.reply import FileReply, RatingForm, WeekGrid, plain_text
+from bot.console_render import plain as plain_text
+from commands.reply import FileReply, RatingForm, WeekGrid
 from commands.retention import daily_purge
 from commands.setup_export import export_setup
 from commands.setup_file import parse_setup
@@ -38,7 +39,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def text(reply) -> str:
-    return plain_text("\n".join([reply.title, *reply.lines]))
+    return "\n".join(map(plain_text, [reply.title, *reply.lines]))
 
 
 def admin(chat, line: str, now: datetime = NOW):
@@ -126,7 +127,8 @@ def test_roles_and_the_last_admin(chat) -> None:
     refused = admin(chat, "admin ta-bort <@U0ADMIN> <@U0POL2>")
     assert refused.tone == "error" and "minst en administratör" in text(refused)
     ok(chat, "admin ta-bort <@U0ADMIN>")
-    assert admin(chat, "visa").lines == (plain_text("Bara administratörer kan använda /lagesadmin: se och ändra uppsättningen."),)
+    assert [plain_text(line) for line in admin(chat, "visa").lines] == [
+        "Bara administratörer kan använda /lagesadmin: se och ändra uppsättningen."]
     assert "minst en administratör" in text(chat("U0POL2", "/lagesadmin admin ta-bort <@U0POL2>"))
 
 

@@ -408,8 +408,8 @@ def test_the_retry_budget_ends_in_a_loud_failure(bot, engine, caplog) -> None:
     assert any(r.levelno == logging.ERROR and "GAVE UP" in r.getMessage() for r in caplog.records)
     assert bot.run(at + timedelta(hours=1)) == 0 and len(bot.posts()) == 3
     grid = texts(bot.command("/veckolage")["blocks"])
-    assert f"Larmet om händelse #{n} (Skjutning i Vällingby) kunde inte levereras till Slack" in grid
-    assert "larmet nådde inte Slack" in texts(bot.command("/handelse lista")["blocks"])
+    assert f"Larmet om händelse #{n} (Skjutning i Vällingby) kunde inte levereras till larmkanalen" in grid
+    assert "larmet nådde inte larmkanalen" in texts(bot.command("/handelse lista")["blocks"])
 
 
 def test_a_permanent_slack_error_fails_at_once(bot, engine) -> None:

@@ -15,7 +15,7 @@ from tests.test_cli import bot_env
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = re.compile(r"python3? (?:-m bot|run\.py)")
-STOP = re.compile(r"`|  | \(|, |\)|\.$|\. |;")
+STOP = re.compile(r"`|”|  | \(|, |\)|\.$|\. |;")
 PLACEHOLDERS = {"FILE": "fil.csv", "U…": "U0TEST", "{year}": "2023", "{format}": "csv", "LÄGE": "console",
                 "vecka": "v46", "flaggor": "-q", "pytest-flaggor": "-q", "…": ""}
 

@@ -44,10 +44,10 @@ def rows(engine) -> list[tuple[str, str]]:
 
 def test_a_critical_event_and_a_summary_in_the_console_are_never_sent_later(engine, workspace_id, fake):
     out = console(engine, workspace_id, "U0POL1", "/handelse Vällingby skjutning skott mot port\n")
-    assert "Larmet skickades inte – konsolen skickar inget till Slack." in out
+    assert "Larmet skickades inte – konsolen skickar inget till chatten." in out
     assert "larm skickas till" not in out and "registrerad: Skjutning i Vällingby" in out
     out = console(engine, workspace_id, "U0COORD", "/veckolage publicera v47\n")
-    assert "Sammanfattningen postades inte – konsolen skickar inget till Slack." in out and "publiceras i" not in out
+    assert "Sammanfattningen postades inte – konsolen skickar inget till chatten." in out and "publiceras i" not in out
     assert rows(engine) == []  # nothing queued: the clock can still claim and post the week's summary for real
     start_later(engine, fake)
     assert fake.calls == []
@@ -61,7 +61,7 @@ def test_changing_a_real_alert_in_the_console_does_not_update_it_later(engine, w
     assert fake.calls_to("chat.postMessage") and rows(engine)[0][1] == outbox.SENT
     before = rows(engine)
     out = console(engine, workspace_id, "U0POL1", f"/handelse ändra {number} beskrivning skott mot porten\n")
-    assert "Larmet i Slack uppdaterades inte – konsolen skickar inget till Slack." in out and "uppdateras." not in out
+    assert "Larmet i chatten uppdaterades inte – konsolen skickar inget till chatten." in out and "uppdateras." not in out
     assert rows(engine) == before
     start_later(engine, fake)
     assert len(fake.calls) == posted and not fake.calls_to("chat.update")

@@ -10,6 +10,7 @@ from bot.blocks import render
 from bot.console_render import render_text
 from bot.grid_blocks import grid_message
 from commands.reply import Trend
+from commands.spans import mention
 from tests.slack_harness import texts
 from tests.test_year import load
 
@@ -56,7 +57,7 @@ def test_withdrawn_events_stay_in_the_list_with_their_status(chat) -> None:
     threat = number(chat("U0POL1", "/handelse Grimsta hot"))
     assert chat("U0POL1", f"/handelse återkalla {shot} felrapport").tone == "ok"
     listed = chat("U0SDF", "/handelse lista")
-    assert [(e.number, e.status) for e in listed.events] == [(shot, "återkallad av \ue000U0POL1\ue001: felrapport"),
+    assert [(e.number, e.status) for e in listed.events] == [(shot, ("återkallad av ", mention("U0POL1"), ": felrapport")),
                                                             (threat, "")]
     assert "återkallad av @U0POL1: felrapport" in out(listed)
     grid = chat("U0COORD", "/veckolage")

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import event, select
 from sqlmodel import SQLModel
 
+from bot.console_render import plain as plain_text
 from commands.context import Invocation, load_caller
-from commands.reply import plain_text
 from commands.setup_file import parse_setup
 from commands.setup_sync import sync_setup
 from commands.texts import t
@@ -45,7 +45,7 @@ def caller(engine, user: str, workspace_id: int):
 
 
 def text(reply) -> str:
-    return plain_text("\n".join([reply.title, *reply.lines]))
+    return "\n".join(map(plain_text, [reply.title, *reply.lines]))
 
 
 def ok(chat, line: str) -> None:

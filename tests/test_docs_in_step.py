@@ -6,7 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from commands.registry import COMMANDS, SLASH_COMMANDS, help_reply
+from bot.slack_manifest import HINTS, slash, slash_commands
+from commands.registry import COMMANDS, FAMILIES, help_reply
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,22 +19,23 @@ def readme_rows() -> list[tuple[str, str]]:
     return [(usage.replace("\\|", "|"), summary) for usage, summary in rows]  # `\|` keeps the table intact
 
 
-def test_readme_table_is_the_registry() -> None:
-    assert readme_rows() == [(c.usage, c.summary) for c in COMMANDS]
+def test_readme_table_is_the_registry_as_slack_users_type_it() -> None:
+    assert readme_rows() == [(slash(c.usage), c.summary) for c in COMMANDS]
 
 
 def test_manifest_slash_commands_are_the_registry() -> None:
     manifest = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
     declared = [(c["command"], c["description"], c["usage_hint"], c["should_escape"])
                 for c in manifest["features"]["slash_commands"]]
-    assert declared == [(name, s.description, s.hint, s.escape) for s in SLASH_COMMANDS for name in (s.name, *s.aliases)]
-    assert {c.slash for c in COMMANDS} == {s.name for s in SLASH_COMMANDS}
+    assert declared == [(c["command"], c["description"], c["usage_hint"], c["should_escape"]) for c in slash_commands()]
+    assert [c["command"] for c in slash_commands()] == [slash(n) for f in FAMILIES for n in (f.name, *f.aliases)]
+    assert {c.family for c in COMMANDS} == {f.name for f in FAMILIES} == set(HINTS)
     assert manifest["settings"]["interactivity"]["is_enabled"] is True  # the rating modal needs it
 
 
 def test_help_lists_every_command() -> None:
-    reply = help_reply("/veckolage")
-    own = [(c.usage, c.summary) for c in COMMANDS if c.slash == "/veckolage"]
+    reply = help_reply("veckolage")
+    own = [(c.usage, c.summary) for c in COMMANDS if c.family == "veckolage"]
     assert [(e.usage, e.summary) for e in reply.entries][:len(own)] == own  # the command asked about first
     assert {e.usage for e in reply.entries} == {c.usage for c in COMMANDS}
 

@@ -1,5 +1,6 @@
-"""The renderer marks mentions with private-use characters (commands/reply.py `mention`); typed into any
-input they must never come out as a live `<@U…>` or `<#C…>`: not in the alert, not in its update."""
+"""Mentions are typed spans (commands/spans.py), never markers in the text: private-use characters (the markers
+an earlier renderer used) typed into any input must never come out as a live `<@U…>` or `<#C…>`: not in the
+alert, not in its update."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from sqlalchemy import select
 
 from bot.slack_text import escape
 from commands.matching import sanitize
-from commands.reply import MENTION_CLOSE, MENTION_OPEN
 from commands.setup_file import parse_setup
 from commands.year_import import parse_year_csv
 from storage.db import session_scope
@@ -20,6 +20,7 @@ from tests.conftest import NOW, SETUP_TOML
 from tests.test_alerts_outbox import Bot, number
 
 fake_slack = h.fake_slack
+MENTION_OPEN, MENTION_CLOSE = "\ue000", "\ue001"
 FORGED = f"kolla {MENTION_OPEN}U0BOSS{MENTION_CLOSE} och {MENTION_OPEN}C0GENERAL{MENTION_CLOSE} nu"
 LIVE = ("<@U0BOSS>", "<#C0GENERAL>")
 

@@ -54,7 +54,8 @@ def test_the_grid_says_where_the_comments_it_has_no_room_for_are() -> None:
     message = grid_message(WeekGrid(WEEK, GRID.partners, GRID.rows, (), comments))
     shown = texts(message["blocks"])
     assert shown.count("• *Grimsta* – Partner") == 15
-    assert "… och 25 kommentarer till – alla ett områdes kommentarer: /veckolage kommentarer [vecka] <område>" in shown
+    # escaped: Slack shows `<område>` as typed instead of reading it as a link
+    assert "… och 25 kommentarer till – alla ett områdes kommentarer: /veckolage kommentarer [vecka] &lt;område&gt;" in shown
 
 
 def test_veckolage_kommentarer_shows_an_areas_comments_and_which_areas_have_some(chat) -> None:
@@ -67,7 +68,7 @@ def test_veckolage_kommentarer_shows_an_areas_comments_and_which_areas_have_some
     overview = chat("U0BOST", "/veckolage kommentarer v47")
     assert overview.lines == ("Vällingby: 2", "Grimsta: 1")
     unknown = chat("U0BOST", "/veckolage kommentarer Kista")
-    assert unknown.tone == "error" and unknown.usage == "/veckolage kommentarer [vecka] <område>"
+    assert unknown.tone == "error" and unknown.usage == "veckolage kommentarer [vecka] <område>"
     assert "”Kista” finns inte." in unknown.lines
     assert chat("U0NOBODY", "/veckolage kommentarer Vällingby").tone == "error"
 

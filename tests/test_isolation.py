@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from bot.clock import clock_tick
+from bot.console_render import plain as plain_text
 from bot.http import wsgi_app
 from bot.oauth import oauth_settings
 from bot.outbox_worker import Deliverer, outbox_client
 from bot.settings import Settings
 from bot.summary_blocks import summary_message
-from commands.reply import plain_text
 from commands.setup_file import parse_setup
 from commands.setup_sync import sync_setup
 from commands.summary import build_summary
@@ -92,7 +92,7 @@ def test_every_view_shows_only_its_own_workspace(engine, pair, x) -> None:
         table = build_year_table(session, workspace_id=pair[x], year=2026)
     assert table.values == {(47, area): value for area, value in levels.items()}
     assert "\n47;{};{};{}\r\n".format(*levels.values()) in year_csv(table)
-    log = plain_text("\n".join(chat(f"U0{x}ADMIN", "/lagesadmin logg").lines))
+    log = "\n".join(map(plain_text, chat(f"U0{x}ADMIN", "/lagesadmin logg").lines))
     assert f"U0{x}POL" in log and f"U0{other}" not in log and f"-{other}" not in log
     theirs = event_of(engine, pair[other])
     refused = chat(f"U0{x}COORD", f"/handelse återkalla {theirs}")

@@ -68,5 +68,5 @@ def test_a_team_without_an_installation_is_refused_in_swedish(engine, fake_slack
                            response_url=fake_slack.response_url())
     assert (status, answer) == (200, "")
     (told,) = fake_slack.calls_to("/respond/r")
-    assert "Veckoläge är inte installerat i den här Slack-arbetsytan" in told.args["text"]
+    assert "Veckoläge är inte installerat i den här arbetsytan" in told.args["text"]
     assert "install this app" not in json.dumps(told.args)

@@ -160,4 +160,4 @@ def test_help_lists_every_usage(chat) -> None:
     for typed in ("/lage hjälp", "/lage hjalp", "/veckolage HJÄLP", "/veckolage help"):
         out = text_of(chat("U0NOBODY", typed))
         for command in COMMANDS:
-            assert command.usage in out
+            assert "/" + command.usage in out

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text, update
 
-from commands.reply import WeekGrid, plain_text
+from bot.console_render import plain as plain_text
+from commands.reply import WeekGrid
 from commands.setup_file import parse_setup
 from commands.setup_sync import sync_setup
 from commands.summary import summary_key
@@ -88,7 +89,7 @@ def test_saved_reports_the_other_partners_the_agreed_value_critical_events_and_t
 
     def ok(user: str, line: str) -> None:
         reply = chat(user, line)
-        assert reply.tone == "ok", plain_text("\n".join([reply.title, *reply.lines]))
+        assert reply.tone == "ok", "\n".join(map(plain_text, [reply.title, *reply.lines]))
 
     save(engine, workspace_id, 5)
     assert facts() == (None, None, False, None)  # Polisen's own 5 is not another partner's

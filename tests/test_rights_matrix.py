@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
+from bot.console_render import plain as plain_text
 from commands.context import Invocation
 from commands.registry import COMMANDS, dispatch
-from commands.reply import Notice, plain_text
+from commands.reply import Notice
+from commands.spans import Typed, rich
 from commands.texts import t
 from storage.db import session_scope
 from storage.models import Event, SkippedWeek
@@ -27,7 +29,7 @@ COORDINATORS = frozenset({COORDINATOR})
 ADMINS = frozenset({ADMIN})
 OWNER_OR_COORDINATOR = frozenset({REPORTER_A, COORDINATOR})  # event {event} was reported by reporter A
 
-# usage (as in the registry) → one valid example. {event} is reporter A's event, week 47 is skipped beforehand.
+# usage (as in the registry, with Slack's slash) → one valid example. {event} is reporter A's event, week 47 is skipped beforehand.
 EXAMPLES = {
     "/lage [vecka] <område> <1-5> [kommentar]": "/lage Vällingby 3 lugnt",
     "/lage [vecka]": "/lage",
@@ -105,11 +107,11 @@ ALLOWED = {
 # The first line of every refusal for want of rights (never an input error: the examples are valid).
 REFUSALS = {t("error.unknown_user"), t("error.not_member"), t("event.error.not_member"), t("error.not_coordinator"),
             t("publish.not_coordinator"), t("skip.not_coordinator"), t("export.not_coordinator"),
-            t("admin.not_admin")}
+            plain_text(rich("admin.not_admin", command=Typed("lagesadmin")))}
 
 
 def test_the_table_covers_every_command_in_the_registry() -> None:
-    assert set(EXAMPLES) == {c.usage for c in COMMANDS}
+    assert set(EXAMPLES) == {"/" + c.usage for c in COMMANDS}
     assert set(ALLOWED) == set(EXAMPLES.values())
     for example in ALLOWED:  # each example reaches the command it stands for
         usage = next(u for u, e in EXAMPLES.items() if e == example)
@@ -136,7 +138,7 @@ def event_id(chat, engine, workspace_id) -> int:
 def run(engine, workspace_id: int, user: str, line: str):
     slash, _, rest = line.partition(" ")
     with session_scope(engine) as session:
-        return dispatch(slash, rest, Invocation(workspace_id, user, NOW, "C0TEST"), session)
+        return dispatch(slash.removeprefix("/"), rest, Invocation(workspace_id, user, NOW, "C0TEST"), session)
 
 
 CASES = [pytest.param(example, role, id=f"{example.split('{')[0].strip()} · {role}")

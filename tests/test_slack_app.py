@@ -326,7 +326,7 @@ def test_help_lists_every_command(setup_slack, line) -> None:
     shown = texts(reply["blocks"])
     assert reply["blocks"][0]["text"]["text"] == "Veckoläge – kommandon"
     for command in COMMANDS:
-        assert f"`{escape(command.usage)}`" in shown
+        assert f"`/{escape(command.usage)}`" in shown
     assert shown.index(line.split()[0]) < shown.index("/veckolage" if line.startswith("/lage") else "/lage ")
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
+from bot.console_render import plain
 from commands.summary import SummaryError, publish_summary, summary_key
 from commands.weeks import Week
 from storage.db import session_scope
@@ -64,8 +65,8 @@ def test_the_second_of_two_simultaneous_publishes_says_the_summary_is_on_its_way
         first.commit()
         second()
     first.close()
-    assert str(outcome["first"]).startswith("Sammanfattningen för vecka 47, 2026 (16–22 nov) publiceras i ")
-    assert str(outcome["second"]).startswith("Sammanfattningen för vecka 47, 2026 (16–22 nov) är redan på väg till ")
+    assert plain(outcome["first"]).startswith("Sammanfattningen för vecka 47, 2026 (16–22 nov) publiceras i ")
+    assert plain(outcome["second"]).startswith("Sammanfattningen för vecka 47, 2026 (16–22 nov) är redan på väg till ")
     with session_scope(engine) as session:
         key = summary_key(session.get(Workspace, workspace_id), WEEK)
         assert session.execute(select(func.count()).select_from(OutboxMessage)
