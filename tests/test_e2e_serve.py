@@ -41,6 +41,17 @@ OWN_VARIABLES = ("DATABASE_URL", "VECKOLAGE_CONFIG", "PORT", "HOST", "LOG_LEVEL"
 http = build_opener(ProxyHandler({}))
 
 
+def stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM a process we started in its own session, then SIGKILL its whole process group."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
 def free_port() -> int:
     """A port nobody listens on right now (127.0.0.1 only)."""
     with socket.socket() as probe:
@@ -85,13 +96,7 @@ class Server:
 
     def stop(self) -> None:
         """SIGTERM (gunicorn shuts down gracefully), then SIGKILL the whole process group."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
+        stop_group(self.proc)
 
     def get(self, path: str) -> tuple[int, str]:
         return _send(Request(self.url + path))

@@ -4,8 +4,6 @@ both at once deliver every alert exactly once. Waits are on conditions (log line
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import threading
@@ -29,7 +27,7 @@ from storage.db import make_engine, session_scope
 from storage.models import OutboxMessage, Workspace
 from tests.conftest import SMALL_SETUP_TOML, Chat
 from tests.fake_slack import FakeSlack
-from tests.test_e2e_serve import _send, bot_env, free_port
+from tests.test_e2e_serve import _send, bot_env, free_port, stop_group
 
 pytestmark = pytest.mark.e2e
 SECRET = "procfile-secret"
@@ -65,13 +63,7 @@ class Process:
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL the process group."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
+        stop_group(self.proc)
 
 
 @pytest.fixture
