@@ -21,6 +21,7 @@ from bot.event_modal import read_event_submission
 from bot.home_view import home_view
 from bot.rating_modal import CALLBACK_ID, done_view, rating_view, read_submission
 from bot.reminder_blocks import OPEN_FORM_ACTION
+from bot.slack_inbound import neutral
 from bot.slack_manifest import family, slash_commands
 from bot.slack_views import VIEWS, form_errors
 from bot.year_delivery import send_export, send_file, send_year_picture
@@ -76,7 +77,7 @@ def register_listeners(
                 first = answered.answer_to(session, workspace_id=inv.workspace_id, key=inv.request_id) \
                     if inv and once else None
                 if first is None:
-                    reply = dispatch(family(body["command"]), body.get("text", ""), inv, session) if inv else not_set_up()
+                    reply = dispatch(family(body["command"]), neutral(body.get("text", "")), inv, session) if inv else not_set_up()
                     answer = _answer(reply)
                     if inv and once and answer is not None and _acted(reply):
                         answered.remember(session, workspace_id=inv.workspace_id, key=inv.request_id,

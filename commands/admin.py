@@ -16,7 +16,6 @@ from commands.admin_parse import (
     day_time,
     rename_parts,
     show_day_time,
-    unescape,
     users,
     without_mentions,
 )
@@ -60,7 +59,7 @@ def admin_only(handler: Callable[[Caller, str, Invocation, Session], Reply]):
         if queries.ADMIN not in caller.roles:
             return Notice("error", t("error.title"), (rich("admin.not_admin", command=Typed("lagesadmin")),))
         try:
-            return handler(caller, unescape(args).strip(), inv, session)
+            return handler(caller, args.strip(), inv, session)
         except InputError as error:
             return Notice("error", t("error.title"), error.lines, usage=error.usage)
     run.__doc__ = handler.__doc__

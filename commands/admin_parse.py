@@ -8,8 +8,8 @@ from commands.identity import people_in, rooms_in, without_people
 from commands.matching import fold
 from commands.setup_file import DAYS
 
-# People and rooms are read by commands/identity.py: Slack's <@U123|anna> and <#C123|lage> (with "escape"
-# on) or raw ids, Matrix ids, room ids and aliases, Entra object ids and Teams conversation ids. A raw
+# People and rooms are read by commands/identity.py as written ids (each adapter turns its mentions into
+# them first): Slack ids, Matrix ids, room ids and aliases, Entra object ids and Teams conversation ids. A raw
 # Slack id must hold a digit, so a partner called "WSP" or "GSS" is not read as a user or channel id;
 # `visa` shows members as @U…, so a raw Slack id may carry that @.
 _DAY_TIME = re.compile(r"^\s*(\S+)\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\s*$")
@@ -28,11 +28,6 @@ def channel(text: str) -> str | None:
 def without_mentions(text: str) -> str:
     """The text with mentions removed (what is left is a name)."""
     return without_people(text)
-
-
-def unescape(text: str) -> str:
-    """Undo Slack's escaping of &, < and > in command text."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def rename_parts(text: str) -> tuple[str, str] | None:

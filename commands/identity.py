@@ -9,7 +9,8 @@ The id is what the platform itself uses and what the database stores (storage/mo
   (also `@thread.v2`, `@thread.skype`, `@unq.gbl.spaces`, and a thread's `;messageid=…`).
 
 `person()` and `room()` read one whole value (a setting); `people_in()` and `rooms_in()` find them in
-free text (an admin command), where Slack's mention syntax `<@U…|namn>` and `<#C…|namn>` also counts.
+free text (an admin command). Each adapter turns its own mention syntax into these written ids before a
+command reads the text (Slack's: bot/slack_inbound.py).
 """
 
 from __future__ import annotations
@@ -111,18 +112,17 @@ def team(value: str) -> str | None:
     return value if re.fullmatch(_SERVER, value) and "." in value and _fits(value) else None
 
 
-# Free text: Slack's mention syntax first, then each platform's written form, each standing alone.
-_EDGE_BEFORE, _EDGE_AFTER = r"(?<![\w@!#:<|-])", r"(?![\w-])"
+# Free text: each platform's written form, standing alone (at the start or after a character that cannot be
+# part of an id: a positive look-behind on a negated class).
+_EDGE_BEFORE, _EDGE_AFTER = r"(?:^|(?<=[^\w@!#:<|-]))", r"(?![\w-])"
 _FIND_PEOPLE = re.compile(
-    r"<@(?P<slack_mention>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
-    rf"|{_EDGE_BEFORE}(?P<matrix>{_MATRIX_PERSON.pattern}){_EDGE_AFTER}"
+    rf"{_EDGE_BEFORE}(?P<matrix>{_MATRIX_PERSON.pattern}){_EDGE_AFTER}"
     rf"|{_EDGE_BEFORE}(?P<guid>{_GUID}){_EDGE_AFTER}"
-    r"|(?<![A-Z0-9@])@?(?P<slack>[UW](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
+    r"|(?:^|(?<=[^A-Z0-9@]))@?(?P<slack>[UW](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
 _FIND_ROOMS = re.compile(
-    r"<#(?P<slack_mention>[CG][A-Z0-9]+)(?:\|[^>]*)?>"
-    rf"|{_EDGE_BEFORE}(?P<matrix>{_MATRIX_ROOM.pattern}){_EDGE_AFTER}"
+    rf"{_EDGE_BEFORE}(?P<matrix>{_MATRIX_ROOM.pattern}){_EDGE_AFTER}"
     rf"|{_EDGE_BEFORE}(?P<teams>{_TEAMS_ROOM.pattern}){_EDGE_AFTER}"
-    r"|(?<![A-Z0-9])(?P<slack>[CG](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
+    r"|(?:^|(?<=[^A-Z0-9]))(?P<slack>[CG](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
 
 
 def people_in(text: str) -> list[Person]:
@@ -138,5 +138,5 @@ def rooms_in(text: str) -> list[Room]:
 
 
 def without_people(text: str) -> str:
-    """The text with every person (and any other Slack user mention) taken out: what is left is a name."""
-    return re.sub(r"\s+", " ", _FIND_PEOPLE.sub(" ", re.sub(r"<@[^>]*>", " ", text))).strip()
+    """The text with every person taken out: what is left is a name."""
+    return re.sub(r"\s+", " ", _FIND_PEOPLE.sub(" ", text)).strip()

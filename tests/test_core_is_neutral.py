@@ -26,10 +26,6 @@ from commands.texts import SV, t
 
 COMMANDS_DIR = Path(__file__).resolve().parent.parent / "commands"
 SLACK_SYNTAX = ("<@", "<#", "<!", "&lt;", "&gt;", "&amp;")
-# Inbound Slack syntax is still read in the core: commands/identity.py finds Slack's `<@U…|namn>`/`<#C…|namn>`
-# beside Matrix and Teams ids in an admin's text, and admin_parse.py undoes Slack's `&lt;` escaping. Remove the
-# entries when the Slack adapter translates its inbound syntax before a command sees the text.
-PARSES_SLACK_INPUT = {"admin_parse.py", "identity.py"}
 MARKUP = re.compile(r"\*[^*\s][^*]*\*|`|(?<!\w)_[^_\s][^_]*_(?!\w)|~[^~\s][^~]*~")
 FAMILY_NAMES = "|".join(name for f in FAMILIES for name in (f.name, *f.aliases))
 SLASH_COMMAND = re.compile(rf"(?<![\w/.])/({FAMILY_NAMES})\b")
@@ -58,8 +54,7 @@ def string_constants(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", sorted(COMMANDS_DIR.glob("*.py")), ids=lambda p: p.name)
 def test_no_slack_syntax_in_the_core(path: Path) -> None:
     strings = string_constants(path)
-    if path.name not in PARSES_SLACK_INPUT:
-        assert [s for s in strings if any(syntax in s for syntax in SLACK_SYNTAX)] == []
+    assert [s for s in strings if any(syntax in s for syntax in SLACK_SYNTAX)] == []
     assert [s for s in strings if SLASH_COMMAND.search(s)] == []
     if path.name != "texts.py":  # the catalogue is checked key by key below
         assert [s for s in strings if "Slack" in s] == []

@@ -155,7 +155,7 @@ def test_rating_is_saved_and_another_member_replaces_it(setup_slack, engine) -> 
 
 
 def test_user_text_is_escaped_in_the_reply_and_in_the_grid(setup_slack, engine) -> None:
-    reply = setup_slack.command("/lage Vällingby 3 <!channel> hej <@U123> & co")
+    reply = setup_slack.command("/lage Vällingby 3 &lt;!channel&gt; hej &lt;@U123&gt; &amp; co")  # as Slack sends it
     grid = setup_slack.command("/veckolage")
     assert stored(engine)[("Vällingby", "Polisen")] == (3, "<!channel> hej <@U123> & co")
     for payload in (reply, grid):
