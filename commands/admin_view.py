@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -11,6 +9,7 @@ from sqlmodel import Session
 from commands.admin import admin_only
 from commands.admin_parse import show_day_time
 from commands.context import Caller, Invocation, tokenize
+from commands.excel_csv import excel_csv
 from commands.matching import fold, match_name
 from commands.rate import take_week
 from commands.reply import FileReply, Notice, Reply
@@ -86,14 +85,12 @@ def audit_log(caller: Caller, args: str, inv: Invocation, session: Session) -> R
     entries = [e for e in queries.audit_entries(session, workspace_id=ws.id) if _matches(e, wanted, week)]
     tz = ZoneInfo(ws.timezone)
     if as_csv:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([t(f"admin.log.column.{c}") for c in ("at", "actor", "action", "subject", "week", "old", "new")])
-        for e in entries:
-            writer.writerow([e.at.astimezone(tz).isoformat(timespec="seconds"), e.actor, action_name(e.action),
-                             e.subject, f"{e.iso_year}-W{e.iso_week:02d}" if e.iso_week else "", e.old_value or "",
-                             e.new_value or ""])
-        return FileReply("granskningslogg.csv", out.getvalue(), inv.user_id, t("admin.log.csv", count=len(entries)))
+        head = [t(f"admin.log.column.{c}") for c in ("at", "actor", "action", "subject", "week", "old", "new")]
+        rows = ([e.at.astimezone(tz).isoformat(timespec="seconds"), e.actor, action_name(e.action), e.subject,
+                 f"{e.iso_year}-W{e.iso_week:02d}" if e.iso_week else "", e.old_value or "", e.new_value or ""]
+                for e in entries)
+        return FileReply("granskningslogg.csv", excel_csv([head, *rows]), inv.user_id,
+                         t("admin.log.csv", count=len(entries)))
     if not entries:
         return Notice("info", t("admin.log.empty"))
     lines = []
