@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from commands.context import Invocation, load_caller, tokenize
 from commands.matching import match_name
-from commands.rate import InputError, check_not_future, error_notice, take_week
+from commands.rate import InputError, check_not_future, error_notice, take_week, unknown_user_notice
 from commands.reply import Notice, Reply
 from commands.texts import t
 from commands.week_grid import build_grid
@@ -21,7 +21,7 @@ def show_comments(args: str, inv: Invocation, session: Session) -> Reply:
     """An area's comments of a week; without an area, which areas have comments and how many."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return Notice("error", t("error.title"), (t("error.unknown_user"), t("error.unknown_user.hint")))
+        return unknown_user_notice()
     try:
         week, rest = take_week(tokenize(args), caller)
         week = week or caller.assessment_week

@@ -11,7 +11,7 @@ from commands.event_report import alert_key, check_description, check_moment, ev
 from commands.event_types import event_type, match_event_type, type_names
 from commands.event_view import event_lines
 from commands.matching import fold, plain_int
-from commands.rate import InputError, error_notice, resolve_area, take_week
+from commands.rate import InputError, error_notice, resolve_area, take_week, unknown_user_notice
 from commands.reply import EventList, Notice, Reply
 from commands.spans import Typed, channel_ref, mention, rich
 from commands.texts import t
@@ -35,7 +35,7 @@ def list_events(args: str, inv: Invocation, session: Session) -> Reply:
     """The events of a week (default: the week under assessment)."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return Notice("error", t("error.title"), (t("error.unknown_user"), t("error.unknown_user.hint")))
+        return unknown_user_notice()
     try:
         week, rest = take_week(tokenize(args), caller)
         if rest:
@@ -159,7 +159,7 @@ def acknowledge(event_id: int, inv: Invocation, session: Session) -> Notice:
     """Kvittera: someone in the collaboration owns the alert; recorded once, the alert updated in place."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return Notice("error", t("error.title"), (t("error.unknown_user"), t("error.unknown_user.hint")))
+        return unknown_user_notice()
     event = event_queries.event_by_id(session, workspace_id=caller.workspace.id, event_id=event_id, lock=True)
     if event is None:
         return Notice("error", t("error.title"), (t("event.error.unknown_event", number=event_id),))

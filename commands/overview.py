@@ -7,7 +7,14 @@ from sqlmodel import Session
 
 from commands.area_value import area_value
 from commands.context import Invocation, load_caller, tokenize
-from commands.rate import InputError, check_not_future, error_notice, split_area_level, take_week
+from commands.rate import (
+    InputError,
+    check_not_future,
+    error_notice,
+    split_area_level,
+    take_week,
+    unknown_user_notice,
+)
 from commands.reply import Notice, Reply
 from commands.scale import level
 from commands.schedule import is_skipped
@@ -27,7 +34,7 @@ def show_grid(args: str, inv: Invocation, session: Session) -> Reply:
     """The consolidated grid of a week (default: the week under assessment)."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return Notice("error", t("error.title"), (t("error.unknown_user"), t("error.unknown_user.hint")))
+        return unknown_user_notice()
     tokens = tokenize(args)
     try:
         week, rest = take_week(tokens, caller)

@@ -44,6 +44,11 @@ def error_notice(error: InputError | WeekError, week: Week | None = None, usage:
     return Notice("error", t("error.title"), (str(error),), usage=usage, week=week)
 
 
+def unknown_user_notice() -> Notice:
+    """The refusal for someone who is not in the collaboration at all."""
+    return Notice("error", t("error.title"), (t("error.unknown_user"), t("error.unknown_user.hint")))
+
+
 def take_week(tokens: list[Token], caller: Caller) -> tuple[Week | None, list[Token]]:
     """A leading week token, if there is one; raises WeekError for a week that does not exist."""
     if tokens:

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from commands.context import Invocation, load_caller, tokenize
 from commands.matching import plain_int
-from commands.rate import InputError, resolve_area
+from commands.rate import InputError, resolve_area, unknown_user_notice
 from commands.reply import ExportRequest, Notice, Reply, Trend, TrendPoint, YearRequest
 from commands.texts import t
 from commands.year_table import build_year_table
@@ -33,7 +33,7 @@ def year_picture(args: str, inv: Invocation, session: Session) -> Reply:
     when it is one of the collaboration's own (summary or alert), else sent to the asker directly."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return Notice("error", t("error.title"), (t("error.unknown_user"), t("error.unknown_user.hint")))
+        return unknown_user_notice()
     words = args.split()
     try:
         if len(words) > 1:
@@ -68,7 +68,7 @@ def trend(args: str, inv: Invocation, session: Session) -> Reply:
     """`trend <område> [veckor]`: the area's last N weeks beside the collaboration's average."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return Notice("error", t("error.title"), (t("error.unknown_user"), t("error.unknown_user.hint")))
+        return unknown_user_notice()
     tokens = tokenize(args)
     count = TREND_DEFAULT
     try:
