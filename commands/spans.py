@@ -1,7 +1,7 @@
 """Rich reply text without any platform's markup: words, mentions, emphasis and commands as typed spans.
 
 A line of reply text is either a plain `str` or a tuple of spans. Each surface renders the spans its own way
-(Slack `<@U…>`, `*bold*`, `` `/lage` ``; the console `@U…` and `/lage`; Matrix pills and `!lage` later), so no
+(Slack its mention markup, bold and `/lage`; the console `@U…` and `/lage`; Matrix pills and `!lage` later), so no
 platform syntax is ever written into the core's text, and nothing a user typed can turn into a mention.
 """
 
