@@ -11,20 +11,20 @@ from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as DatabaseTimeout
 
-from bot import entry, maintenance
-from bot.argparse_sv import swedish
-from bot.entry import say
+from bot.cli import entry, maintenance
+from bot.cli.argparse_sv import swedish
+from bot.cli.entry import say
 from bot.settings import Settings, SettingsError, load_settings
-from bot.slack_identity import TokenRejected
-from commands.setup_file import SetupError
-from commands.texts import t
+from bot.slack.identity import TokenRejected
+from commands.core.texts import t
+from commands.setup.file import SetupError
 from storage.db import CommitUnknown
 
 PROG = "python3 run.py bot"  # how a fresh clone runs it (run.py creates .venv and passes the arguments on)
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line, every word of it Swedish (argparse's own in `bot.argparse_sv`)."""
+    """The command line, every word of it Swedish (argparse's own in `bot.cli.argparse_sv`)."""
     with swedish():
         p = argparse.ArgumentParser(prog=PROG, description=t("cli.help.description"))
         sub = p.add_subparsers(dest="mode", metavar=t("cli.args.metavar.mode"))

@@ -1,7 +1,7 @@
 """The registry of commands: name, usage and help in one place; dispatch reads it too.
 
 Names and usages carry no platform prefix (`lage [vecka] …`): each chat surface adds its own (`/` in Slack and
-the console, `!` on Matrix) and maps the families to its command list (bot/slack_manifest.py for Slack). The help
+the console, `!` on Matrix) and maps the families to its command list (bot/slack/manifest.py for Slack). The help
 text, the README command table and manifest.json are checked against it by a test.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from commands.admin import (
+from commands.admin.commands import (
     USAGES,
     admin_role_command,
     area_command,
@@ -25,10 +25,13 @@ from commands.admin import (
     retention_command,
     schedule_command,
 )
-from commands.admin_view import audit_log, show_setup
-from commands.comments import COMMENTS_USAGE, show_comments
-from commands.context import Invocation, load_caller
-from commands.event_manage import (
+from commands.admin.view import audit_log, show_setup
+from commands.core.context import Invocation, load_caller
+from commands.core.matching import fold, sanitize
+from commands.core.reply import HelpEntry, HelpReply, Reply
+from commands.core.scale import SCALE
+from commands.core.texts import t
+from commands.events.manage import (
     EDIT_USAGE,
     LIST_USAGE,
     WITHDRAW_USAGE,
@@ -36,10 +39,10 @@ from commands.event_manage import (
     list_events,
     withdraw_event,
 )
-from commands.event_report import USAGE as EVENT_USAGE
-from commands.event_report import report
-from commands.matching import fold, sanitize
-from commands.overview import (
+from commands.events.report import USAGE as EVENT_USAGE
+from commands.events.report import report
+from commands.rating.comments import COMMENTS_USAGE, show_comments
+from commands.rating.overview import (
     AGREE_USAGE,
     GRID_USAGE,
     PUBLISH_USAGE,
@@ -51,13 +54,10 @@ from commands.overview import (
     skip_week,
     unskip_week,
 )
-from commands.rate import USAGE as RATE_USAGE
-from commands.rate import rate
-from commands.reminders import MUTE_USAGE, set_reminders
-from commands.reply import HelpEntry, HelpReply, Reply
-from commands.scale import SCALE
-from commands.texts import t
-from commands.year_commands import EXPORT_USAGE, TREND_USAGE, YEAR_USAGE, export, trend, year_picture
+from commands.rating.rate import USAGE as RATE_USAGE
+from commands.rating.rate import rate
+from commands.rhythm.reminders import MUTE_USAGE, set_reminders
+from commands.year.commands import EXPORT_USAGE, TREND_USAGE, YEAR_USAGE, export, trend, year_picture
 
 Handler = Callable[[str, Invocation, Session], Reply]
 

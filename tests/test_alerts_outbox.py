@@ -15,12 +15,12 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import func, select, update
 
-from bot.outbox_worker import Deliverer, Policy, outbox_client
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
-from storage import event_queries
+from bot.jobs.outbox_worker import Deliverer, Policy, outbox_client
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage.db import make_engine, session_scope
 from storage.models import AuditEntry, Event, OutboxMessage
+from storage.queries import events as event_queries
 from tests import slack_harness as h
 from tests.conftest import NOW, PG_OFF, SETUP_TOML, Chat, clean
 from tests.slack_harness import texts

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from bot.console_render import plain as plain_text
-from commands.context import Invocation
+from bot.console.render import plain as plain_text
+from commands.core.context import Invocation
+from commands.core.reply import Notice
+from commands.core.spans import Typed, rich
+from commands.core.texts import t
 from commands.registry import COMMANDS, dispatch
-from commands.reply import Notice
-from commands.spans import Typed, rich
-from commands.texts import t
 from storage.db import session_scope
 from storage.models import Event, SkippedWeek
 from tests.conftest import NOW

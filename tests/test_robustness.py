@@ -14,15 +14,15 @@ from slack_sdk import WebClient
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
-from bot.blocks import render
-from bot.console_render import plain
-from bot.outbox_worker import Deliverer, Policy
-from commands.context import Invocation
+from bot.console.render import plain
+from bot.jobs.outbox_worker import Deliverer, Policy
+from bot.slack.blocks import render
+from commands.core.context import Invocation
+from commands.core.reply import EventList, HelpReply, Notice, Trend, WeekGrid
+from commands.core.texts import SV
 from commands.registry import COMMANDS, FAMILIES, dispatch
-from commands.reply import EventList, HelpReply, Notice, Trend, WeekGrid
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
-from commands.texts import SV
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from storage.models import AgreedLevel, AuditEntry, Event, OutboxMessage, Rating
 from tests import slack_harness as h
