@@ -216,7 +216,7 @@ def test_secrets_never_reach_the_logs(engine, workspace_id, fake_slack, caplog, 
     assert h.slash(app, "/lage", user="U0POL1", secret=SECRETS[1]) == {}  # views.open with the bot token
     h.slash(app, "/handelse Vällingby skjutning", user="U0POL1", secret=SECRETS[1])
     with monkeypatch.context() as patch:
-        patch.setattr("bot.slack.listeners.dispatch", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+        patch.setattr("bot.slack.listeners.slash.dispatch", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
         assert "Något gick fel" in json.dumps(h.slash(app, "/veckolage", user="U0POL1", secret=SECRETS[1]),
                                               ensure_ascii=False)
     body = h.slash_body("/lage", "Vällingby 3", user="U0POL1")

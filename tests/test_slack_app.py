@@ -286,9 +286,9 @@ def _fail(error: Exception):
 
 
 @pytest.mark.parametrize(("target", "error", "message"), [
-    ("bot.slack.listeners.dispatch", RuntimeError("boom"), "Något gick fel hos Veckoläge och inget sparades."),
+    ("bot.slack.listeners.slash.dispatch", RuntimeError("boom"), "Något gick fel hos Veckoläge och inget sparades."),
     ("commands.rating.rate.saved_notice", RuntimeError("boom"), "Något gick fel hos Veckoläge och inget sparades."),
-    ("bot.slack.listeners.dispatch", OperationalError("SELECT 1", {}, Exception("refused")),
+    ("bot.slack.listeners.slash.dispatch", OperationalError("SELECT 1", {}, Exception("refused")),
      "Databasen svarar inte"),
 ])
 def test_errors_become_a_swedish_message_and_a_logged_traceback(
@@ -306,7 +306,7 @@ def test_errors_become_a_swedish_message_and_a_logged_traceback(
 
 def test_form_submission_error_updates_the_modal(setup_slack, engine, monkeypatch) -> None:
     view = setup_slack.open_form()
-    monkeypatch.setattr("bot.slack.listeners.submit_form", _fail(RuntimeError("boom")))
+    monkeypatch.setattr("bot.slack.listeners.forms.submit_form", _fail(RuntimeError("boom")))
     ack = setup_slack.submit(view, form_state(view, {"Grimsta": ("2", None)}))
     assert ack["response_action"] == "update" and "Något gick fel" in texts(ack["view"])
     assert stored(engine) == {}

@@ -10,7 +10,16 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from bot.cli.startup import prepare
-from bot.jobs.outbox_worker import Deliverer, OutboxThread, outbox_client
+from bot.cli.wiring import (
+    DEMO_CSV,
+    DEMO_DATABASE,
+    EXAMPLE_CONFIG,
+    demo_settings,
+    oauth_for,
+    outbox_thread,
+    say,
+)
+from bot.jobs.outbox_worker import OutboxThread
 from bot.settings import Settings
 from bot.slack.app import create_app, utc_now
 from bot.slack.identity import SlackIdentity, connect_socket, first_contact
@@ -18,21 +27,10 @@ from commands.core.texts import t
 from storage import migrate as schema
 from storage.db import make_engine
 
-EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "veckolage.example.toml"  # shipped as package data
-DEMO_DATABASE = "sqlite:///veckolage-demo.db"
-DEMO_CSV = Path(__file__).resolve().parent.parent / "demo" / "hasselby-vallingby-2023.csv"  # Hässelby-Vällingby 2023
-
-
-def say(text: str, stream=None) -> None:
-    """Write a line for the person at the terminal."""
-    stream = stream or sys.stdout
-    stream.write(text if text.endswith("\n") else text + "\n")
-    stream.flush()
-
 
 def unconfigured(settings: Settings) -> int:
     """No Slack credentials: say what is missing and how to create the app, then offer the console."""
-    say(t("cli.missing_credentials", missing=", ".join(settings.missing("socket"))), sys.stderr)
+    say(t("slack.cli.missing_credentials", missing=", ".join(settings.missing("socket"))), sys.stderr)
     if not sys.stdin.isatty():
         return 2
     sys.stdout.write(t("cli.offer_console"))
@@ -49,11 +47,6 @@ def migrate(settings: Settings) -> int:
     schema.upgrade(engine)
     say(t("cli.migrated", revision=schema.current_revision(engine)))
     return 0
-
-
-def demo_settings(settings: Settings) -> Settings:
-    """The shipped example on the demo database (`console --demo`, `export --demo`)."""
-    return dataclasses.replace(settings, config_path=str(EXAMPLE_CONFIG), database_url=DEMO_DATABASE)
 
 
 def console(settings: Settings, *, user: str | None, color: bool, demo: bool = False) -> int:
@@ -78,30 +71,6 @@ def console(settings: Settings, *, user: str | None, color: bool, demo: bool = F
         return 2
     return run_console(ready.engine, workspace_id=ready.workspace_id, user_id=user, stdin=sys.stdin,
                        stdout=sys.stdout, clock=utc_now, color=color, interactive=sys.stdin.isatty())
-
-
-def oauth_for(settings: Settings, engine: Engine):
-    """OAuth settings (and the installation store) when many workspaces are served, else None."""
-    if not settings.multi_workspace:
-        return None
-    from bot.slack.oauth import oauth_settings
-
-    return oauth_settings(settings.client_id, settings.client_secret, engine, clock=utc_now)
-
-
-def deliverer(settings: Settings, engine: Engine, oauth=None) -> Deliverer:
-    """The outbox deliverer: one bot token, or each workspace's own from its installation."""
-    if oauth is not None:
-        from bot.slack.oauth import client_for
-
-        return Deliverer(engine, None, clock=utc_now,
-                         client_for=client_for(oauth.installation_store, settings.slack_api_url))
-    return Deliverer(engine, outbox_client(settings.bot_token, settings.slack_api_url), clock=utc_now)
-
-
-def outbox_thread(settings: Settings, engine: Engine, oauth=None) -> OutboxThread:
-    """The delivery thread (pending deliveries from before a restart go out first)."""
-    return OutboxThread(deliverer(settings, engine, oauth)).start()
 
 
 def slack_identity(settings: Settings) -> SlackIdentity | None:
@@ -176,7 +145,7 @@ def socket(settings: Settings) -> int:
     scheduler = BackgroundScheduler(timezone=TIMEZONE)  # the embedded default runs the clock in-process
     schedule(scheduler, ready.engine, settings.config_path, clock=utc_now, after=thread.wake)
     scheduler.start()
-    say(t("cli.socket_start"))
+    say(t("slack.cli.socket_start"))
     client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
     handler = SocketModeHandler(app, settings.app_token, web_client=client)
     connect_socket(handler.connect)  # a Slack outage is waited out; the clock and outbox run meanwhile

@@ -7,8 +7,8 @@ import time
 from datetime import UTC
 from pathlib import Path
 
-from bot.cli.entry import deliverer, oauth_for, say
 from bot.cli.startup import prepare
+from bot.cli.wiring import deliverer, oauth_for, say
 from bot.settings import Settings
 from bot.slack.app import utc_now
 from commands.core.texts import t
@@ -144,7 +144,7 @@ def import_file(settings: Settings, *, path: str, year: int, create_areas: bool)
 
 def export(settings: Settings, *, year: int, fmt: str, out: str | None, demo: bool = False) -> int:
     """`export --year Y --format csv|xlsx|png [--out FILE] [--demo]`: says which database it reads."""
-    from bot.cli.entry import DEMO_DATABASE, demo_settings
+    from bot.cli.wiring import DEMO_DATABASE, demo_settings
     from bot.slack.year_delivery import export_bytes, save_export
     from commands.year.table import build_year_table
     from storage.db import session_scope

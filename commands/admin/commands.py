@@ -20,10 +20,10 @@ from commands.admin.parse import (
 )
 from commands.core.context import Caller, Invocation, load_caller
 from commands.core.matching import fold, match_name, plain_int, same_name
+from commands.core.refusals import InputError, input_refusal, refusal
 from commands.core.reply import Notice, Reply
 from commands.core.spans import Typed, channel_ref, mention, rich
 from commands.core.texts import t
-from commands.rating.rate import InputError
 from commands.rhythm.schedule import reminder_slots
 from commands.setup import file as setup_file
 from commands.setup.file import AREA_LIMIT, NAME_LIMIT, SHORT_LIMIT
@@ -58,11 +58,11 @@ def admin_only(handler: Callable[[Caller, str, Invocation, Session], Reply]):
     def run(args: str, inv: Invocation, session: Session) -> Reply:
         caller = load_caller(session, inv)
         if queries.ADMIN not in caller.roles:
-            return Notice("error", t("error.title"), (rich("admin.not_admin", command=Typed("lagesadmin")),))
+            return refusal(rich("admin.not_admin", command=Typed("lagesadmin")))
         try:
             return handler(caller, args.strip(), inv, session)
         except InputError as error:
-            return Notice("error", t("error.title"), error.lines, usage=error.usage)
+            return input_refusal(error)
     run.__doc__ = handler.__doc__
     return run
 

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
 from sqlmodel import Session
 
 from storage import queries
-from storage.models import AuditEntry, Event, Rating, Workspace
-from storage.queries import answered
+from storage.models import AuditEntry
+from storage.queries import answered, retention, rhythm
 from storage.queries.due import chunks
 
 ACTOR = "gallring"
@@ -57,17 +56,9 @@ def purge_many(session: Session, cutoffs: dict[int, datetime], *, now: datetime,
         groups.setdefault(before, []).append(workspace_id)
     for before, everyone in groups.items():
         for ids in chunks(sorted(everyone)):
-            comments.update(session.execute(update(Rating).where(
-                Rating.workspace_id.in_(ids), Rating.reported_at < before, Rating.comment.is_not(None))
-                .values(comment=None).returning(Rating.workspace_id)).scalars())
-            descriptions.update(session.execute(update(Event).where(
-                Event.workspace_id.in_(ids), Event.reported_at < before,
-                (Event.description.is_not(None)) | (Event.withdrawn_reason.is_not(None)))
-                .values(description=None, withdrawn_reason=None).returning(Event.workspace_id)).scalars())
-            old = select(AuditEntry).where(AuditEntry.workspace_id.in_(ids), AuditEntry.at < before,
-                                           AuditEntry.action.in_(("rating.set", "event.report", "event.change",
-                                                                  "event.withdraw")))
-            for entry in session.execute(old).scalars():
+            comments.update(retention.blank_comments(session, workspace_ids=ids, before=before))
+            descriptions.update(retention.blank_descriptions(session, workspace_ids=ids, before=before))
+            for entry in retention.old_text_entries(session, workspace_ids=ids, before=before):
                 blanked = {"old_value": _blank(entry, entry.old_value), "new_value": _blank(entry, entry.new_value)}
                 if (blanked["old_value"], blanked["new_value"]) != (entry.old_value, entry.new_value):
                     entry.old_value, entry.new_value = blanked["old_value"], blanked["new_value"]
@@ -99,7 +90,7 @@ def _blank(entry: AuditEntry, value: str | None) -> str | None:
 def daily_purge(session: Session, *, now: datetime) -> list[str]:
     """Once a day per workspace (the clock calls this every minute): purge by the workspace's setting."""
     due = []
-    for ws in session.execute(select(Workspace).order_by(Workspace.id)).scalars():
+    for ws in rhythm.all_workspaces(session):
         today = now.astimezone(ZoneInfo(ws.timezone)).date().isoformat()
         if ws.purged_on != today:
             due.append((ws, today))
@@ -110,6 +101,5 @@ def daily_purge(session: Session, *, now: datetime) -> list[str]:
     reports = purge_many(session, {ws.id: months_before(now, ws.retention_months) for ws, _ in due}, now=now)
     for today in {day for _, day in due}:  # one statement per local date, not a flush of a thousand rows
         for ids in chunks([ws.id for ws, day in due if day == today]):
-            session.execute(update(Workspace).where(Workspace.id.in_(ids)).values(purged_on=today)
-                            .execution_options(synchronize_session="fetch"))
+            retention.mark_purged(session, workspace_ids=ids, day=today)
     return [f"gallring {ws.key}: {reports[ws.id].total} texter" for ws, _ in due if reports[ws.id].total]

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from commands.admin.commands import admin_only
 from commands.admin.parse import show_day_time
 from commands.admin.retention import ACTOR as PURGE_ACTOR
+from commands.core.arguments import take_week
 from commands.core.context import Caller, Invocation, tokenize
 from commands.core.excel_csv import excel_csv
 from commands.core.matching import fold, match_name
@@ -16,7 +17,6 @@ from commands.core.reply import FileReply, Notice, Reply
 from commands.core.spans import Text, channel_ref, join, line, mention, rich
 from commands.core.texts import SV, t
 from commands.core.when import show
-from commands.rating.rate import take_week
 from commands.rhythm.schedule import reminder_slots
 from commands.rhythm.summary import CLI_ACTOR
 from commands.setup.sync import ACTOR as SETUP_ACTOR

@@ -385,7 +385,7 @@ SV: dict[str, str] = {
     "outbox.looking": "letar vidare i kanalen efter ett tidigare inlägg (chattjänsten visar en sida i taget)",
     "outbox.refused": "Chattjänsten svarade {code}",
     # command line
-    "cli.missing_credentials": """\
+    "slack.cli.missing_credentials": """\
 Veckoläge kan inte ansluta till Slack ännu: {missing} saknas.
 
 Så skapar du Slack-appen (några minuter):
@@ -431,9 +431,9 @@ Utan publik adress: använd Socket Mode i stället (python3 run.py bot, med SLAC
     "cli.export.reading": "Årstabellen {year} ur databasen {database}.",
     "cli.export.try_demo": "Där finns inga bedömningar {year}. Demodatan från console --demo ligger i en egen "
     "databas (veckolage-demo.db): python3 run.py bot export --demo --year {year} --format {format}",
-    "cli.socket_start": "Veckoläge ansluter till Slack i Socket Mode …",
+    "slack.cli.socket_start": "Veckoläge ansluter till Slack i Socket Mode …",
     "cli.clock_start": "Veckolägets klocka går: sammanfattningar och påminnelser enligt schemat i veckolage.toml.",
-    "cli.token_rejected": """\
+    "slack.cli.token_rejected": """\
 Slack avvisar {name} ({code}), så Veckoläge startar inte: med den token kan inget skickas.
 Den är felskriven, återkallad eller hör till en annan app (en ominstallerad app får en ny token).
 Hämta den på appens sida på https://api.slack.com/apps → {where},
@@ -488,7 +488,7 @@ skriv in den i .env (eller miljön) och starta igen.""",
     "cli.console.grid.legend": "– {missing} · F fastställd (F4: fastställt 4, lyft av kritisk händelse) · {change} · ⚠ oenighet · * kommentar · 🚨 kritisk händelse",
     "cli.console.year.week": "vecka",
     "run.usage": """\
-Veckoläge – veckans lägesbild i Slack. Behöver bara Python 3.11 eller nyare.
+Veckoläge – veckans lägesbild i chatten. Behöver bara Python 3.11 eller nyare.
 
 Användning:
   python3 run.py bot [LÄGE …]     starta boten (första gången skapas .venv och allt installeras)
@@ -522,7 +522,7 @@ Användning:
     "cli.args.metavar.week": "VECKA",
     "cli.args.metavar.mode": "LÄGE",
     "cli.help.description": "Veckoläge – veckans lägesbild i chatten.",
-    "cli.help.socket": "Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)",
+    "slack.cli.help.socket": "Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)",
     "cli.help.serve": "HTTP-läge på $PORT: POST /slack/events, GET /healthz",
     "cli.help.console": "lokal konsol mot samma databas",
     "cli.help.console.user": "ditt användar-id i chatten (standard: första admin i veckolage.toml)",
@@ -559,14 +559,14 @@ Användning:
     "setupfile.not_a_list": "ska vara en lista med {what}, t.ex. [\"U0123ABCD\"] eller [\"@anna:kommun.se\"]",
     "setupfile.bad_person": "”{value}” är inte ett giltigt användar-id: {rule} (se README: id för varje chattplattform)",
     "setupfile.bad_channel": "”{value}” är inte ett kanal-id: {rule}",
-    "identity.rule.person.slack": "ett Slack-id börjar med U, t.ex. U0123ABCD (från en annan arbetsyta T0TEAM:U0123ABCD)",
-    "identity.rule.person.matrix": "ett Matrix-id skrivs @namn:server, t.ex. @anna:kommun.se",
-    "identity.rule.person.teams": "en Teams-användare anges med sitt Entra-objekt-id, t.ex. "
+    "slack.identity.rule.person": "ett Slack-id börjar med U, t.ex. U0123ABCD (från en annan arbetsyta T0TEAM:U0123ABCD)",
+    "matrix.identity.rule.person": "ett Matrix-id skrivs @namn:server, t.ex. @anna:kommun.se",
+    "teams.identity.rule.person": "en Teams-användare anges med sitt Entra-objekt-id, t.ex. "
                                   "3f2c8a0e-5b9d-4c7e-8a1b-2c3d4e5f6a7b",
-    "identity.rule.room.slack": "ett Slack-kanal-id börjar med C eller G, t.ex. C0123ABCD",
-    "identity.rule.room.matrix": "ett Matrix-rum anges med rum-id (!abc:server, eller ! och 43 tecken) eller alias "
+    "slack.identity.rule.room": "ett Slack-kanal-id börjar med C eller G, t.ex. C0123ABCD",
+    "matrix.identity.rule.room": "ett Matrix-rum anges med rum-id (!abc:server, eller ! och 43 tecken) eller alias "
                                  "(#larm:server)",
-    "identity.rule.room.teams": "ett Teams-konversations-id skrivs 19:…@thread.tacv2",
+    "teams.identity.rule.room": "ett Teams-konversations-id skrivs 19:…@thread.tacv2",
     "setupfile.name_length": "namnet ”{value}” måste vara 1–{limit} tecken",
     "setupfile.same_name": "”{value}” och ”{other}” är samma namn",
     "setupfile.unknown_key": "okänd nyckel (stavfel?)",

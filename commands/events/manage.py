@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from commands.core.arguments import resolve_area, take_week
 from commands.core.context import Caller, Invocation, load_caller, tokenize
 from commands.core.matching import fold, plain_int
+from commands.core.refusals import InputError, input_refusal, refusal, unknown_user_refusal
 from commands.core.reply import EventList, Notice, Reply
 from commands.core.spans import Typed, channel_ref, mention, rich
 from commands.core.texts import t
@@ -16,7 +18,6 @@ from commands.core.when import WhenError, parse_when, show
 from commands.events.kinds import event_type, match_event_type, type_names
 from commands.events.report import alert_key, check_description, check_moment, event_changed
 from commands.events.view import event_lines
-from commands.rating.rate import InputError, error_notice, resolve_area, take_week, unknown_user_notice
 from storage import outbox, queries
 from storage.models import Area, Event
 from storage.queries import events as event_queries
@@ -36,13 +37,13 @@ def list_events(args: str, inv: Invocation, session: Session) -> Reply:
     """The events of a week (default: the week under assessment)."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return unknown_user_notice()
+        return unknown_user_refusal()
     try:
         week, rest = take_week(tokenize(args), caller)
         if rest:
             raise InputError(t("error.unknown_subcommand", word=rest[0].text), usage=LIST_USAGE)
     except (InputError, WeekError) as error:
-        return error_notice(error, usage=LIST_USAGE)
+        return input_refusal(error, usage=LIST_USAGE)
     week = week or caller.assessment_week
     return EventList(week, event_lines(session, caller.workspace, week, withdrawn=True))
 
@@ -93,7 +94,7 @@ def edit_event(args: str, inv: Invocation, session: Session) -> Reply:
         value = args[tokens[2].start:].strip() if len(tokens) > 2 else ""
         old, new = _apply_edit(session, caller, event, field, value)
     except InputError as error:
-        return Notice("error", t("error.title"), error.lines, usage=error.usage)
+        return input_refusal(error)
     queries.audit(session, workspace_id=caller.workspace.id, at=inv.now, actor=inv.user_id, action="event.change",
                   subject=f"#{event.id} {field}", year=event.iso_year, week=event.iso_week, old=old, new=new)
     session.flush()
@@ -144,7 +145,7 @@ def withdraw_event(args: str, inv: Invocation, session: Session) -> Reply:
         event = _own_event(session, caller, tokens[0].text if tokens else None, WITHDRAW_USAGE)
         reason = check_description(args[tokens[1].start:] if len(tokens) > 1 else None)
     except InputError as error:
-        return Notice("error", t("error.title"), error.lines, usage=error.usage)
+        return input_refusal(error)
     event.withdrawn_at, event.withdrawn_by, event.withdrawn_reason = inv.now, inv.user_id, reason
     queries.audit(session, workspace_id=caller.workspace.id, at=inv.now, actor=inv.user_id, action="event.withdraw",
                   subject=f"#{event.id}", year=event.iso_year, week=event.iso_week, old="aktiv", new=reason or "återkallad")
@@ -160,10 +161,10 @@ def acknowledge(event_id: int, inv: Invocation, session: Session) -> Notice:
     """Kvittera: someone in the collaboration owns the alert; recorded once, the alert updated in place."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return unknown_user_notice()
+        return unknown_user_refusal()
     event = event_queries.event_by_id(session, workspace_id=caller.workspace.id, event_id=event_id, lock=True)
     if event is None:
-        return Notice("error", t("error.title"), (t("event.error.unknown_event", number=event_id),))
+        return refusal(t("event.error.unknown_event", number=event_id))
     if event.withdrawn_at is not None:
         return Notice("info", t("event.ack.withdrawn", number=event.id))
     # Compare-and-set: of two clicks at the same moment exactly one records (SQLite has no row locks).

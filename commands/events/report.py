@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from commands.core.arguments import check_not_future, resolve_area, take_week
 from commands.core.context import Caller, Invocation, Token, load_caller, tokenize
 from commands.core.matching import fold, match_name, sanitize
+from commands.core.refusals import InputError, input_refusal, refusal
 from commands.core.reply import EventForm, FieldErrors, Notice, Reply
 from commands.core.scale import level
 from commands.core.spans import Typed, channel_ref, join, rich
@@ -17,7 +18,6 @@ from commands.core.weeks import Week, WeekError, typed
 from commands.core.when import WhenError, parse_when, show
 from commands.events.kinds import EVENT_TYPES, EventType, event_type, match_event_type, type_names
 from commands.rating.area_value import area_value
-from commands.rating.rate import InputError, check_not_future, error_notice, resolve_area, take_week
 from commands.rhythm.summary import week_changed
 from storage import outbox, queries
 from storage.models import Area, Event
@@ -37,7 +37,7 @@ def report(args: str, inv: Invocation, session: Session) -> Reply:
     """`/handelse [vecka] <område> <typ> [när] [beskrivning]`, or the form when nothing is given."""
     caller = load_caller(session, inv)
     if caller.partner is None:
-        return Notice("error", t("error.title"), (t("event.error.not_member"),), usage=USAGE)
+        return refusal(t("event.error.not_member"), usage=USAGE)
     areas = queries.active_areas(session, workspace_id=caller.workspace.id)
     try:
         week, tokens = take_week(tokenize(args), caller)
@@ -47,8 +47,7 @@ def report(args: str, inv: Invocation, session: Session) -> Reply:
         area, kind, rest = split_area_type(args, tokens, areas)
         moment, description = when_and_description(rest, caller, week)
     except (InputError, WeekError) as error:
-        return error_notice(error, usage=USAGE) if isinstance(error, WeekError) else \
-            Notice("error", t("error.title"), error.lines, usage=USAGE)
+        return input_refusal(error, usage=USAGE)
     return record(session, caller, inv, area=area, kind=kind, occurred_local=moment, description=description)
 
 
@@ -144,11 +143,7 @@ def create_event(session: Session, caller: Caller, inv: Invocation, *, area: Are
     event = Event(workspace_id=ws.id, area_id=area.id, partner_id=caller.partner.id, type_key=kind.key,
                   critical=kind.critical, occurred_at=occurred_local, iso_year=week.year, iso_week=week.week,
                   description=description, reported_by=inv.user_id, reported_at=inv.now, source_key=source)
-    try:
-        with session.begin_nested():
-            session.add(event)
-            session.flush()
-    except IntegrityError:  # the same request, delivered twice at once, won the race elsewhere
+    if not event_queries.add_event_once(session, event):  # the same request, delivered twice at once, won elsewhere
         return event_queries.event_by_source(session, workspace_id=ws.id, source_key=source), False
     queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="event.report",
                   subject=f"#{event.id} {kind.name} / {area.name}", year=week.year, week=week.week,
@@ -195,7 +190,7 @@ def submit_event_form(inv: Invocation, session: Session, *, area_id: int, type_k
     description = sanitize(description) if description else description  # as typed text: line breaks kept
     caller = load_caller(session, inv)
     if caller.partner is None:
-        return Notice("error", t("error.title"), (t("event.error.not_member"),))
+        return refusal(t("event.error.not_member"))
     area = next((a for a in queries.active_areas(session, workspace_id=caller.workspace.id) if a.id == area_id), None)
     errors: dict[tuple[int, str], str] = {}
     if area is None:

@@ -6,12 +6,13 @@ from collections import Counter
 
 from sqlmodel import Session
 
+from commands.core.arguments import check_not_future, take_week
 from commands.core.context import Invocation, load_caller, tokenize
 from commands.core.matching import match_name
+from commands.core.refusals import InputError, input_refusal, refusal, unknown_user_refusal
 from commands.core.reply import Notice, Reply
 from commands.core.texts import t
 from commands.core.weeks import WeekError
-from commands.rating.rate import InputError, check_not_future, error_notice, take_week, unknown_user_notice
 from commands.rating.week_grid import build_grid
 
 COMMENTS_USAGE = "veckolage kommentarer [vecka] <område>"
@@ -21,13 +22,13 @@ def show_comments(args: str, inv: Invocation, session: Session) -> Reply:
     """An area's comments of a week; without an area, which areas have comments and how many."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return unknown_user_notice()
+        return unknown_user_refusal()
     try:
         week, rest = take_week(tokenize(args), caller)
         week = week or caller.assessment_week
         check_not_future(week, caller)
     except (InputError, WeekError) as error:
-        return error_notice(error, usage=COMMENTS_USAGE)
+        return input_refusal(error, usage=COMMENTS_USAGE)
     grid = build_grid(session, workspace_id=caller.workspace.id, week=week)
     if not rest:
         counts = Counter(c.area for c in grid.comments)
@@ -40,7 +41,7 @@ def show_comments(args: str, inv: Invocation, session: Session) -> Reply:
     if not found.found:
         hint = t("error.did_you_mean", names=", ".join(found.candidates)) if found.candidates else \
             t("admin.existing", names=", ".join(r.area for r in grid.rows))
-        return error_notice(InputError(t("admin.not_found", name=text), hint, usage=COMMENTS_USAGE), week)
+        return refusal(t("admin.not_found", name=text), hint, usage=COMMENTS_USAGE, week=week)
     lines = tuple(f"{c.partner}: {c.text}" for c in grid.comments if c.area == found.found)
     return Notice("info", t("comments.title", area=found.found, week=week.label),
                   lines or (t("comments.none.area"),), week=week)

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
 from sqlmodel import Session
 
+from commands.core.arguments import check_not_future, take_week
 from commands.core.context import Invocation, load_caller, tokenize
+from commands.core.refusals import InputError, input_refusal, refusal, unknown_user_refusal
 from commands.core.reply import Notice, Reply
 from commands.core.scale import level
 from commands.core.spans import join, mention, rich
 from commands.core.texts import t
 from commands.core.weeks import WeekError
 from commands.rating.area_value import area_value
-from commands.rating.rate import (
-    InputError,
-    check_not_future,
-    error_notice,
-    split_area_level,
-    take_week,
-    unknown_user_notice,
-)
+from commands.rating.rate import split_area_level
 from commands.rating.week_grid import build_grid
 from commands.rhythm.schedule import is_skipped
 from commands.rhythm.summary import SummaryError, publish_summary, week_changed
 from storage import queries
-from storage.models import SkippedWeek
+from storage.queries import rhythm
 
 GRID_USAGE = "veckolage [vecka]"
 AGREE_USAGE = "veckolage fastställ [vecka] <område> <1-5>"
@@ -34,7 +28,7 @@ def show_grid(args: str, inv: Invocation, session: Session) -> Reply:
     """The consolidated grid of a week (default: the week under assessment)."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return unknown_user_notice()
+        return unknown_user_refusal()
     tokens = tokenize(args)
     try:
         week, rest = take_week(tokens, caller)
@@ -44,7 +38,7 @@ def show_grid(args: str, inv: Invocation, session: Session) -> Reply:
         week = week or caller.assessment_week
         check_not_future(week, caller, "grid")
     except (InputError, WeekError) as error:
-        return error_notice(error, usage=GRID_USAGE)
+        return input_refusal(error, usage=GRID_USAGE)
     return build_grid(session, workspace_id=caller.workspace.id, week=week)
 
 
@@ -55,8 +49,7 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
     if not caller.coordinator:
         names = queries.users_with_role(session, workspace_id=caller.workspace.id, role=queries.COORDINATOR)
         mentions = join(", ", [mention(uid) for uid in names], "–")
-        return Notice("error", t("error.title"), (t("error.not_coordinator"),
-                                                  rich("error.not_coordinator.hint", names=mentions)), week=week)
+        return refusal(t("error.not_coordinator"), rich("error.not_coordinator.hint", names=mentions), week=week)
     try:
         given, tokens = take_week(tokenize(args), caller)
         week = given or week
@@ -68,9 +61,9 @@ def agree(args: str, inv: Invocation, session: Session) -> Reply:
         if rest.strip():
             raise InputError(t("error.unknown_subcommand", word=rest.strip().split()[0]), usage=AGREE_USAGE)
     except InputError as error:
-        return error_notice(InputError(*error.lines, usage=AGREE_USAGE), week)
+        return refusal(*error.lines, usage=AGREE_USAGE, week=week)
     except WeekError as error:
-        return error_notice(error, week, usage=AGREE_USAGE)
+        return input_refusal(error, usage=AGREE_USAGE, week=week)
     before = area_value(session, area_id=area.id, week=week)
     old = queries.save_agreed(session, workspace_id=caller.workspace.id, area=area, year=week.year,
                               week=week.week, level=value, user_id=inv.user_id, now=inv.now)
@@ -93,12 +86,12 @@ SKIP_USAGE = "veckolage hoppa-över [vecka]"
 UNSKIP_USAGE = "veckolage återuppta [vecka]"
 
 
-def _coordinator_week(args: str, inv: Invocation, session: Session, usage: str, refusal: str, default_shift: int,
+def _coordinator_week(args: str, inv: Invocation, session: Session, usage: str, refused_key: str, default_shift: int,
                       reach: str):
     """Shared start of the coordinator's week commands: rights, then an optional week."""
     caller = load_caller(session, inv)
     if not caller.coordinator:
-        return caller, None, Notice("error", t("error.title"), (t(refusal),), usage=usage)
+        return caller, None, refusal(t(refused_key), usage=usage)
     try:
         week, rest = take_week(tokenize(args), caller)
         if rest:
@@ -106,7 +99,7 @@ def _coordinator_week(args: str, inv: Invocation, session: Session, usage: str, 
         week = week or caller.current_week.shift(default_shift)
         check_not_future(week, caller, reach)
     except (InputError, WeekError) as error:
-        return caller, None, error_notice(error, usage=usage)
+        return caller, None, input_refusal(error, usage=usage)
     return caller, week, None
 
 
@@ -117,11 +110,11 @@ def publish(args: str, inv: Invocation, session: Session) -> Reply:
     if refused:
         return refused
     if not caller.workspace.summary_channel:
-        return Notice("error", t("error.title"), (t("publish.no_channel"),), week=week)
+        return refusal(t("publish.no_channel"), week=week)
     try:
         message = publish_summary(session, caller.workspace, week, actor=inv.user_id, now=inv.now)
     except SummaryError as error:
-        return Notice("error", t("error.title"), (str(error),), week=week)
+        return refusal(str(error), week=week)
     return Notice("ok", message, week=week)
 
 
@@ -133,8 +126,7 @@ def skip_week(args: str, inv: Invocation, session: Session) -> Reply:
     ws = caller.workspace
     if is_skipped(session, ws.id, week):
         return Notice("info", t("skip.already", week=week.label.capitalize()), week=week)
-    session.add(SkippedWeek(workspace_id=ws.id, iso_year=week.year, iso_week=week.week, skipped_by=inv.user_id,
-                            skipped_at=inv.now))
+    rhythm.skip(session, workspace_id=ws.id, year=week.year, week=week.week, user_id=inv.user_id, now=inv.now)
     queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="week.skip", subject=str(week),
                   year=week.year, week=week.week)
     return Notice("ok", t("skip.done", week=week.label.capitalize()), week=week)
@@ -146,10 +138,7 @@ def unskip_week(args: str, inv: Invocation, session: Session) -> Reply:
     if refused:
         return refused
     ws = caller.workspace
-    removed = session.execute(delete(SkippedWeek).where(SkippedWeek.workspace_id == ws.id,
-                                                        SkippedWeek.iso_year == week.year,
-                                                        SkippedWeek.iso_week == week.week)).rowcount
-    if not removed:
+    if not rhythm.unskip(session, workspace_id=ws.id, year=week.year, week=week.week):
         return Notice("info", t("skip.not_skipped", week=week.label.capitalize()), week=week)
     queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="week.unskip",
                   subject=str(week), year=week.year, week=week.week)

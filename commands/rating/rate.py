@@ -7,13 +7,15 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from commands.core.arguments import check_not_future, parse_level, resolve_area, take_week
 from commands.core.context import Caller, Invocation, Token, load_caller, tokenize
-from commands.core.matching import match_name, plain_int
+from commands.core.matching import match_name
+from commands.core.refusals import InputError, input_refusal, refusal
 from commands.core.reply import FormArea, Notice, RatingForm, Reply
-from commands.core.scale import is_level, level
-from commands.core.spans import Text, Typed, mention, rich
+from commands.core.scale import level
+from commands.core.spans import Typed, mention, rich
 from commands.core.texts import t
-from commands.core.weeks import Week, WeekError, parse_week, typed
+from commands.core.weeks import Week, WeekError, typed
 from commands.rating.area_value import AreaValue
 from commands.rhythm.summary import summary_key, week_changed
 from storage import outbox, queries
@@ -26,80 +28,6 @@ CLEAR_COMMENT = ("-", "–", "—")  # `/lage Vällingby 2 -` removes the commen
 GIVE_BACK_LIMIT = 2000  # a refused comment is shown back for shortening, up to this many characters
 _NUMBER = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?$")
 _QUOTES = "\"'“”„‘’«»`"
-
-
-class InputError(Exception):
-    """Bad input: the Swedish lines to show, and the usage that would have worked."""
-
-    def __init__(self, *lines: Text, usage: str = USAGE) -> None:
-        super().__init__(lines[0])
-        self.lines = lines
-        self.usage = usage
-
-
-def error_notice(error: InputError | WeekError, week: Week | None = None, usage: str = USAGE) -> Notice:
-    """The standard refusal for bad input."""
-    if isinstance(error, InputError):
-        return Notice("error", t("error.title"), error.lines, usage=error.usage, week=week)
-    return Notice("error", t("error.title"), (str(error),), usage=usage, week=week)
-
-
-def unknown_user_notice() -> Notice:
-    """The refusal for someone who is not in the collaboration at all."""
-    return Notice("error", t("error.title"), (t("error.unknown_user"), t("error.unknown_user.hint")))
-
-
-def take_week(tokens: list[Token], caller: Caller) -> tuple[Week | None, list[Token]]:
-    """A leading week token, if there is one; raises WeekError for a week that does not exist."""
-    if tokens:
-        week = parse_week(tokens[0].text, current=caller.current_week)
-        if week is not None:
-            return week, tokens[1:]
-    return None, tokens
-
-
-# How far ahead a command may reach, in weeks, and the sentence that says so in its refusal.
-REACH = {"rate": (1, "error.future_week.rate"), "agree": (1, "error.future_week.agree"),
-         "grid": (1, "error.future_week.grid"), "publish": (1, "error.future_week.publish"),
-         "plan": (52, "error.future_week.plan")}
-
-
-def check_not_future(week: Week, caller: Caller, reach: str = "rate") -> None:
-    """Reports (and what reads or agrees on them) reach at most one week ahead; planning about a year."""
-    weeks, key = REACH[reach]
-    last = caller.current_week.shift(weeks)
-    if week > last:
-        first = t("error.future_week" if weeks == 1 else "error.future_year", week=week.label.capitalize())
-        raise WeekError(f"{first} {t(key, last=last.label)}")
-
-
-def resolve_area(query: str, areas: Sequence[AreaRef]) -> AreaRef:
-    """The area a user meant, or an InputError listing the areas or suggestions."""
-    names = [a.name for a in areas]
-    if not areas:
-        raise InputError(t("error.no_areas"))
-    if not query.strip():
-        raise InputError(t("error.missing_area"), t("error.areas_are", names=", ".join(names)))
-    found = match_name(query, names)
-    if found.found:
-        return next(a for a in areas if a.name == found.found)
-    if found.candidates:
-        key = "error.ambiguous_area" if found.ambiguous else "error.unknown_area"
-        raise InputError(t(key, query=query), t("error.did_you_mean", names=_or_list(found.candidates)))
-    raise InputError(t("error.unknown_area", query=query), t("error.areas_are", names=", ".join(names)))
-
-
-def _or_list(names: tuple[str, ...]) -> str:
-    quoted = [f"”{n}”" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" {t('error.or')} " + quoted[-1]
-
-
-def parse_level(text: str, usage: str = USAGE) -> int:
-    """A level 1–5 or an InputError."""
-    value = plain_int(text)
-    if value is None or not is_level(value):
-        raise InputError(t("error.bad_level", value=text), usage=usage)
-    return value
 
 
 def clean_comment(text: str | None, *, give_back: bool = False) -> str | None:
@@ -147,7 +75,7 @@ def rate(args: str, inv: Invocation, session: Session) -> Reply:
     caller = load_caller(session, inv)
     if caller.partner is None:
         key = "error.not_member" if caller.known else "error.unknown_user"
-        return Notice("error", t("error.title"), (t(key), t(f"{key}.hint")), week=caller.assessment_week)
+        return refusal(t(key), t(f"{key}.hint"), week=caller.assessment_week)
     tokens = tokenize(args)
     week = caller.assessment_week
     try:
@@ -161,7 +89,7 @@ def rate(args: str, inv: Invocation, session: Session) -> Reply:
         clear = rest.strip() in CLEAR_COMMENT
         comment = None if clear else clean_comment(rest, give_back=True)
     except (InputError, WeekError) as error:
-        return error_notice(error, week)
+        return input_refusal(error, usage=USAGE, week=week)
     summary = summary_key(caller.workspace, week) if caller.workspace.summary_channel else None
     keep = comment is None and not clear
     saved = save_rating(
@@ -212,7 +140,7 @@ def saved_notice(caller: Caller, week: Week, area: AreaRef, value: int, comment:
 def rating_form(session: Session, caller: Caller, week: Week, areas: Sequence[AreaRef]) -> Reply:
     """The form with one choice per area, pre-filled with the organisation's reports for the week."""
     if not areas:
-        return Notice("error", t("error.title"), (t("error.no_areas"),), week=week)
+        return refusal(t("error.no_areas"), week=week)
     ratings = queries.ratings_for_weeks(session, workspace_id=caller.workspace.id, weeks=[(week.year, week.week)])
     own = {r.area_id: r for r in ratings if r.partner_id == caller.partner.id}
     fields = tuple(

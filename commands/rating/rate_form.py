@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from commands.core.arguments import check_not_future, parse_level
 from commands.core.context import Invocation, load_caller
 from commands.core.matching import sanitize
+from commands.core.refusals import InputError, not_member_refusal, refusal
 from commands.core.reply import FieldErrors, Notice, Reply
 from commands.core.scale import level
 from commands.core.texts import t
 from commands.core.weeks import Week, WeekError
-from commands.rating.rate import CLEAR_COMMENT, InputError, check_not_future, clean_comment, parse_level
+from commands.rating.rate import CLEAR_COMMENT, clean_comment
 from commands.rhythm.summary import week_changed
 from storage import queries
 from storage.queries.rating_write import repeats, save_rating
@@ -39,11 +41,11 @@ def submit_form(inv: Invocation, session: Session, *, week: Week, entries: list[
     """Validate every entry first, then save the changed ones; the reply lists what is stored."""
     caller = load_caller(session, inv)
     if caller.partner is None:
-        return Notice("error", t("error.title"), (t("error.not_member"), t("error.not_member.hint")), week=week)
+        return not_member_refusal(week)
     try:
         check_not_future(week, caller)
     except WeekError as error:
-        return Notice("error", t("error.title"), (str(error),), week=week)
+        return refusal(str(error), week=week)
     areas = {a.id: a for a in caller.areas}
     checked, errors = [], {}
     for entry in entries:

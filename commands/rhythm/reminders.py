@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from commands.core.context import Invocation, load_caller
 from commands.core.matching import fold
+from commands.core.refusals import not_member_refusal, refusal
 from commands.core.reply import Notice, Reply
 from commands.core.spans import Typed, rich
 from commands.core.texts import t
 from commands.core.weeks import Week
 from storage import queries
-from storage.models import ReminderMute, Workspace
+from storage.models import Workspace
+from storage.queries import rhythm
 from storage.queries.directory import directory
 from storage.queries.due import ReminderFacts
 
@@ -41,12 +42,6 @@ def missing_areas(session: Session, workspace: Workspace, partner_id: int, week:
     return [a.name for a in areas if a.id not in rated], len(areas)
 
 
-def muted_users(session: Session, workspace_id: int) -> set[str]:
-    """Members who turned reminders off."""
-    query = select(ReminderMute.user_id).where(ReminderMute.workspace_id == workspace_id)
-    return set(session.execute(query).scalars())
-
-
 def reminder_rows(facts: ReminderFacts, workspace_id: int, week: Week, slot: str) -> list[dict]:
     """The outbox rows of one reminder slot: a DM to each member of each partner with areas left to rate
     (muted members excepted); the clock claims each once."""
@@ -63,7 +58,7 @@ def reminder_rows(facts: ReminderFacts, workspace_id: int, week: Week, slot: str
 def reminder_for(session: Session, workspace: Workspace, user_id: str, week: Week) -> Reminder | None:
     """The reminder to send now, or None when there is nothing left to nag about."""
     partner = directory(session, workspace_id=workspace.id, version=workspace.setup_version).partner(user_id)
-    if partner is None or user_id in muted_users(session, workspace.id):
+    if partner is None or user_id in rhythm.muted_users(session, workspace_id=workspace.id):
         return None
     missing, total = missing_areas(session, workspace, partner.id, week)
     return Reminder(user_id, partner.name, week, tuple(missing), total) if missing else None
@@ -74,16 +69,15 @@ def set_reminders(args: str, inv: Invocation, session: Session) -> Reply:
     caller = load_caller(session, inv)
     choice = fold(args.strip())
     if caller.partner is None:
-        return Notice("error", t("error.title"), (t("error.not_member"), t("error.not_member.hint")))
+        return not_member_refusal()
     if choice not in ("av", "pa", "off", "on"):
-        return Notice("error", t("error.title"), (t("reminders.usage"),), usage=MUTE_USAGE)
+        return refusal(t("reminders.usage"), usage=MUTE_USAGE)
     ws = caller.workspace
     if choice in ("av", "off"):
-        queries.upsert(session, ReminderMute, dict(workspace_id=ws.id, user_id=inv.user_id, muted_at=inv.now),
-                       keys=("workspace_id", "user_id"), update=())
+        rhythm.mute(session, workspace_id=ws.id, user_id=inv.user_id, now=inv.now)
         queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="reminders.off",
                       subject=inv.user_id)
         return Notice("ok", rich("reminders.off", command=Typed("lage påminnelser på")))
-    session.execute(delete(ReminderMute).where(ReminderMute.workspace_id == ws.id, ReminderMute.user_id == inv.user_id))
+    rhythm.unmute(session, workspace_id=ws.id, user_id=inv.user_id)
     queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="reminders.on", subject=inv.user_id)
     return Notice("ok", t("reminders.on"))

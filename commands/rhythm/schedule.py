@@ -11,7 +11,6 @@ from datetime import datetime
 from itertools import zip_longest
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from commands.admin.retention import daily_purge
@@ -20,7 +19,8 @@ from commands.rhythm.calendar import scheduled_moment
 from commands.rhythm.reminders import reminder_rows
 from commands.rhythm.summary import summary_key, summary_row
 from storage import outbox
-from storage.models import SkippedWeek, Workspace
+from storage.models import Workspace
+from storage.queries import rhythm
 from storage.queries.due import reminder_facts, skipped_weeks
 
 log = logging.getLogger("veckolage.schedule")
@@ -28,9 +28,7 @@ log = logging.getLogger("veckolage.schedule")
 
 def is_skipped(session: Session, workspace_id: int, week: Week) -> bool:
     """A coordinator marked the week as having no meeting."""
-    query = select(SkippedWeek.id).where(SkippedWeek.workspace_id == workspace_id, SkippedWeek.iso_year == week.year,
-                                         SkippedWeek.iso_week == week.week)
-    return session.execute(query).first() is not None
+    return rhythm.is_skipped(session, workspace_id=workspace_id, year=week.year, week=week.week)
 
 
 def reminder_slots(workspace: Workspace) -> list[tuple[int, int]]:
@@ -52,7 +50,7 @@ def tick(session: Session, *, now: datetime) -> list[str]:
     first reminder goes before its summary: Slack paces each workspace's conversations.open, so the
     reminders are the longest chain and start first; the summary goes out while they wait."""
     claimed = daily_purge(session, now=now)
-    workspaces = list(session.execute(select(Workspace).order_by(Workspace.id)).scalars())
+    workspaces = rhythm.all_workspaces(session)
     summaries = [(ws, week) for ws in workspaces if (week := _summary(ws, now)) is not None]
     reminders = [(ws, week, slot) for ws in workspaces for week, slot in _reminders(ws, now)]
     if not summaries and not reminders:

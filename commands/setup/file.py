@@ -143,7 +143,7 @@ class _Checker:
         for item in value:
             person = identity.person(item)
             if person is None:
-                rule = t(f"identity.rule.person.{identity.person_platform(item)}")
+                rule = t(f"{identity.person_platform(item)}.identity.rule.person")
                 self.fail(key, t("setupfile.bad_person", value=item, rule=rule), label=label, table=table)
             else:
                 found.append(person)
@@ -155,7 +155,7 @@ class _Checker:
             return None
         room = identity.room(value) if isinstance(value, str) else None
         if room is None:
-            rule = t(f"identity.rule.room.{identity.room_platform(value) if isinstance(value, str) else 'slack'}")
+            rule = t(f"{identity.room_platform(str(value))}.identity.rule.room")
             self.fail(key, t("setupfile.bad_channel", value=value, rule=rule))
             return None
         return room.id

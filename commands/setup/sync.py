@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from commands.core import identity
 from commands.core.texts import t
 from commands.setup.file import Setup
 from storage import queries
-from storage.models import Area, Member, Partner, RoleGrant, Workspace
+from storage.models import Area, Member, Partner, Workspace
+from storage.queries import setup as setup_queries
 
 ACTOR = "veckolage.toml"
 
@@ -28,10 +28,7 @@ class SyncReport:
 def sync_setup(session: Session, setup: Setup, *, now: datetime) -> SyncReport:
     """Apply the set-up in the caller's transaction; a second run with the same file changes nothing."""
     report = SyncReport()
-    workspace = session.execute(select(Workspace).where(Workspace.key == setup.workspace_key)).scalars().first()
-    if workspace is None and setup.workspace_key == queries.DEFAULT_KEY:  # adopted by the team that installed
-        only = session.execute(select(Workspace).limit(2)).scalars().all()
-        workspace = only[0] if len(only) == 1 else None
+    workspace = setup_queries.workspace_to_sync(session, key=setup.workspace_key, default_key=queries.DEFAULT_KEY)
     if workspace is None:
         workspace = Workspace(key=setup.workspace_key, created_at=now)
         session.add(workspace)
@@ -66,7 +63,7 @@ def sync_setup(session: Session, setup: Setup, *, now: datetime) -> SyncReport:
 
 
 def _sync_named(session, model, workspace_id: int, names: list[str], now, log, kind: str) -> dict[str, int]:
-    rows = {row.name: row for row in session.execute(select(model).where(model.workspace_id == workspace_id)).scalars()}
+    rows = setup_queries.rows_by_name(session, model, workspace_id=workspace_id)
     for position, name in enumerate(names):
         row = rows.get(name)
         if row is None:
@@ -95,7 +92,7 @@ def _sync_members(session, workspace_id: int, setup: Setup, partner_ids: dict[st
     teams = {person.id: person.team for person, _ in people}
     wanted = {person.id: partner_ids[name] for person, name in people}
     names = {pid: name for name, pid in partner_ids.items()}
-    current = {m.user_id: m for m in session.execute(select(Member).where(Member.workspace_id == workspace_id)).scalars()}
+    current = setup_queries.all_members(session, workspace_id=workspace_id)
     for user, member in current.items():
         if user not in wanted:
             session.delete(member)
@@ -111,12 +108,10 @@ def _sync_members(session, workspace_id: int, setup: Setup, partner_ids: dict[st
 
 def _sync_roles(session, workspace_id: int, setup: Setup, log) -> None:
     wanted = {(u, queries.COORDINATOR) for u in setup.coordinators} | {(u, queries.ADMIN) for u in setup.admins}
-    grants = session.execute(select(RoleGrant).where(RoleGrant.workspace_id == workspace_id)).scalars()
-    current = {(g.user_id, g.role) for g in grants}
+    current = setup_queries.role_grants(session, workspace_id=workspace_id)
     for user, role in sorted(current - wanted):
-        session.execute(delete(RoleGrant).where(RoleGrant.workspace_id == workspace_id, RoleGrant.user_id == user,
-                                                RoleGrant.role == role))
+        setup_queries.revoke(session, workspace_id=workspace_id, user_id=user, role=role)
         log(f"{role}.remove", user)
     for user, role in sorted(wanted - current):
-        session.add(RoleGrant(workspace_id=workspace_id, user_id=user, role=role))
+        setup_queries.grant(session, workspace_id=workspace_id, user_id=user, role=role)
         log(f"{role}.add", user)

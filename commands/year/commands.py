@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from commands.core.arguments import resolve_area
 from commands.core.context import Invocation, load_caller, tokenize
 from commands.core.matching import plain_int
-from commands.core.reply import ExportRequest, Notice, Reply, Trend, TrendPoint, YearRequest
+from commands.core.refusals import InputError, input_refusal, refusal, unknown_user_refusal
+from commands.core.reply import ExportRequest, Reply, Trend, TrendPoint, YearRequest
 from commands.core.texts import t
-from commands.rating.rate import InputError, resolve_area, unknown_user_notice
 from commands.year.table import build_year_table
 from storage import queries
 
@@ -33,14 +34,14 @@ def year_picture(args: str, inv: Invocation, session: Session) -> Reply:
     when it is one of the collaboration's own (summary or alert), else sent to the asker directly."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return unknown_user_notice()
+        return unknown_user_refusal()
     words = args.split()
     try:
         if len(words) > 1:
             raise InputError(t("error.unknown_subcommand", word=words[1]), usage=YEAR_USAGE)
         year = _year(words[0], caller.current_week.year, YEAR_USAGE) if words else caller.current_week.year
     except InputError as error:
-        return Notice("error", t("error.title"), error.lines, usage=error.usage)
+        return input_refusal(error)
     shared = {caller.workspace.summary_channel, caller.workspace.alert_channel} - {None}
     return YearRequest(year, inv.channel_id if inv.channel_id in shared else None)
 
@@ -49,7 +50,7 @@ def export(args: str, inv: Invocation, session: Session) -> Reply:
     """`export [år] csv|xlsx` (coordinators): the year table as a file in the caller's DM."""
     caller = load_caller(session, inv)
     if not caller.coordinator:
-        return Notice("error", t("error.title"), (t("export.not_coordinator"),), usage=EXPORT_USAGE)
+        return refusal(t("export.not_coordinator"), usage=EXPORT_USAGE)
     words = [w.lower().lstrip(".") for w in args.split()]
     try:
         formats = [w for w in words if w in FORMATS]
@@ -58,7 +59,7 @@ def export(args: str, inv: Invocation, session: Session) -> Reply:
             raise InputError(t("export.format"), usage=EXPORT_USAGE)
         year = _year(years[0], caller.current_week.year, EXPORT_USAGE) if years else caller.current_week.year
     except InputError as error:
-        return Notice("error", t("error.title"), error.lines, usage=error.usage)
+        return input_refusal(error)
     queries.audit(session, workspace_id=caller.workspace.id, at=inv.now, actor=inv.user_id, action="export",
                   subject=f"{year}.{formats[0]}", year=year)
     return ExportRequest(year, formats[0], inv.user_id)
@@ -68,7 +69,7 @@ def trend(args: str, inv: Invocation, session: Session) -> Reply:
     """`trend <område> [veckor]`: the area's last N weeks beside the collaboration's average."""
     caller = load_caller(session, inv)
     if not caller.known:
-        return unknown_user_notice()
+        return unknown_user_refusal()
     tokens = tokenize(args)
     count = TREND_DEFAULT
     try:
@@ -80,7 +81,7 @@ def trend(args: str, inv: Invocation, session: Session) -> Reply:
         query = args[tokens[0].start:tokens[-1].end] if tokens else ""
         area = resolve_area(query, queries.active_areas(session, workspace_id=caller.workspace.id))
     except InputError as error:
-        return Notice("error", t("error.title"), error.lines, usage=TREND_USAGE)
+        return input_refusal(error, usage=TREND_USAGE)
     weeks = [caller.assessment_week.shift(-offset) for offset in range(count - 1, -1, -1)]
     tables = {year: build_year_table(session, workspace_id=caller.workspace.id, year=year)
               for year in {w.year for w in weeks}}  # one or two years, three queries each

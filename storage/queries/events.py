@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from storage.models import Event
@@ -15,6 +16,18 @@ def event_by_source(session: Session, *, workspace_id: int, source_key: str) -> 
     """The event a request (trigger id, view id) already created, if any."""
     query = select(Event).where(Event.workspace_id == workspace_id, Event.source_key == source_key)
     return session.execute(query).scalars().first()
+
+
+def add_event_once(session: Session, event: Event) -> bool:
+    """Insert the event; False (and nothing inserted) when the same request's event is already stored."""
+    try:
+        with session.begin_nested():
+            session.add(event)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
 
 def event_by_id(session: Session, *, workspace_id: int, event_id: int, lock: bool = False) -> Event | None:
     """One event of the workspace (never another workspace's)."""

@@ -1,4 +1,4 @@
-"""Changing the collaboration's set-up row by row (areas, partners, members, roles), for admin commands."""
+"""Changing the collaboration's set-up row by row (areas, partners, members, roles), for admin commands and the sync."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from storage.models import Member, RoleGrant
+from storage.models import Member, RoleGrant, Workspace
 
 
 def named(session: Session, model: type, *, workspace_id: int, name: str):
@@ -79,3 +79,29 @@ def revoke(session: Session, *, workspace_id: int, user_id: str, role: str) -> b
     result = session.execute(delete(RoleGrant).where(RoleGrant.workspace_id == workspace_id,
                                                      RoleGrant.user_id == user_id, RoleGrant.role == role))
     return result.rowcount == 1
+
+
+def workspace_to_sync(session: Session, *, key: str, default_key: str) -> Workspace | None:
+    """The workspace a set-up file names; the default key adopts the one workspace there is (the team that
+    installed the app before the file named it)."""
+    workspace = session.execute(select(Workspace).where(Workspace.key == key)).scalars().first()
+    if workspace is None and key == default_key:
+        only = session.execute(select(Workspace).limit(2)).scalars().all()
+        workspace = only[0] if len(only) == 1 else None
+    return workspace
+
+
+def rows_by_name(session: Session, model: type, *, workspace_id: int) -> dict:
+    """Every area or partner of a workspace, retired ones too, by name."""
+    return {row.name: row for row in session.execute(select(model).where(model.workspace_id == workspace_id)).scalars()}
+
+
+def all_members(session: Session, *, workspace_id: int) -> dict[str, Member]:
+    """Every member row of a workspace, by user id."""
+    return {m.user_id: m for m in session.execute(select(Member).where(Member.workspace_id == workspace_id)).scalars()}
+
+
+def role_grants(session: Session, *, workspace_id: int) -> set[tuple[str, str]]:
+    """Every (user, role) granted in a workspace."""
+    grants = session.execute(select(RoleGrant).where(RoleGrant.workspace_id == workspace_id)).scalars()
+    return {(g.user_id, g.role) for g in grants}
