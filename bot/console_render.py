@@ -169,3 +169,6 @@ def year_text(table: YearTable, color: bool = True) -> str:
     out = [t("year.summary.title", year=table.year),
            tabulate(rows, headers=[t("cli.console.year.week"), *table.areas], tablefmt="simple", disable_numparse=True), ""]
     return "\n".join(out + summary_lines(table))
+
+
+import bot.insats_console  # noqa: E402, F401  (registers the insats replies on `render_text`)

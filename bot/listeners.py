@@ -19,12 +19,13 @@ from bot.blocks import render
 from bot.event_modal import CALLBACK_ID as EVENT_CALLBACK_ID
 from bot.event_modal import read_event_submission
 from bot.home_view import home_view
+from bot.insats_listeners import register_insats_listeners
 from bot.rating_modal import CALLBACK_ID, done_view, rating_view, read_submission
 from bot.reminder_blocks import OPEN_FORM_ACTION
 from bot.slack_inbound import neutral
 from bot.slack_manifest import family, slash_commands
 from bot.slack_views import VIEWS, form_errors
-from bot.year_delivery import send_export, send_file, send_year_picture
+from bot.year_delivery import send_export, send_file, send_quarter, send_year_picture
 from commands.context import Invocation
 from commands.event_manage import acknowledge
 from commands.event_report import submit_event_form
@@ -32,7 +33,15 @@ from commands.home import Home, home
 from commands.matching import plain_int
 from commands.rate_form import submit_form
 from commands.registry import canonical, dispatch
-from commands.reply import EventForm, ExportRequest, FieldErrors, FileReply, Notice, RatingForm, YearRequest
+from commands.reply import (
+    ExportRequest,
+    FieldErrors,
+    FileReply,
+    Notice,
+    QuarterExport,
+    RatingForm,
+    YearRequest,
+)
 from commands.texts import t
 from storage import answered, queries
 from storage.db import CommitUnknown, rolled_back, session_scope
@@ -89,11 +98,11 @@ def register_listeners(
             ack(**first)
             return
         notify()
-        if isinstance(reply, YearRequest | ExportRequest | FileReply):
+        if isinstance(reply, YearRequest | ExportRequest | FileReply | QuarterExport):
             ack(**answer)
             background(lambda: _send_file(reply, inv, client, respond))
             return
-        if isinstance(reply, RatingForm | EventForm):
+        if type(reply) in VIEWS:
             client.views_open(trigger_id=trigger, view=VIEWS[type(reply)](reply, channel_id=inv.channel_id))
             ack()
             return
@@ -159,13 +168,13 @@ def register_listeners(
 
     def _answer(reply) -> dict | None:
         """The slash command's ack: the rendered reply ("working on it" for files), None for a form."""
-        if isinstance(reply, RatingForm | EventForm):
+        if type(reply) in VIEWS:
             return None
         return {"response_type": "ephemeral", **render(reply)}
 
     def _acted(reply) -> bool:
         """The reply says something changed (an ok notice) or a file is on its way."""
-        return isinstance(reply, YearRequest | ExportRequest | FileReply) or (
+        return isinstance(reply, YearRequest | ExportRequest | FileReply | QuarterExport) or (
             isinstance(reply, Notice) and reply.tone == "ok")
 
     def _send_file(reply, inv: Invocation, client, respond) -> None:
@@ -175,11 +184,15 @@ def register_listeners(
                                   respond=respond)
             elif isinstance(reply, FileReply):
                 send_file(client, reply, respond=respond)
+            elif isinstance(reply, QuarterExport):
+                send_quarter(client, reply, respond=respond)
             else:
                 send_export(engine, client, reply, workspace_id=inv.workspace_id, respond=respond)
         except Exception:  # after the ack no error handler sees this: log it and tell the user
             log.exception("Building or sending a file failed")
             respond(response_type="ephemeral", replace_original=False, text=t("error.internal"))
+
+    register_insats_listeners(app, engine=engine, clock=clock, notify=notify)
 
     @app.error
     def on_error(error: Exception, body: dict, logger: logging.Logger) -> BoltResponse:

@@ -233,5 +233,7 @@ class FileReply:
     comment: str
 
 
+from commands.insats.replies import InsatsForm, InsatsList, QuarterExport, QuarterReport  # noqa: E402
+
 Reply = (Notice | HelpReply | WeekGrid | RatingForm | FieldErrors | EventList | EventForm | YearRequest
-         | ExportRequest | Trend | FileReply)
+         | ExportRequest | Trend | FileReply | InsatsList | InsatsForm | QuarterReport | QuarterExport)
