@@ -140,7 +140,8 @@ def _grid(grid: WeekGrid, color: bool = True) -> str:
           partner=m.partner, missing=m.missing, total=m.total) for m in grid.missing
     )
     legend = "  ".join(f"{paint(s.number, color)} {s.name}" for s in SCALE)
-    out = [f"{BOLD}{title}{RESET}" if color else title, *(f"⚠ {_plain(w)}" for w in grid.warnings), table, "",
+    out = [f"{BOLD}{title}{RESET}" if color else title, *(_plain(f) for f in grid.focus),
+           *(f"⚠ {_plain(w)}" for w in grid.warnings), table, "",
            f"{t('grid.missing.title')}: {missing}" if missing
            else t("grid.missing.imported" if grid.imported else "grid.missing.none")]
     if grid.comments:

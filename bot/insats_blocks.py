@@ -73,3 +73,35 @@ def _quarter(report: QuarterReport) -> dict:
 @render.register
 def _quarter_working(reply: QuarterExport) -> dict:
     return {"text": escape(t("insats.quarter.working", name=reply.report.name))}
+
+
+def decision_blocks(summary) -> list[dict]:
+    """The top of the summary: priorities, how many insatser are open and late, next week's risk dates."""
+    found = summary.decisions
+    return pack([escape(line) for line in found.top]) if found is not None and found.top else []
+
+
+def decision_lines(summary) -> list[str]:
+    """For the summary's thread: open insatser per area, then the overdue follow-ups (escaped lines)."""
+    found = summary.decisions
+    if found is None or not (found.per_area or found.overdue):
+        return []
+    lines = [f"*📋 {t('insats.summary.thread')}*", *(f"• {escape(line)}" for line in found.per_area)]
+    if found.overdue:
+        lines += [f"*⏰ {t('insats.summary.overdue')}*", *(f"• {insats_text(line)}" for line in found.overdue)]
+    return lines
+
+
+FOLLOWUP_LINES = 15  # a phone's screen of insatser; the rest are counted
+
+
+def followup_blocks(lines: tuple[InsatsLine, ...], *, partner: str | None = None) -> list[dict]:
+    """A partner's insatser due for follow-up (App Home, the reminder DM): whole lines, then how many more."""
+    if not lines:
+        return []
+    head = escape(rich("insats.reminder.followup", partner=partner or lines[0].partner, count=len(lines),
+                       done=Typed("insats klar <nr>")))
+    bullets = listed(lines[:FOLLOWUP_LINES], 5000, "insats lista öppna")
+    if len(lines) > FOLLOWUP_LINES:
+        bullets.append(escape(t("insats.list.more", count=len(lines) - FOLLOWUP_LINES)))
+    return pack([f"*📋* {head}", *bullets])[:4]

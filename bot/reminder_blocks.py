@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.insats_blocks import followup_blocks
 from bot.slack_text import clip, context, escape, section
 from commands.reminders import Reminder
 from commands.spans import Typed, rich
@@ -23,5 +24,6 @@ def reminder_message(reminder: Reminder) -> dict:
                 "text": {"type": "plain_text", "text": t("reminder.button")},
             }]},
             context(escape(rich("reminder.how", rate=Typed("lage <område> <1-5>"), mute=Typed("lage påminnelser av")))),
+            *followup_blocks(reminder.followups, partner=reminder.partner),
         ],
     }

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from commands.area_value import area_value
 from commands.context import Invocation, load_caller, tokenize
+from commands.insats.focus import with_focus
 from commands.rate import (
     InputError,
     check_not_future,
@@ -45,7 +46,7 @@ def show_grid(args: str, inv: Invocation, session: Session) -> Reply:
         check_not_future(week, caller, "grid")
     except (InputError, WeekError) as error:
         return error_notice(error, usage=GRID_USAGE)
-    return build_grid(session, workspace_id=caller.workspace.id, week=week)
+    return with_focus(session, caller, build_grid(session, workspace_id=caller.workspace.id, week=week))
 
 
 def agree(args: str, inv: Invocation, session: Session) -> Reply:

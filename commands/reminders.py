@@ -31,6 +31,7 @@ class Reminder:
     week: Week
     missing: tuple[str, ...]
     total: int
+    followups: tuple = ()  # the partner's open insatser due for follow-up (commands/insats/replies.py InsatsLine)
 
 
 def missing_areas(session: Session, workspace: Workspace, partner_id: int, week: Week) -> tuple[list[str], int]:
@@ -66,7 +67,12 @@ def reminder_for(session: Session, workspace: Workspace, user_id: str, week: Wee
     if partner is None or user_id in muted_users(session, workspace.id):
         return None
     missing, total = missing_areas(session, workspace, partner.id, week)
-    return Reminder(user_id, partner.name, week, tuple(missing), total) if missing else None
+    if not missing:
+        return None
+    from commands.insats.focus import partner_followups  # the insats feature builds on this module
+
+    followups = partner_followups(session, workspace.id, partner.id, week.shift(1))
+    return Reminder(user_id, partner.name, week, tuple(missing), total, followups)
 
 
 def set_reminders(args: str, inv: Invocation, session: Session) -> Reply:

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from storage import answered, queries
+from commands.insats.retention import INSATS_TEXTS, insats_audit_blank
+from storage import answered, insats_queries, queries
 from storage.due_queries import chunks
 from storage.models import AuditEntry, Event, Rating, Workspace
 
@@ -63,9 +64,10 @@ def purge_many(session: Session, cutoffs: dict[int, datetime], *, now: datetime,
                 Event.workspace_id.in_(ids), Event.reported_at < before,
                 (Event.description.is_not(None)) | (Event.withdrawn_reason.is_not(None)))
                 .values(description=None, withdrawn_reason=None).returning(Event.workspace_id)).scalars())
+            descriptions.update(insats_queries.blank_insats_texts(session, workspace_ids=ids, before=before))
             old = select(AuditEntry).where(AuditEntry.workspace_id.in_(ids), AuditEntry.at < before,
                                            AuditEntry.action.in_(("rating.set", "event.report", "event.change",
-                                                                  "event.withdraw")))
+                                                                  "event.withdraw", *INSATS_TEXTS)))
             for entry in session.execute(old).scalars():
                 blanked = {"old_value": _blank(entry, entry.old_value), "new_value": _blank(entry, entry.new_value)}
                 if (blanked["old_value"], blanked["new_value"]) != (entry.old_value, entry.new_value):
@@ -90,6 +92,8 @@ def _blank(entry: AuditEntry, value: str | None) -> str | None:
         return match.group(1) if match else value
     if entry.action == "event.change" and not entry.subject.endswith("beskrivning"):
         return value  # an area, type or time: not free text
+    if entry.action in INSATS_TEXTS:
+        return insats_audit_blank(entry.action, entry.subject, value)
     if entry.action == "event.withdraw":
         return "återkallad" if value not in ("aktiv", "återkallad") else value
     return None

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import replace
 
 from sqlmodel import Session
 
 from commands.insats.common import is_open, line, names, overdue
 from commands.insats.priorities import priority_text
-from commands.insats.replies import InsatsLine
+from commands.insats.replies import Decisions, InsatsLine
 from commands.insats.risk_calendar import risks_in_week
+from commands.reply import WeekGrid
 from commands.spans import Text, Typed, rich
 from commands.texts import t
 from commands.weeks import Week
 from storage import insats_queries
 
 AREA_LINES = 20  # the summary's thread lists at most this many areas' open insatser (the design's maximum)
-
-
-@dataclass(frozen=True)
-class Decisions:
-    """The meeting's decisions as a week sees them: priorities, open insatser, overdue follow-ups, risk dates."""
-
-    top: tuple[Text, ...]  # short lines for the top of a grid or summary
-    per_area: tuple[str, ...] = ()  # `Vällingby: #3 trygghetsvandring (Polisen, v48–v51), …`
-    overdue: tuple[InsatsLine, ...] = ()
 
 
 def priority_lines(session: Session, workspace_id: int, weeks: tuple[Week, ...]) -> list[Text]:
@@ -66,3 +58,9 @@ def partner_followups(session: Session, workspace_id: int, partner_id: int, now_
     found = insats_queries.insatser(session, workspace_id=workspace_id, open_only=True, partner_id=partner_id)
     return tuple(line(i, areas, partners, now_week) for i in found
                  if is_open(i) and i.followup_week <= now_week.year * 100 + now_week.week)
+
+
+def with_focus(session: Session, caller, grid: WeekGrid) -> WeekGrid:
+    """The grid with the meeting's decisions on top (priorities, open insatser) as the caller sees them now."""
+    found = decisions(session, caller.workspace.id, now_week=caller.current_week, shown_week=grid.week)
+    return replace(grid, focus=found.top) if found.top else grid

@@ -82,3 +82,12 @@ class QuarterExport:
 
     report: QuarterReport
     user_id: str
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The meeting's decisions as a week sees them: priorities, open insatser, overdue follow-ups, risk dates."""
+
+    top: tuple[Text, ...]  # short lines for the top of a grid or summary
+    per_area: tuple[str, ...] = ()  # `Vällingby: #3 trygghetsvandring (Polisen, v48–v51), …`
+    overdue: tuple[InsatsLine, ...] = ()

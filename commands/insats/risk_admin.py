@@ -48,7 +48,7 @@ def risk_admin(args: str, inv: Invocation, session: Session) -> Reply:
         queries.audit(session, workspace_id=ws.id, at=inv.now, actor=inv.user_id, action="risk.add",
                       subject=day.isoformat(), new=name)
         return Notice("ok", t("insats.risk.added", name=name, day=day.isoformat()),
-                      (rich("insats.risk.announced", command=Typed(LIST_USAGE)),))
+                      (rich("insats.risk.announced", command=Typed("veckolage riskdagar")),))
     rows = [r for r in insats_queries.risk_dates(session, workspace_id=ws.id)
             if r.day == day.isoformat() and (not name or same_name(r.name, name))]
     if not rows:

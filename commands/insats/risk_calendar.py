@@ -34,7 +34,8 @@ class RiskDay:
         """`Valborg (tor 30 apr)`, `Halloween (lör 31 okt, Alla helgons dag)`, `Skolavslutning (ca fre 12 jun)`."""
         when = f"{WEEKDAYS[self.day.weekday()]} {self.day.day} {MONTHS[self.day.month - 1]}"
         when = t("insats.risk.approximately", when=when) if self.approximate else when
-        return f"{self.name} ({when}, {self.holiday})" if self.holiday else f"{self.name} ({when})"
+        shown = self.holiday if self.holiday and self.holiday != self.name else None
+        return f"{self.name} ({when}, {shown})" if shown else f"{self.name} ({when})"
 
 
 @lru_cache(maxsize=16)
