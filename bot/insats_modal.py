@@ -47,7 +47,7 @@ def insats_view(form: InsatsForm, *, channel_id: str | None) -> dict:
         _text(WHAT, t("insats.form.what"), WHAT_LIMIT),
         _select(PARTNER, t("insats.form.partner"), [_option(n, str(i)) for i, n in form.partners],
                 str(form.partner_id) if form.partner_id else None),
-        _text(WEEKS, t("insats.form.weeks"), 40, initial=form.start),
+        _text(WEEKS, t("insats.form.weeks"), 40, optional=True, initial=form.start),
     ]
     return {"type": "modal", "callback_id": CALLBACK_ID,
             "title": {"type": "plain_text", "text": t("insats.form.title")},

@@ -726,7 +726,7 @@ Användning:
     "insats.form.place": "Plats inom området (valfritt)",
     "insats.form.what": "Vad görs (inga personuppgifter)",
     "insats.form.partner": "Ansvarig part",
-    "insats.form.weeks": "Veckor, t.ex. v48 eller v48–v51",
+    "insats.form.weeks": "Veckor, t.ex. v48 eller v48–v51 (tomt: från denna vecka)",
     "insats.form.only_chat": "Formuläret finns i chatten. Här skriver du: {usage}",
     "insats.alert.button": "Planera insats",
 }

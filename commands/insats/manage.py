@@ -80,7 +80,7 @@ def _filtered(session: Session, caller: Caller, query: str):
         return insats_queries.insatser(session, workspace_id=ws.id, partner_id=chosen.id), \
             t("insats.list.partner", partner=chosen.name)
     raise InputError(t("insats.error.list_filter", query=query),
-                     t("error.areas_are", names=", ".join(a.name for a in caller.areas)))
+                     t("error.areas_are", names=", ".join(a.name for a in caller.areas)), usage=LIST_USAGE)
 
 
 def _changeable(session: Session, inv: Invocation, number: str | None, usage: str):
@@ -189,7 +189,7 @@ def _apply(session: Session, caller: Caller, insats, field: str, value: str) -> 
     weeks = week_range(f"v{compact}" if compact.isdigit() else compact, current)
     if weeks is None:
         raise InputError(t("insats.error.bad_weeks", value=value), usage=EDIT_USAGE)
-    start, end = weeks
+    start, end = weeks[0], weeks[1] or weeks[0]  # a single week: that week only
     for week in (start, end):
         if week is not None:
             check_not_future(week, caller, "plan")
@@ -198,6 +198,6 @@ def _apply(session: Session, caller: Caller, insats, field: str, value: str) -> 
         insats.followup_week = key(end or start)
         return old, (end or start).short_in(current.year)
     old = weeks_text(insats, current)
-    insats.start_week, insats.end_week = key(start), key(end) if end else None
+    insats.start_week, insats.end_week, insats.followup_week = key(start), key(end), key(end.shift(1))
     insats.status = PLANNED if start > current else ACTIVE
     return old, weeks_text(insats, current)

@@ -69,7 +69,10 @@ def split_area(args: str, tokens: list[Token], areas: Sequence[AreaRef]) -> tupl
         query = args[tokens[0].start:tokens[i - 1].end]
         if match_name(query, names).found:
             return resolve_area(query, areas), i
-    resolve_area(args[tokens[0].start:tokens[0].end] if tokens else "", areas)  # raises with the list
+    try:
+        resolve_area(args[tokens[0].start:tokens[0].end] if tokens else "", areas)  # raises with the list
+    except InputError as error:
+        raise InputError(*error.lines, usage=USAGE) from None
     raise InputError(t("insats.error.missing_what"), usage=USAGE)
 
 
@@ -93,7 +96,7 @@ def parse_proposal(args: str, tokens: list[Token], *, areas: Sequence[AreaRef],
     if tokens:
         weeks = week_range(tokens[-1].text, current)
         if weeks is not None:
-            (start, end), tokens = weeks, tokens[:-1]
+            (start, end), tokens = (weeks[0], weeks[1] or weeks[0]), tokens[:-1]  # one week: that week only
     partner, width = split_partner(args, tokens, partners)
     tokens = tokens[:len(tokens) - width]
     if not tokens:

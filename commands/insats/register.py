@@ -58,7 +58,7 @@ def propose(args: str, inv: Invocation, session: Session) -> Reply:
 def form(caller: Caller, partners, area_id: int | None = None) -> InsatsForm:
     """The form, pre-filled with the caller's partner, this week and (from an alert) the area."""
     return InsatsForm(tuple((a.id, a.name) for a in caller.areas), tuple((p.id, p.name) for p in partners),
-                      caller.partner.id if caller.partner else None, area_id, caller.current_week.short)
+                      caller.partner.id if caller.partner else None, area_id)
 
 
 def check_rights(caller: Caller, partner_id: int | None) -> None:
@@ -153,7 +153,7 @@ def submit_insats_form(inv: Invocation, session: Session, *, area_id: int, partn
         found = week_range(text, caller.current_week) if text else (None, None)
         if found is None:
             raise InputError(t("insats.error.bad_weeks", value=text))
-        start, end = check_weeks(caller, *found)
+        start, end = check_weeks(caller, found[0], found[1] or found[0]) if found[0] else check_weeks(caller, None, None)
     except (InputError, WeekError) as error:
         errors[(0, "weeks")] = str(error.lines[0]) if isinstance(error, InputError) else str(error)
     try:
