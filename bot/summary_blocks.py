@@ -68,6 +68,7 @@ def summary_thread(summary: Summary) -> list[dict]:
     if grid.comments:
         lines += [f"*{t('summary.comments', week=grid.week.short)}*",
                   *(f"• *{escape(c.area)}* – {escape(c.partner)}: {escape(c.text)}" for c in grid.comments)]
+    lines += decision_lines(summary)
     chunks: list[list[str]] = []
     used = THREAD_BUDGET
     for line in (clip(line) for line in lines):
@@ -76,7 +77,6 @@ def summary_thread(summary: Summary) -> list[dict]:
             used = 0
         chunks[-1].append(line)
         used += units(line) + 1
-    lines += decision_lines(summary)
     title = t("summary.thread" if cut or not grid.comments else "summary.comments", week=grid.week.short)
     names = [title if len(chunks) == 1 else f"{title} ({n}/{len(chunks)})" for n in range(1, len(chunks) + 1)]
     return [{"text": escape(name), "blocks": [*([context(escape(name))] if len(chunks) > 1 else []), *pack(chunk)]}

@@ -71,7 +71,7 @@ def reminder_for(session: Session, workspace: Workspace, user_id: str, week: Wee
         return None
     from commands.insats.focus import partner_followups  # the insats feature builds on this module
 
-    followups = partner_followups(session, workspace.id, partner.id, week.shift(1))
+    followups = partner_followups(session, workspace.id, partner.id, week)
     return Reminder(user_id, partner.name, week, tuple(missing), total, followups)
 
 

@@ -716,7 +716,7 @@ Användning:
     "insats.focus.area_more": " … och {count} till",
     "insats.summary.thread": "Öppna insatser per område",
     "insats.summary.overdue": "Försenad uppföljning",
-    "insats.reminder.followup": "Uppföljning för {partner}: {count} insatser – skriv {done} <resultat> när de är gjorda.",
+    "insats.reminder.followup": "Uppföljning för {partner} ({count}): skriv {done} <resultat> när en insats är gjord.",
     "insats.home.title": "Insatser",
     "insats.form.title": "Ny insats",
     "insats.form.submit": "Spara",

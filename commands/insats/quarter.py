@@ -76,7 +76,7 @@ def build_quarter(session: Session, workspace_id: int, year: int, quarter: int, 
     found = insats_queries.insatser_between(session, workspace_id=workspace_id, first=first, last=last)
     area_names, partners = names(session, workspace_id)
     ids = {name: area_id for area_id, name in area_names.items()}
-    done = [i for i in found if i.status == DONE and i.closed_at is not None]
+    done = [i for i in found if i.status == DONE and i.start_week <= last and (i.end_week or i.start_week) >= first]
     still = [i for i in found if is_open(i)]
     rows = []
     for area in table.areas:
