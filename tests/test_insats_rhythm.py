@@ -6,11 +6,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests import slack_harness as h
 from tests.slack_harness import texts
-from tests.test_rhythm import Rhythm, claimed, configure, rhythm, stockholm  # noqa: F401 (fixture)
+from tests.test_rhythm import Rhythm, claimed, configure, stockholm
 
 fake_slack = h.fake_slack
+
+
+@pytest.fixture
+def rhythm(engine, workspace_id, fake_slack) -> Rhythm:
+    return Rhythm(engine, workspace_id, fake_slack)
+
 IN_W42 = stockholm(2026, 10, 14, 10)
 MON_W43 = stockholm(2026, 10, 19, 8)  # summer time: 06:00 UTC
 MON_W44 = stockholm(2026, 10, 26, 8)  # the day after summer time ends: 07:00 UTC
