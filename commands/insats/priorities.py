@@ -22,6 +22,7 @@ from storage import insats_queries, queries
 
 PRIORITY_USAGE = "veckolage prioritera [vecka] <område> [(plats)], … | prioritera [vecka] -"
 MAX_ITEMS = 10
+AUDIT_LIMIT = 500
 
 
 def prioritize(args: str, inv: Invocation, session: Session) -> Reply:
@@ -48,11 +49,16 @@ def prioritize(args: str, inv: Invocation, session: Session) -> Reply:
                                       items=[(a.id, place) for a, place in items], user_id=inv.user_id, now=inv.now)
     new = ", ".join(a.name + (f" ({p})" if p else "") for a, p in items) or None
     queries.audit(session, workspace_id=caller.workspace.id, at=inv.now, actor=inv.user_id, action="priority.set",
-                  subject=str(week), year=week.year, week=week.week, old=old, new=new)
+                  subject=str(week), year=week.year, week=week.week, old=_short(old), new=_short(new))
     if not items:
         return Notice("ok", t("insats.priority.cleared", week=week.label))
     return Notice("ok", t("insats.priority.title", week=week.label), (new, rich(
         "insats.priority.where", command=Typed("veckolage"))), week=week)
+
+
+def _short(text: str | None) -> str | None:
+    """The audit log keeps at most 500 characters of a value: ten long places are cut, marked."""
+    return text if text is None or len(text) <= AUDIT_LIMIT else text[:AUDIT_LIMIT - 1] + "…"
 
 
 def _item(part: str, caller):
