@@ -207,3 +207,47 @@ def test_the_console_runs_the_insats_commands(engine, workspace_id) -> None:
     assert "Insats #" in text and "Formuläret finns i chatten. Här skriver du: /insats <område>" in text
     assert "Vällingby (torget): trygghetsvandring – Polisen, v48 · planerad · uppföljning v49" in text
     assert "Kvartalet 2026-Q4 (v40–v53, 14 veckor)" in text
+
+
+def stockholm(y: int, m: int, d: int, hour: int = 0, minute: int = 0) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return datetime(y, m, d, hour, minute, tzinfo=ZoneInfo("Europe/Stockholm")).astimezone(UTC)
+
+
+def test_a_quarter_is_the_iso_weeks_whose_thursday_falls_in_it() -> None:
+    from commands.insats.quarter import quarter_weeks
+
+    spans = {(y, q): (ws[0].week, ws[-1].week, len(ws)) for y, q in ((2026, 1), (2026, 2), (2026, 3), (2026, 4),
+                                                                    (2027, 1), (2020, 4))
+             for ws in [quarter_weeks(y, q)]}
+    assert spans == {(2026, 1): (1, 13, 13), (2026, 2): (14, 26, 13), (2026, 3): (27, 39, 13),
+                     (2026, 4): (40, 53, 14), (2027, 1): (1, 12, 12), (2020, 4): (40, 53, 14)}
+
+
+@pytest.mark.parametrize(("now", "name"), [
+    (stockholm(2026, 9, 28, 9, 59), "2026-Q3"),  # Monday of week 40 before the deadline: week 39 is assessed
+    (stockholm(2026, 9, 28, 10, 0), "2026-Q4"),  # Thursday 1 October makes week 40 Q4's
+    (stockholm(2027, 1, 3, 12), "2026-Q4"),  # Sunday 3 January 2027 is in 2026's week 53
+    (stockholm(2027, 1, 4, 10, 0), "2027-Q1"),
+])
+def test_the_quarter_asked_without_one_follows_the_week_under_assessment(chat, now, name) -> None:
+    assert chat("U0POL1", "/veckolage kvartal", now=now).name == name
+
+
+def test_the_quarter_counts_high_and_critical_weeks_and_names_the_most_burdened(chat) -> None:
+    for week, area, level in (("v40", "Vällingby", 4), ("v41", "Vällingby", 5), ("v42", "Vällingby", 3),
+                              ("v44", "Grimsta", 4), ("v39", "Grimsta", 5), ("v45", "Hässelby gård", 2)):
+        assert chat("U0SDF", f"/lage {week} {area} {level}").tone == "ok"
+    assert chat("U0POL1", "/handelse v45 Hässelby strand skjutning 2026-11-05 20:00").tone == "ok"
+    done = number(chat("U0POL1", "/insats Vällingby vandring v41–v43"))
+    chat("U0POL1", f"/insats klar {done} lugnare")
+    chat("U0SDF", "/insats Grimsta belysning v44")
+    report = chat("U0COORD", "/veckolage kvartal 2026-Q4")
+    rows = {a.area: (a.assessed, a.high_weeks, a.critical_weeks, a.done, a.open) for a in report.areas}
+    assert rows == {"Hässelby gård": (1, 0, 0, 0, 0), "Hässelby strand": (1, 1, 1, 0, 0),
+                    "Vällingby": (3, 2, 0, 1, 0), "Grimsta": (1, 1, 0, 0, 1)}  # v39 belongs to Q3
+    assert [a.area for a in report.burdened] == ["Vällingby", "Hässelby strand", "Grimsta"]
+    text = out(report)
+    assert "  1. Vällingby – 2 veckor på 4–5" in text and "  3. Grimsta – 1 vecka på 4–5" in text
+    assert "Hässelby strand: 1 vecka på 4–5, 1 vecka med kritisk händelse · insatser: 0 klara, 0 öppna" in text

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from commands.context import Caller
 from commands.insats.replies import InsatsLine
+from commands.matching import plain_int
 from commands.rate import InputError
 from commands.spans import Typed, rich
 from commands.texts import t
 from commands.weeks import Week
 from storage import insats_queries, queries
-from storage.models import Insats
+from storage.models import Area, Insats, Partner
 
 ACTIVE = "pågår"
 PLANNED = "planerad"
@@ -68,10 +70,6 @@ def line(insats: Insats, areas: dict[int, str], partners: dict[int, str], curren
 
 def names(session: Session, workspace_id: int) -> tuple[dict[int, str], dict[int, str]]:
     """Every area and partner name by id, retired ones included (old insatser name them)."""
-    from sqlalchemy import select
-
-    from storage.models import Area, Partner
-
     areas = dict(session.execute(select(Area.id, Area.name).where(Area.workspace_id == workspace_id)).all())
     partners = dict(session.execute(select(Partner.id, Partner.name).where(Partner.workspace_id == workspace_id)).all())
     return areas, partners
@@ -85,8 +83,6 @@ def may_change(caller: Caller, insats: Insats) -> bool:
 
 def find(session: Session, caller: Caller, number_text: str | None, usage: str) -> Insats:
     """The insats a number names, locked for a change; an InputError when there is none."""
-    from commands.matching import plain_int
-
     number = plain_int((number_text or "").lstrip("#"))
     if number is None:
         raise InputError(rich("insats.error.number", command=Typed("insats lista")), usage=usage)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from commands.context import Invocation, load_caller, tokenize
-from commands.insats.common import PLACE_LIMIT
+from commands.insats.common import PLACE_LIMIT, names
 from commands.rate import (
     InputError,
     check_not_future,
@@ -81,8 +81,6 @@ def _item(part: str, caller):
 
 def priority_text(session: Session, workspace_id: int, week) -> str:
     """`Vällingby (torget), Grimsta`, or empty when the week has none."""
-    from commands.insats.common import names
-
     areas, _ = names(session, workspace_id)
     found = insats_queries.priorities(session, workspace_id=workspace_id, weeks=[(week.year, week.week)])
     return ", ".join(areas.get(p.area_id, "?") + (f" ({p.place})" if p.place else "") for p in found)

@@ -29,7 +29,7 @@ def quarter_of(week: Week) -> tuple[int, int]:
 
 
 def quarter_weeks(year: int, quarter: int) -> tuple[Week, ...]:
-    """The ISO weeks of a quarter: 13 of them, 14 in a 53-week year's fourth."""
+    """The ISO weeks of a quarter: usually 13; 14 in a 53-week year's fourth, 12 when a Thursday falls just so."""
     return tuple(w for n in range(1, weeks_in_year(year) + 1) if quarter_of(w := Week(year, n)) == (year, quarter))
 
 
