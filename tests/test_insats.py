@@ -251,3 +251,29 @@ def test_the_quarter_counts_high_and_critical_weeks_and_names_the_most_burdened(
     text = out(report)
     assert "  1. Vällingby – 2 veckor på 4–5" in text and "  3. Grimsta – 1 vecka på 4–5" in text
     assert "Hässelby strand: 1 vecka på 4–5, 1 vecka med kritisk händelse · insatser: 0 klara, 0 öppna" in text
+
+
+def test_the_readme_quarter_is_what_the_commands_say(chat) -> None:
+    """The worked example in the README, run on both databases (insats numbers renumbered from 1)."""
+    import re
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    def at(m: int, d: int) -> datetime:
+        return datetime(2026, m, d, 11, tzinfo=ZoneInfo("Europe/Stockholm")).astimezone(UTC)
+
+    chat("U0SDF", "/lage v40 Vällingby 4", now=at(10, 5))
+    chat("U0POL1", "/lage v41 Vällingby 5 stenkastning mot buss", now=at(10, 12))
+    chat("U0POL1", "/handelse v41 Vällingby skjutning 2026-10-10 22:15", now=at(10, 12))
+    chat("U0SDF", "/lage v44 Grimsta 4", now=at(11, 2))
+    chat("U0SDF", "/lage v45 Hässelby gård 3", now=at(11, 9))
+    first = number(chat("U0POL1", "/insats Vällingby (torget) trygghetsvandring fredagar v42–v45", now=at(10, 13)))
+    chat("U0COORD", "/veckolage prioritera Vällingby (torget), Grimsta", now=at(10, 13))
+    chat("U0SDF", "/insats Grimsta belysning i gångtunneln v45", now=at(10, 13))
+    chat("U0BOST", "/insats Hässelby gård lås och porttelefoner ses över v46–v49", now=at(11, 10))
+    chat("U0POL1", f"/insats klar {first} fyra vandringar, lugnare vid torget", now=at(11, 10))
+    shown = re.sub(r"#(\d+)", lambda m: f"#{int(m.group(1)) - first + 1}",
+                   out(chat("U0COORD", "/veckolage kvartal", now=at(12, 28))))
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("> /veckolage kvartal  ", 1)[1].split("\n", 1)[1].split("\n\n> ", 1)[0]
+    assert shown == block
