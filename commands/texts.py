@@ -729,6 +729,13 @@ Användning:
     "insats.form.weeks": "Veckor, t.ex. v48 eller v48–v51 (tomt: från denna vecka)",
     "insats.form.only_chat": "Formuläret finns i chatten. Här skriver du: {usage}",
     "insats.alert.button": "Planera insats",
+    "audit.insats.new": "insats tillagd",
+    "audit.insats.change": "insats ändrad",
+    "audit.insats.done": "insats klar",
+    "audit.insats.cancel": "insats avbruten",
+    "audit.priority.set": "prioriteringar",
+    "audit.risk.add": "riskdag tillagd",
+    "audit.risk.remove": "riskdag borttagen",
 }
 
 

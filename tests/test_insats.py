@@ -63,6 +63,8 @@ def test_a_member_proposes_for_their_partner_and_follows_it_up(chat, engine) -> 
         ("insats.new", "U0POL1", f"#{first} Vällingby", None, "trygghetsvandring fredagar kväll"),
         ("insats.new", "U0POL2", f"#{second} Grimsta", None, "belysning i gångtunneln"),
         ("insats.done", "U0POL2", f"#{first} klar", "planerad", "4 vandringar, 12 deltagare, lugnt vid torget")]
+    log = out(chat("U0ADMIN", "/lagesadmin logg"))
+    assert f"insats tillagd · #{second} Grimsta" in log and f"insats klar · #{first} klar" in log
 
 
 @pytest.mark.parametrize(("user", "line", "expected"), [

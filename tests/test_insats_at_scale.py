@@ -75,6 +75,7 @@ def test_every_insats_screen_at_20_areas_and_10_partners_stays_within_slacks_lim
     collab.send(h.event_body({"type": "app_home_opened", "user": "U0P02", "tab": "home"}))
     home = collab.fake.calls_to("views.publish")[-1].args["view"]
     assert "Uppföljning för Svenska Bostäder – förvaltning Vällingby (4)" in texts(home)
+    assert "🎯 Prioriterat v48: Vällingby centrum – torget och gallerian" in texts(home)
     with session_scope(engine) as session:
         workspace = session.get(Workspace, queries.workspace_for(session, key="T0TEST").id)
         reminder = reminder_for(session, workspace, "U0P09", WEEK)
