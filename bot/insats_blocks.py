@@ -105,3 +105,10 @@ def followup_blocks(lines: tuple[InsatsLine, ...], *, partner: str | None = None
     if len(lines) > FOLLOWUP_LINES:
         bullets.append(escape(t("insats.list.more", count=len(lines) - FOLLOWUP_LINES)))
     return pack([f"*📋* {head}", *bullets])[:4]
+
+
+def followup_message(reminder) -> dict:
+    """The reminder DM of a partner that has rated every area but has insatser to follow up."""
+    text = t("insats.reminder.text", partner=reminder.partner, count=len(reminder.followups),
+             week=reminder.week.label)
+    return {"text": escape(text), "blocks": followup_blocks(reminder.followups, partner=reminder.partner)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.insats_blocks import followup_blocks
+from bot.insats_blocks import followup_blocks, followup_message
 from bot.slack_text import clip, context, escape, section
 from commands.reminders import Reminder
 from commands.spans import Typed, rich
@@ -13,6 +13,8 @@ OPEN_FORM_ACTION = "open_rating_form"
 
 def reminder_message(reminder: Reminder) -> dict:
     """The DM text and blocks."""
+    if not reminder.missing:  # every area rated: only the insatser to follow up
+        return followup_message(reminder)
     text = t("reminder.text", partner=reminder.partner, missing=len(reminder.missing), total=reminder.total,
              week=reminder.week.label, areas=", ".join(reminder.missing))
     return {

@@ -53,7 +53,8 @@ def reminder_rows(facts: ReminderFacts, workspace_id: int, week: Week, slot: str
     (muted members excepted); the clock claims each once."""
     rows = []
     for partner_id in facts.partners[workspace_id]:
-        if not facts.missing(workspace_id, partner_id, week.year, week.week):
+        if not facts.missing(workspace_id, partner_id, week.year, week.week) and \
+                not facts.followup_due(partner_id, week.year, week.week):
             continue
         for user in sorted(set(facts.members[partner_id]) - facts.muted[workspace_id]):
             rows.append(dict(workspace_id=workspace_id, kind="reminder.dm", key=f"reminder.dm:{workspace_id}:{user}:"
@@ -66,13 +67,11 @@ def reminder_for(session: Session, workspace: Workspace, user_id: str, week: Wee
     partner = directory(session, workspace_id=workspace.id, version=workspace.setup_version).partner(user_id)
     if partner is None or user_id in muted_users(session, workspace.id):
         return None
-    missing, total = missing_areas(session, workspace, partner.id, week)
-    if not missing:
-        return None
     from commands.insats.focus import partner_followups  # the insats feature builds on this module
 
+    missing, total = missing_areas(session, workspace, partner.id, week)
     followups = partner_followups(session, workspace.id, partner.id, week)
-    return Reminder(user_id, partner.name, week, tuple(missing), total, followups)
+    return Reminder(user_id, partner.name, week, tuple(missing), total, followups) if missing or followups else None
 
 
 def set_reminders(args: str, inv: Invocation, session: Session) -> Reply:

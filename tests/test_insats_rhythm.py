@@ -63,10 +63,16 @@ def test_the_responsible_partners_reminder_lists_its_follow_ups(rhythm, chat, en
     chat("U0SDF", "/insats Grimsta belysning i gångtunneln v40", now=IN_W42)
     chat("U0POL1", "/insats Vällingby vandring v42", now=IN_W42)
     friday = stockholm(2026, 10, 23, 12)
+    for area in ("Hässelby gård", "Hässelby strand", "Vällingby", "Grimsta"):  # Polisen has rated every area
+        chat("U0POL1", f"/lage v43 {area} 2", now=friday - timedelta(hours=2))
     rhythm.tick(friday)
     rhythm.deliver(friday)
     sdf = texts(rhythm.dms("U0SDF")[-1].args["blocks"])
     assert "Uppföljning för Stadsdelen (1): skriv /insats klar &lt;nr&gt; &lt;resultat&gt; när en insats är gjord." in sdf
     assert "belysning i gångtunneln – Stadsdelen, v40 · _pågår · uppföljning försenad (v41)_" in sdf
-    police = texts(rhythm.dms("U0POL1")[-1].args["blocks"])
-    assert "vandring – Polisen, v42 · _pågår · uppföljning v43_" in police and "gångtunneln" not in police
+    police = rhythm.dms("U0POL1")[-1].args  # nothing to rate, an insats to follow up: a reminder of that alone
+    assert police["text"] == "Påminnelse: Polisen har insatser att följa upp (1 st.) för vecka 43, 2026 (19–25 okt)."
+    assert "vandring – Polisen, v42 · _pågår · uppföljning v43_" in texts(police["blocks"])
+    assert "gångtunneln" not in texts(police["blocks"]) and "open_rating_form" not in str(police["blocks"])
+    bost = texts(rhythm.dms("U0BOST")[-1].args["blocks"])
+    assert "har inte bedömt 4 av 4 områden" in bost and "Uppföljning" not in bost
