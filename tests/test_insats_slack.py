@@ -60,11 +60,12 @@ def test_the_form_opens_saves_once_and_refuses_per_field(bot, engine) -> None:
     assert list(areas) == ["Hässelby gård", "Hässelby strand", "Vällingby", "Grimsta"]
     assert chosen(view, "partner") == "Polisen" and chosen(view, "area") is None
 
-    bad = bot.send(h.view_submission_body(view, values(areas["Grimsta"], partners["Stadsdelen"], "x" * 10, "v50–v48")))
+    bad = bot.send(h.view_submission_body(view, values(areas["Grimsta"], partners["Stadsdelen"], "   ", "v50–v48")))
     assert bad["response_action"] == "errors"
     assert bad["errors"] == {"partner": "Du kan bara lägga in och flytta insatser för din egen organisation; en "
                                         "samordnare kan ange vilken part som helst.",
-                             "weeks": "Slutveckan v48 ligger före startveckan v50."}
+                             "weeks": "Slutveckan v48 ligger före startveckan v50.",
+                             "what": "Skriv vad som görs efter området, t.ex. trygghetsvandring fredagar."}
     assert insatser(engine) == []
 
     good = values(areas["Grimsta"], partners["Polisen"], "Trygghetsvandring <!channel>", "v48–v49", "gångtunneln")

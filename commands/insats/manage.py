@@ -22,7 +22,7 @@ from commands.insats.common import (
     weeks_text,
 )
 from commands.insats.parse import week_range
-from commands.insats.register import check_texts
+from commands.insats.register import check_place, check_what
 from commands.insats.replies import InsatsList
 from commands.matching import fold, match_name
 from commands.rate import InputError, check_not_future, error_notice, unknown_user_notice
@@ -165,10 +165,10 @@ def _apply(session: Session, caller: Caller, insats, field: str, value: str) -> 
     """Change one field; (old, new) as text for the audit log and the reply."""
     current = caller.current_week
     if field == "vad":
-        old, (insats.what, _) = insats.what, check_texts(value, None)
+        old, insats.what = insats.what, check_what(value, EDIT_USAGE)
         return old, insats.what
     if field == "plats":
-        old, (_, insats.place) = insats.place, check_texts("x", value)
+        old, insats.place = insats.place, check_place(value, EDIT_USAGE)
         return old, insats.place
     if field == "resultat":
         old, insats.result = insats.result, _note(value, EDIT_USAGE)

@@ -80,17 +80,27 @@ def check_weeks(caller: Caller, start: Week | None, end: Week | None) -> tuple[W
     return start, end
 
 
-def check_texts(what: str | None, place: str | None) -> tuple[str, str | None]:
+def check_what(what: str | None, usage: str = USAGE) -> str:
     """Trimmed; short (no room for personal data); refused when empty or too long."""
     what = " ".join((what or "").split())
-    place = " ".join((place or "").split()) or None
     if not what:
-        raise InputError(t("insats.error.missing_what"), usage=USAGE)
+        raise InputError(t("insats.error.missing_what"), usage=usage)
     if len(what) > WHAT_LIMIT:
-        raise InputError(t("insats.error.what_too_long", length=len(what), limit=WHAT_LIMIT), usage=USAGE)
+        raise InputError(t("insats.error.what_too_long", length=len(what), limit=WHAT_LIMIT), usage=usage)
+    return what
+
+
+def check_place(place: str | None, usage: str = USAGE) -> str | None:
+    """Trimmed; None when empty; refused when too long."""
+    place = " ".join((place or "").split()) or None
     if place and len(place) > PLACE_LIMIT:
-        raise InputError(t("insats.error.place_too_long", length=len(place), limit=PLACE_LIMIT), usage=USAGE)
-    return what, place
+        raise InputError(t("insats.error.place_too_long", length=len(place), limit=PLACE_LIMIT), usage=usage)
+    return place
+
+
+def check_texts(what: str | None, place: str | None) -> tuple[str, str | None]:
+    """What is done and where, both checked."""
+    return check_what(what), check_place(place)
 
 
 def record(session: Session, caller: Caller, inv: Invocation, *, area: AreaRef, place: str | None, what: str,
@@ -138,6 +148,7 @@ def submit_insats_form(inv: Invocation, session: Session, *, area_id: int, partn
     if not caller.known or (caller.partner is None and not caller.coordinator):
         return Notice("error", t("error.title"), (t("insats.error.not_member"),))
     errors: dict[tuple[int, str], str] = {}
+    checked: dict[str, str | None] = {}
     area = next((a for a in caller.areas if a.id == area_id), None)
     if area is None:
         errors[(0, "area")] = t("error.missing_area")
@@ -156,11 +167,12 @@ def submit_insats_form(inv: Invocation, session: Session, *, area_id: int, partn
         start, end = check_weeks(caller, found[0], found[1] or found[0]) if found[0] else check_weeks(caller, None, None)
     except (InputError, WeekError) as error:
         errors[(0, "weeks")] = str(error.lines[0]) if isinstance(error, InputError) else str(error)
-    try:
-        what, place = check_texts(sanitize(what or ""), sanitize(place or ""))
-    except InputError as error:
-        errors[(0, "what" if "plats" not in str(error.lines[0]) else "place")] = str(error.lines[0])
+    for field, check, text in (("what", check_what, what), ("place", check_place, place)):
+        try:
+            checked[field] = check(sanitize(text or ""))
+        except InputError as error:
+            errors[(0, field)] = str(error.lines[0])
     if errors:
         return FieldErrors(errors)
-    return record(session, caller, inv, area=area, place=place, what=what, partner_id=partner_id, start=start,
-                  end=end)
+    return record(session, caller, inv, area=area, place=checked["place"], what=checked["what"],
+                  partner_id=partner_id, start=start, end=end)
