@@ -7,6 +7,8 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.console import run_console
@@ -279,3 +281,42 @@ def test_the_readme_quarter_is_what_the_commands_say(chat) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     block = readme.split("> /veckolage kvartal  ", 1)[1].split("\n", 1)[1].split("\n\n> ", 1)[0]
     assert shown == block
+
+
+def test_the_console_writes_the_quarter_as_xlsx_for_a_coordinator(engine, workspace_id, tmp_path, monkeypatch) -> None:
+    from openpyxl import load_workbook
+
+    monkeypatch.chdir(tmp_path)  # the console writes files into exports/ where it runs
+    lines = "/insats Vällingby (torget) trygghetsvandring Polisen v45–v46\n/veckolage kvartal 2026-Q4 xlsx\n"
+    output = io.StringIO()
+    assert run_console(engine, workspace_id=workspace_id, user_id="U0COORD", stdin=io.StringIO(lines),
+                       stdout=output, clock=lambda: NOW, color=False, interactive=False) == 0
+    path = tmp_path / "exports" / "kvartal-2026-Q4.xlsx"
+    assert str(path) in output.getvalue()
+    rows = list(load_workbook(path)["Insatser"].iter_rows(values_only=True))
+    assert rows[1][1:8] == ("Vällingby", "torget", "trygghetsvandring", "Polisen", "v45–v46", "pågår", "v47")
+
+
+ANY_TEXT = st.one_of(st.text(max_size=60), st.lists(st.sampled_from(
+    ("Vällingby", "Hässelby", "gård", "(torget)", "(", ")", "()", "Polisen", "Stadsdelen", "v48", "v48–v51", "v51-48",
+     "2026-W60", "v0", "48", "-", "–", "x" * 90, "<!here>", "\n", "vandring")), max_size=8).map(" ".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ANY_TEXT)
+def test_the_insats_parser_reads_or_refuses_anything(text) -> None:
+    from commands.context import tokenize
+    from commands.insats.parse import Proposal, parse_proposal
+    from commands.rate import InputError
+    from commands.weeks import Week, WeekError
+    from storage.directory import AreaRef
+
+    areas = tuple(AreaRef(n, name) for n, name in enumerate(("Hässelby gård", "Hässelby strand", "Vällingby"), 1))
+    try:
+        found = parse_proposal(text, tokenize(text), areas=areas, partners=[("Polisen", "Polis"), ("Stadsdelen", None)],
+                               current=Week(2026, 47))
+    except (InputError, WeekError) as error:
+        assert str(error)  # a Swedish reason, never an empty refusal
+        return
+    assert isinstance(found, Proposal) and found.area in areas and found.what.strip()
+    assert found.end is None or found.start <= found.end
