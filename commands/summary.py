@@ -39,7 +39,8 @@ def build_summary(session: Session, workspace: Workspace, week: Week) -> Summary
 
     grid = build_grid(session, workspace_id=workspace.id, week=week)
     return Summary(
-        decisions=decisions(session, workspace.id, now_week=week.shift(1), shown_week=week, announce=week.shift(2)),
+        decisions=decisions(session, workspace.id, now_week=week.shift(1), shown_week=week, announce=week.shift(2),
+                            detail=True),
         grid=grid,
         critical=tuple(e for e in grid.events if e.critical),
         rose=tuple(r for r in grid.rows if r.change > 0),

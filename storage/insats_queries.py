@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, distinct, func, select, update
 from sqlmodel import Session
 
 from storage.models import Insats, Priority, RiskDate
@@ -108,3 +108,12 @@ def blank_insats_texts(session: Session, *, workspace_ids: Sequence[int], before
     statement = (update(Insats).where(Insats.workspace_id.in_(list(workspace_ids)), old, texts)
                  .values(what=None, place=None, result=None).returning(Insats.workspace_id))
     return list(session.execute(statement).scalars())
+
+
+def open_counts(session: Session, *, workspace_id: int, now_week: int) -> tuple[int, int, int]:
+    """Open insatser: how many, in how many areas, and how many with the follow-up week passed (one query)."""
+    query = select(func.count(), func.count(distinct(Insats.area_id)),
+                   func.coalesce(func.sum(case((Insats.followup_week < now_week, 1), else_=0)), 0)).where(
+        Insats.workspace_id == workspace_id, Insats.status.in_(OPEN))
+    count, areas, late = session.execute(query).one()
+    return int(count), int(areas), int(late)

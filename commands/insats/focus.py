@@ -8,7 +8,6 @@ from dataclasses import replace
 from sqlmodel import Session
 
 from commands.insats.common import is_open, line, names, overdue
-from commands.insats.priorities import priority_text
 from commands.insats.replies import Decisions, InsatsLine
 from commands.insats.risk_calendar import risks_in_week
 from commands.reply import WeekGrid
@@ -20,28 +19,43 @@ from storage import insats_queries
 AREA_LINES = 20  # the summary's thread lists at most this many areas' open insatser (the design's maximum)
 
 
-def priority_lines(session: Session, workspace_id: int, weeks: tuple[Week, ...]) -> list[Text]:
-    """`🎯 Prioriterat v48: Vällingby (torget), Grimsta` for each week that has priorities."""
-    return [t("insats.focus.priorities", week=w.short, areas=text) for w in weeks
-            if (text := priority_text(session, workspace_id, w))]
+def priority_lines(session: Session, workspace_id: int, weeks: tuple[Week, ...],
+                   areas: dict[int, str] | None = None) -> list[Text]:
+    """`🎯 Prioriterat v48: Vällingby (torget), Grimsta` for each week that has priorities (one query)."""
+    found = insats_queries.priorities(session, workspace_id=workspace_id, weeks=[(w.year, w.week) for w in weeks])
+    if not found:
+        return []
+    if areas is None or any(p.area_id not in areas for p in found):  # a retired area: read every name
+        areas = names(session, workspace_id)[0]
+    lines = []
+    for week in weeks:
+        chosen = [p for p in found if (p.iso_year, p.iso_week) == (week.year, week.week)]
+        if chosen:
+            lines.append(t("insats.focus.priorities", week=week.short, areas=", ".join(
+                areas.get(p.area_id, "?") + (f" ({p.place})" if p.place else "") for p in chosen)))
+    return lines
 
 
 def decisions(session: Session, workspace_id: int, *, now_week: Week, shown_week: Week,
-              announce: Week | None = None) -> Decisions:
-    """The lines for a grid of `shown_week` seen in `now_week`; `announce`: a week whose risk dates to name."""
+              announce: Week | None = None, detail: bool = False, areas: dict[int, str] | None = None) -> Decisions:
+    """The lines for a grid of `shown_week` seen in `now_week`; `announce`: a week whose risk dates to name;
+    `detail`: also the open insatser per area and the overdue ones (the summary's thread)."""
     weeks = tuple(sorted({shown_week, now_week, now_week.shift(1)}))
-    top = priority_lines(session, workspace_id, weeks)
-    found = insats_queries.insatser(session, workspace_id=workspace_id, open_only=True)
-    late = [i for i in found if overdue(i, now_week)]
-    if found:
-        top.append(rich("insats.focus.open", count=len(found), areas=len({i.area_id for i in found}),
-                        late=t("insats.focus.late", count=len(late)) if late else "",
-                        command=Typed("insats lista")))
+    top = priority_lines(session, workspace_id, weeks, areas)
+    count, in_areas, late = insats_queries.open_counts(session, workspace_id=workspace_id,
+                                                       now_week=now_week.year * 100 + now_week.week)
+    if count:
+        top.append(rich("insats.focus.open", count=count, areas=in_areas,
+                        late=t("insats.focus.late", count=late) if late else "", command=Typed("insats lista")))
     if announce is not None:
         risks = risks_in_week(session, workspace_id, announce)
         if risks:
             top.append(t("insats.focus.risk", week=announce.short, risks=", ".join(r.text() for r in risks)))
+    if not detail or not count:
+        return Decisions(tuple(top))
+    found = insats_queries.insatser(session, workspace_id=workspace_id, open_only=True)
     areas, partners = names(session, workspace_id)
+    late = [i for i in found if overdue(i, now_week)]
     counts = Counter(i.area_id for i in found)
     per_area = []
     for area_id, _ in sorted(counts.items(), key=lambda item: -item[1])[:AREA_LINES]:
@@ -62,5 +76,6 @@ def partner_followups(session: Session, workspace_id: int, partner_id: int, now_
 
 def with_focus(session: Session, caller, grid: WeekGrid) -> WeekGrid:
     """The grid with the meeting's decisions on top (priorities, open insatser) as the caller sees them now."""
-    found = decisions(session, caller.workspace.id, now_week=caller.current_week, shown_week=grid.week)
+    found = decisions(session, caller.workspace.id, now_week=caller.current_week, shown_week=grid.week,
+                      areas={a.id: a.name for a in caller.areas})
     return replace(grid, focus=found.top) if found.top else grid
