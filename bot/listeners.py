@@ -20,6 +20,7 @@ from bot.event_modal import CALLBACK_ID as EVENT_CALLBACK_ID
 from bot.event_modal import read_event_submission
 from bot.home_view import home_view
 from bot.insats_listeners import register_insats_listeners
+from bot.insats_modal import CALLBACK_ID as INSATS_CALLBACK_ID
 from bot.rating_modal import CALLBACK_ID, done_view, rating_view, read_submission
 from bot.reminder_blocks import OPEN_FORM_ACTION
 from bot.slack_inbound import neutral
@@ -222,4 +223,6 @@ def _failure_text(error: Exception) -> str:
 def _where_to_check(body: dict) -> str:
     """The command that shows whether a request's change is stored."""
     is_event = canonical(body.get("command") or "") == "/handelse" or (body.get("view") or {}).get("callback_id") == EVENT_CALLBACK_ID
+    if body.get("command") == "/insats" or (body.get("view") or {}).get("callback_id") == INSATS_CALLBACK_ID:
+        return "/insats lista alla"
     return "/handelse lista" if is_event else "/veckolage"

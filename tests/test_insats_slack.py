@@ -14,6 +14,7 @@ from commands.texts import t
 from storage.db import session_scope
 from storage.models import Insats
 from tests import slack_harness as h
+from tests.conftest import NOW
 from tests.slack_harness import texts
 from tests.test_alerts_outbox import Bot, buttons
 from tests.test_year import Bot as FileBot
@@ -132,3 +133,13 @@ def test_an_insats_from_another_time_is_counted_in_its_own_quarter(engine, works
     assert "Kvartalet 2026-Q3 (v27–v39, 13 veckor)" in q3 and "vandring" in q3 and "städdag" in q3
     assert "Kvartalet 2026-Q4 (v40–v53, 14 veckor)" in q4 and "vandring" not in q4
     assert "städdag – Polisen, v39 · _pågår · uppföljning försenad (v40)_" in q4  # still open: it follows
+
+
+def test_a_failure_after_an_insats_is_saved_points_to_the_insats_list(engine, workspace_id, fake_slack) -> None:
+    def broken_wake() -> None:  # the insats is committed; waking the outbox afterwards fails
+        raise RuntimeError("the outbox thread is gone")
+
+    app = h.inline_app(engine, fake_slack, clock=lambda: NOW, notify=broken_wake)
+    reply = texts(h.slash(app, "/insats Vällingby vandring", user="U0POL1"))
+    assert len(insatser(engine)) == 1
+    assert "inget sparades" not in reply and "Kontrollera med /insats lista alla om det sparades" in reply, reply
