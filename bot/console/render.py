@@ -140,7 +140,8 @@ def _grid(grid: WeekGrid, color: bool = True) -> str:
           partner=m.partner, missing=m.missing, total=m.total) for m in grid.missing
     )
     legend = "  ".join(f"{paint(s.number, color)} {s.name}" for s in SCALE)
-    out = [f"{BOLD}{title}{RESET}" if color else title, *(f"⚠ {_plain(w)}" for w in grid.warnings), table, "",
+    out = [f"{BOLD}{title}{RESET}" if color else title, *(_plain(f) for f in grid.focus),
+           *(f"⚠ {_plain(w)}" for w in grid.warnings), table, "",
            f"{t('grid.missing.title')}: {missing}" if missing
            else t("grid.missing.imported" if grid.imported else "grid.missing.none")]
     if grid.comments:
@@ -169,3 +170,6 @@ def year_text(table: YearTable, color: bool = True) -> str:
     out = [t("year.summary.title", year=table.year),
            tabulate(rows, headers=[t("cli.console.year.week"), *table.areas], tablefmt="simple", disable_numparse=True), ""]
     return "\n".join(out + summary_lines(table))
+
+
+import bot.console.insats  # noqa: E402, F401  (registers the insats replies on `render_text`)

@@ -13,7 +13,7 @@ from bot.console.outbox import snapshot, take_back, tell
 from bot.console.render import PREFIX, render_text, year_text
 from bot.slack.year_delivery import export_bytes, save_export
 from commands.core.context import Invocation
-from commands.core.reply import ExportRequest, FileReply, YearRequest
+from commands.core.reply import ExportRequest, FileReply, QuarterExport, YearRequest
 from commands.core.texts import t
 from commands.registry import FAMILIES, canonical, dispatch, help_reply
 from commands.year.table import build_year_table
@@ -21,7 +21,7 @@ from storage.db import session_scope
 
 log = logging.getLogger("veckolage.console")
 QUIT = {"avsluta", "sluta", "exit", "quit", "q"}
-FILES = (YearRequest, ExportRequest, FileReply)  # the console writes these itself: the year table, or a file
+FILES = (YearRequest, ExportRequest, FileReply, QuarterExport)  # the console writes these itself: the year table, or a file
 
 
 def run_console(
@@ -62,6 +62,7 @@ def run_console(
                 stdout.write(year_text(table, color=color) + "\n\n")
             else:
                 data, name = (export_bytes(table, reply.format) if isinstance(reply, ExportRequest)
+                              else quarter_file(reply) if isinstance(reply, QuarterExport)
                               else (reply.content.encode("utf-8"), reply.filename))
                 stdout.write(t("cli.exported", path=save_export(data, name), size=len(data)) + "\n\n")
         except Exception:  # one bad line must not end the session; nothing was saved (rolled back)
@@ -69,3 +70,10 @@ def run_console(
             stdout.write(t("error.internal") + "\n\n")
         stdout.flush()
     return 0
+
+
+def quarter_file(reply: QuarterExport) -> tuple[bytes, str]:
+    """The quarter's XLSX and its file name."""
+    from bot.files.quarter_xlsx import quarter_xlsx
+
+    return quarter_xlsx(reply.report), f"kvartal-{reply.report.name}.xlsx"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from bot.slack.blocks import cell_text
+from bot.slack.insats_modal import add_plan_button
 from bot.slack.text import context, escape, section
 from commands.core.scale import level as scale_level
 from commands.core.spans import Strong, mention, rich
@@ -52,6 +53,8 @@ def alert_message(view: AlertView, *, outbox_key: str) -> dict:
         })
         blocks.append(context(t("alert.unacknowledged")))
         text = f"🚨 {title}"
+    if view.critical and not view.withdrawn_by:
+        add_plan_button(blocks, view.number)
     revision = uuid.uuid4().hex[:10]
     for index, block in enumerate(blocks):
         block["block_id"] = f"{block.get('block_id', 'alert')}-{view.number}-{index}-{revision}"

@@ -133,3 +133,6 @@ def trend_lines(trend: Trend) -> tuple[str, str, str]:
 def _trend(trend: Trend) -> dict:
     title, row, compare = trend_lines(trend)
     return {"text": escape(title), "blocks": [section(f"*📈 {escape(title)}*"), section(row), context(compare)]}
+
+
+import bot.slack.insats_blocks  # noqa: E402, F401  (registers the insats replies on `render`)

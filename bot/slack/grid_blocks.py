@@ -105,7 +105,8 @@ def grid_message(grid: WeekGrid, *, table: bool = True) -> dict:
     agreed = sum(1 for r in grid.rows if r.agreed)
     summary = [t("grid.reported", reported=reported, total=len(grid.partners)),
                t("grid.agreed_count", count=agreed, total=len(grid.rows))]
-    blocks = [header(title), *(section(f"⚠️ *{escape(w)}*") for w in grid.warnings[:5]), context(" · ".join(summary))]
+    blocks = [header(title), *(section(f"⚠️ *{escape(w)}*") for w in grid.warnings[:5]),
+              *pack([escape(line) for line in grid.focus]), context(" · ".join(summary))]
     if table:
         blocks.append(table_block(grid))
         if len(grid.partners) > PARTNER_COLUMNS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.slack.blocks import event_text
 from bot.slack.grid_blocks import grid_message
+from bot.slack.insats_blocks import followup_blocks
 from bot.slack.reminder_blocks import OPEN_FORM_ACTION
 from bot.slack.text import clip, context, escape, header, pack, section
 from commands.core.spans import Typed, rich
@@ -29,6 +30,7 @@ def home_view(home: Home) -> dict:
                                                                        "text": t("reminder.button")}}})
     elif todo is not None:
         blocks.append(section(f"✅ {escape(t('home.done', partner=todo.partner, week=todo.week.label))}"))
+    blocks += followup_blocks(home.followups)
     blocks.append({"type": "divider"})
     blocks += grid_message(home.grid, table=False)["blocks"]  # a view cannot hold a table block
     blocks.append({"type": "divider"})

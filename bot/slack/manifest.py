@@ -11,8 +11,9 @@ from commands.registry import FAMILIES
 PREFIX = "/"
 HINTS = {
     "lage": "[vecka] <område> <1-5> [kommentar]",
-    "veckolage": "[vecka] | fastställ … | kommentarer … | år | trend … | export … | publicera | hoppa-över | hjälp",
+    "veckolage": "[vecka] | fastställ … | prioritera … | kvartal … | år | trend … | export … | publicera | hjälp",
     "handelse": "[vecka] <område> <typ> [när] [beskrivning] | lista | ändra | återkalla | hjälp",
+    "insats": "<område> [(plats)] <vad> [partner] [v48–v51] | lista | klar | ändra | avbryt | hjälp",
     "lagesadmin": "visa | område … | partner … | medlem … | samordnare … | kanal … | schema … | logg … | hjälp",
 }
 ESCAPED = frozenset({"lagesadmin"})  # Slack sends <@U…> and <#C…> for mentions (the admin command needs the ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.slack.blocks import event_text
 from bot.slack.grid_blocks import PARTNER_COLUMNS, fallback_text, legend_block, missing_section, table_block
+from bot.slack.insats_blocks import decision_blocks, decision_lines
 from bot.slack.limits import MESSAGE_BUDGET, block_units, units
 from bot.slack.text import clip, context, escape, fit, header, pack, section
 from commands.core.reply import AreaRow, WeekGrid
@@ -31,7 +32,7 @@ def _main(summary: Summary) -> tuple[dict, list[str]]:
     if len(grid.partners) > PARTNER_COLUMNS:
         tail.append(context(t("grid.columns.more", count=len(grid.partners) - PARTNER_COLUMNS)))
     tail.append(legend_block(grid))
-    head = [header(title), *(section(f"⚠️ *{escape(w)}*") for w in grid.warnings[:5])]
+    head = [header(title), *(section(f"⚠️ *{escape(w)}*") for w in grid.warnings[:5]), *decision_blocks(summary)]
     rose = [f"• *{escape(r.area)}* {r.previous} → {r.value}" for r in summary.rose]
     disagreements = [disagreement_line(grid, row) for row in summary.disagreements]
     text = fallback_text(grid, title)
@@ -67,6 +68,7 @@ def summary_thread(summary: Summary) -> list[dict]:
     if grid.comments:
         lines += [f"*{t('summary.comments', week=grid.week.short)}*",
                   *(f"• *{escape(c.area)}* – {escape(c.partner)}: {escape(c.text)}" for c in grid.comments)]
+    lines += decision_lines(summary)
     chunks: list[list[str]] = []
     used = THREAD_BUDGET
     for line in (clip(line) for line in lines):
@@ -75,7 +77,7 @@ def summary_thread(summary: Summary) -> list[dict]:
             used = 0
         chunks[-1].append(line)
         used += units(line) + 1
-    title = t("summary.thread" if cut else "summary.comments", week=grid.week.short)
+    title = t("summary.thread" if cut or not grid.comments else "summary.comments", week=grid.week.short)
     names = [title if len(chunks) == 1 else f"{title} ({n}/{len(chunks)})" for n in range(1, len(chunks) + 1)]
     return [{"text": escape(name), "blocks": [*([context(escape(name))] if len(chunks) > 1 else []), *pack(chunk)]}
             for name, chunk in zip(names, chunks, strict=True)]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.slack.event_modal import event_view
+from bot.slack.insats_modal import insats_view
 from bot.slack.rating_modal import rating_view
 from bot.slack.text import plain
-from commands.core.reply import EventForm, FieldErrors, RatingForm
+from commands.core.reply import EventForm, FieldErrors, InsatsForm, RatingForm
 
-VIEWS = {RatingForm: rating_view, EventForm: event_view}  # each builds the modal: (reply, *, channel_id) -> view
+VIEWS = {RatingForm: rating_view, EventForm: event_view, InsatsForm: insats_view}  # each builds the modal: (reply, *, channel_id) -> view
 
 
 def form_errors(reply: FieldErrors) -> dict[str, str]:

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
 from bot.slack.text import escape
-from commands.core.reply import ExportRequest, FileReply, YearRequest
+from commands.core.reply import ExportRequest, FileReply, QuarterExport, YearRequest
 from commands.core.texts import t
 from commands.year.export import year_csv
 from commands.year.table import YearTable, build_year_table, summary_lines
@@ -95,3 +95,12 @@ def send_export(engine: Engine, client: WebClient, request: ExportRequest, *, wo
 def send_file(client: WebClient, reply: FileReply, *, respond) -> None:
     """A ready file (the audit log as CSV), to the asker's DM."""
     _to_dm(client, reply.user_id, reply.content.encode("utf-8"), reply.filename, reply.comment, respond)
+
+
+def send_quarter(client: WebClient, reply: QuarterExport, *, respond) -> None:
+    """The quarter as XLSX, to the coordinator's DM."""
+    from bot.files.quarter_xlsx import quarter_xlsx
+
+    name = reply.report.name
+    _to_dm(client, reply.user_id, quarter_xlsx(reply.report), f"kvartal-{name}.xlsx",
+           t("insats.quarter.comment", name=name), respond)

@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from commands.insats.retention import INSATS_TEXTS, insats_audit_blank
 from storage import queries
 from storage.models import AuditEntry
 from storage.queries import answered, retention, rhythm
+from storage.queries import insats as insats_queries
 from storage.queries.due import chunks
 
 ACTOR = "gallring"
@@ -58,7 +60,9 @@ def purge_many(session: Session, cutoffs: dict[int, datetime], *, now: datetime,
         for ids in chunks(sorted(everyone)):
             comments.update(retention.blank_comments(session, workspace_ids=ids, before=before))
             descriptions.update(retention.blank_descriptions(session, workspace_ids=ids, before=before))
-            for entry in retention.old_text_entries(session, workspace_ids=ids, before=before):
+            descriptions.update(insats_queries.blank_insats_texts(session, workspace_ids=ids, before=before))
+            for entry in retention.old_text_entries(session, workspace_ids=ids, before=before,
+                                                    actions=INSATS_TEXTS):
                 blanked = {"old_value": _blank(entry, entry.old_value), "new_value": _blank(entry, entry.new_value)}
                 if (blanked["old_value"], blanked["new_value"]) != (entry.old_value, entry.new_value):
                     entry.old_value, entry.new_value = blanked["old_value"], blanked["new_value"]
@@ -82,6 +86,8 @@ def _blank(entry: AuditEntry, value: str | None) -> str | None:
         return match.group(1) if match else value
     if entry.action == "event.change" and not entry.subject.endswith("beskrivning"):
         return value  # an area, type or time: not free text
+    if entry.action in INSATS_TEXTS:
+        return insats_audit_blank(entry.action, entry.subject, value)
     if entry.action == "event.withdraw":
         return "återkallad" if value not in ("aktiv", "återkallad") else value
     return None

@@ -105,6 +105,7 @@ class WeekGrid:
     warnings: tuple[Text, ...] = field(default_factory=tuple)
     heads: tuple[str, ...] = field(default_factory=tuple)  # column heads: partners' short names, else names
     imported: bool = False  # values from an imported year table, no partner reports: nobody is "missing"
+    focus: tuple[Text, ...] = field(default_factory=tuple)  # the meeting's priorities and open insatser, on top
 
     def head(self, index: int) -> str:
         """A partner's column head (its short name when it has one)."""
@@ -233,5 +234,7 @@ class FileReply:
     comment: str
 
 
+from commands.insats.replies import InsatsForm, InsatsList, QuarterExport, QuarterReport  # noqa: E402
+
 Reply = (Notice | HelpReply | WeekGrid | RatingForm | FieldErrors | EventList | EventForm | YearRequest
-         | ExportRequest | Trend | FileReply)
+         | ExportRequest | Trend | FileReply | InsatsList | InsatsForm | QuarterReport | QuarterExport)

@@ -12,6 +12,7 @@ from commands.core.scale import level
 from commands.core.spans import join, mention, rich
 from commands.core.texts import t
 from commands.core.weeks import WeekError
+from commands.insats.focus import with_focus
 from commands.rating.area_value import area_value
 from commands.rating.rate import split_area_level
 from commands.rating.week_grid import build_grid
@@ -39,7 +40,7 @@ def show_grid(args: str, inv: Invocation, session: Session) -> Reply:
         check_not_future(week, caller, "grid")
     except (InputError, WeekError) as error:
         return input_refusal(error, usage=GRID_USAGE)
-    return build_grid(session, workspace_id=caller.workspace.id, week=week)
+    return with_focus(session, caller, build_grid(session, workspace_id=caller.workspace.id, week=week))
 
 
 def agree(args: str, inv: Invocation, session: Session) -> Reply:

@@ -9,6 +9,8 @@ from sqlmodel import Session
 from commands.core.context import Invocation, load_caller
 from commands.core.reply import EventLine, WeekGrid
 from commands.events.view import event_line
+from commands.insats.focus import partner_followups, with_focus
+from commands.insats.replies import InsatsLine
 from commands.rating.week_grid import build_grid
 from commands.rhythm.reminders import Reminder, missing_areas
 from storage.queries import events as event_queries
@@ -26,6 +28,7 @@ class Home:
     partner: str | None = None
     recent_critical: tuple[EventLine, ...] = ()
     more_critical: int = 0  # critical events of those weeks not among the recent ones
+    followups: tuple[InsatsLine, ...] = ()  # the viewer's partner's insatser due for follow-up
 
 
 def home(inv: Invocation, session: Session) -> Home:
@@ -34,7 +37,7 @@ def home(inv: Invocation, session: Session) -> Home:
     if not caller.known:
         return Home(known=False)
     ws, week = caller.workspace, caller.assessment_week
-    grid = build_grid(session, workspace_id=ws.id, week=week)
+    grid = with_focus(session, caller, build_grid(session, workspace_id=ws.id, week=week))
     todo = None
     if caller.partner is not None:
         missing, total = missing_areas(session, ws, caller.partner.id, week)
@@ -42,5 +45,6 @@ def home(inv: Invocation, session: Session) -> Home:
     weeks = [(w.year, w.week) for w in (week.shift(-i) for i in range(RECENT_WEEKS))]
     critical = [e for e in event_queries.events_for_weeks(session, workspace_id=ws.id, weeks=weeks) if e.critical]
     recent = tuple(event_line(session, ws, e) for e in critical[-RECENT_EVENTS:][::-1])
+    followups = partner_followups(session, ws.id, caller.partner.id, caller.current_week) if caller.partner else ()
     return Home(True, grid, todo, caller.partner.name if caller.partner else None, recent,
-                len(critical) - len(recent))
+                len(critical) - len(recent), followups)

@@ -32,6 +32,7 @@ class Reminder:
     week: Week
     missing: tuple[str, ...]
     total: int
+    followups: tuple = ()  # the partner's open insatser due for follow-up (commands/insats/replies.py InsatsLine)
 
 
 def missing_areas(session: Session, workspace: Workspace, partner_id: int, week: Week) -> tuple[list[str], int]:
@@ -47,7 +48,8 @@ def reminder_rows(facts: ReminderFacts, workspace_id: int, week: Week, slot: str
     (muted members excepted); the clock claims each once."""
     rows = []
     for partner_id in facts.partners[workspace_id]:
-        if not facts.missing(workspace_id, partner_id, week.year, week.week):
+        if not facts.missing(workspace_id, partner_id, week.year, week.week) and \
+                not facts.followup_due(partner_id, week.year, week.week):
             continue
         for user in sorted(set(facts.members[partner_id]) - facts.muted[workspace_id]):
             rows.append(dict(workspace_id=workspace_id, kind="reminder.dm", key=f"reminder.dm:{workspace_id}:{user}:"
@@ -60,8 +62,11 @@ def reminder_for(session: Session, workspace: Workspace, user_id: str, week: Wee
     partner = directory(session, workspace_id=workspace.id, version=workspace.setup_version).partner(user_id)
     if partner is None or user_id in rhythm.muted_users(session, workspace_id=workspace.id):
         return None
+    from commands.insats.focus import partner_followups  # the insats feature builds on this module
+
     missing, total = missing_areas(session, workspace, partner.id, week)
-    return Reminder(user_id, partner.name, week, tuple(missing), total) if missing else None
+    followups = partner_followups(session, workspace.id, partner.id, week)
+    return Reminder(user_id, partner.name, week, tuple(missing), total, followups) if missing or followups else None
 
 
 def set_reminders(args: str, inv: Invocation, session: Session) -> Reply:

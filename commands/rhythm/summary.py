@@ -13,6 +13,7 @@ from commands.core.reply import AreaRow, EventLine, MissingReport, WeekGrid
 from commands.core.spans import Text, channel_ref, mention, rich, to_data
 from commands.core.texts import t
 from commands.core.weeks import Week
+from commands.insats.replies import Decisions
 from commands.rating.week_grid import build_grid
 from storage import outbox, queries
 from storage.models import Workspace
@@ -30,12 +31,17 @@ class Summary:
     rose: tuple[AreaRow, ...]
     disagreements: tuple[AreaRow, ...]
     missing: tuple[MissingReport, ...]
+    decisions: Decisions | None = None  # priorities, open insatser, overdue follow-ups, next week's risk dates
 
 
 def build_summary(session: Session, workspace: Workspace, week: Week) -> Summary:
     """The summary of a week from the current data."""
+    from commands.insats.focus import decisions  # the insats feature builds on this module's neighbours
+
     grid = build_grid(session, workspace_id=workspace.id, week=week)
     return Summary(
+        decisions=decisions(session, workspace.id, now_week=week.shift(1), shown_week=week, announce=week.shift(2),
+                            detail=True),
         grid=grid,
         critical=tuple(e for e in grid.events if e.critical),
         rose=tuple(r for r in grid.rows if r.change > 0),

@@ -11,10 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from storage.models import Area, Member, Partner, Rating, ReminderMute, SkippedWeek
+from storage.models import Area, Insats, Member, Partner, Rating, ReminderMute, SkippedWeek
 
 CHUNK = 500
 
@@ -44,10 +44,15 @@ class ReminderFacts:
     members: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     muted: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     rated: dict[tuple[int, int, int, int], set[int]] = field(default_factory=lambda: defaultdict(set))
+    followups: dict[int, int] = field(default_factory=dict)  # partner → its earliest open insats follow-up (202647)
 
     def missing(self, workspace_id: int, partner_id: int, year: int, week: int) -> set[int]:
         """The active areas a partner has not rated that week."""
         return self.areas[workspace_id] - self.rated[(workspace_id, year, week, partner_id)]
+
+    def followup_due(self, partner_id: int, year: int, week: int) -> bool:
+        """The partner has an open insats whose follow-up is due that week or earlier."""
+        return self.followups.get(partner_id, 10**6) <= year * 100 + week
 
 
 def reminder_facts(session: Session, workspace_ids: Iterable[int], weeks: Iterable[tuple[int, int]]) -> ReminderFacts:
@@ -72,4 +77,7 @@ def reminder_facts(session: Session, workspace_ids: Iterable[int], weeks: Iterab
             .where(Rating.workspace_id.in_(ids), in_weeks)
         for workspace_id, year, week, partner_id, area_id in session.execute(query):
             facts.rated[(workspace_id, year, week, partner_id)].add(area_id)
+        query = select(Insats.partner_id, func.min(Insats.followup_week)).where(
+            Insats.workspace_id.in_(ids), Insats.status.in_(("planerad", "pågår"))).group_by(Insats.partner_id)
+        facts.followups.update(dict(session.execute(query).all()))
     return facts

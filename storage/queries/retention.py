@@ -28,10 +28,12 @@ def blank_descriptions(session: Session, *, workspace_ids: list[int], before: da
         .values(description=None, withdrawn_reason=None).returning(Event.workspace_id)).scalars())
 
 
-def old_text_entries(session: Session, *, workspace_ids: list[int], before: datetime) -> Iterator[AuditEntry]:
-    """Audit rows older than `before` whose values may hold free text (to blank in place)."""
+def old_text_entries(session: Session, *, workspace_ids: list[int], before: datetime,
+                     actions: tuple[str, ...] = ()) -> Iterator[AuditEntry]:
+    """Audit rows older than `before` whose values may hold free text (to blank in place); `actions` adds the
+    actions of a feature's own texts."""
     old = select(AuditEntry).where(AuditEntry.workspace_id.in_(workspace_ids), AuditEntry.at < before,
-                                   AuditEntry.action.in_(TEXT_ACTIONS))
+                                   AuditEntry.action.in_(TEXT_ACTIONS + tuple(actions)))
     yield from session.execute(old).scalars()
 
 

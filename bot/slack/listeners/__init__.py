@@ -12,7 +12,7 @@ from datetime import datetime
 from slack_bolt import App
 from sqlalchemy.engine import Engine
 
-from bot.slack.listeners import actions, errors, forms, home, slash
+from bot.slack.listeners import actions, errors, forms, home, insats, slash
 from commands.core.context import Invocation
 from commands.core.refusals import refusal
 from commands.core.reply import Notice
@@ -58,5 +58,5 @@ def register_listeners(
     """Attach every listener and the error handler; `notify` wakes the outbox after a commit and
     `background` runs slow work (drawing, uploads) after the ack."""
     listening = Listening(engine, clock, notify, background or _executor().submit)
-    for group in (slash, forms, actions, home, errors):
+    for group in (slash, forms, actions, home, insats, errors):
         group.register(app, listening)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
 
 from bot.slack.blocks import render
 from bot.slack.event_modal import CALLBACK_ID as EVENT_CALLBACK_ID
+from bot.slack.insats_modal import CALLBACK_ID as INSATS_CALLBACK_ID
 from bot.slack.rating_modal import done_view
 from commands.core.refusals import refusal
 from commands.core.texts import t
@@ -53,4 +54,7 @@ def _where_to_check(body: dict) -> str:
     """The command that shows whether a request's change is stored."""
     is_event = canonical(body.get("command") or "") == "/handelse" or \
         (body.get("view") or {}).get("callback_id") == EVENT_CALLBACK_ID
+    if canonical(body.get("command") or "") == "/insats" or \
+            (body.get("view") or {}).get("callback_id") == INSATS_CALLBACK_ID:
+        return "/insats lista alla"
     return "/handelse lista" if is_event else "/veckolage"

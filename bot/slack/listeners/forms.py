@@ -29,7 +29,7 @@ def register(app: App, slack: Listening) -> None:
             inv = slack.invocation(session, body, f"view:{view.get('id')}")
             reply = submit_event_form(inv, session, **fields) if inv else slack.not_set_up()
         slack.notify()
-        _close(ack, reply)
+        close_form(ack, reply)
 
     @app.view(CALLBACK_ID)
     def rating_submitted(ack, body, view) -> None:
@@ -37,10 +37,10 @@ def register(app: App, slack: Listening) -> None:
         with session_scope(slack.engine) as session:
             inv = slack.invocation(session, body)
             reply = submit_form(inv, session, week=week, entries=entries) if inv else slack.not_set_up()
-        _close(ack, reply)
+        close_form(ack, reply)
 
 
-def _close(ack, reply) -> None:
+def close_form(ack, reply) -> None:
     """Errors beside their fields, or the form replaced by what was saved."""
     if isinstance(reply, FieldErrors):
         ack(response_action="errors", errors=form_errors(reply))

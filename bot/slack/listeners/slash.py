@@ -11,9 +11,9 @@ from bot.slack.blocks import render
 from bot.slack.inbound import neutral
 from bot.slack.manifest import family, slash_commands
 from bot.slack.views import VIEWS
-from bot.slack.year_delivery import send_export, send_file, send_year_picture
+from bot.slack.year_delivery import send_export, send_file, send_quarter, send_year_picture
 from commands.core.context import Invocation
-from commands.core.reply import EventForm, ExportRequest, FileReply, Notice, RatingForm, YearRequest
+from commands.core.reply import ExportRequest, FileReply, Notice, QuarterExport, YearRequest
 from commands.core.texts import t
 from commands.registry import canonical, dispatch
 from storage.db import session_scope
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.slack.listeners import Listening
 
 log = logging.getLogger("veckolage.slack")
+FILES = YearRequest | ExportRequest | FileReply | QuarterExport  # made after the ack, then uploaded
 
 
 def register(app: App, slack: Listening) -> None:
@@ -52,11 +53,11 @@ def register(app: App, slack: Listening) -> None:
             ack(**first)
             return
         slack.notify()
-        if isinstance(reply, YearRequest | ExportRequest | FileReply):
+        if isinstance(reply, FILES):
             ack(**answer)
             slack.background(lambda: _send_file(slack, reply, inv, client, respond))
             return
-        if isinstance(reply, RatingForm | EventForm):
+        if type(reply) in VIEWS:
             client.views_open(trigger_id=trigger, view=VIEWS[type(reply)](reply, channel_id=inv.channel_id))
             ack()
             return
@@ -68,14 +69,14 @@ def register(app: App, slack: Listening) -> None:
 
 def _answer(reply) -> dict | None:
     """The slash command's ack: the rendered reply ("working on it" for files), None for a form."""
-    if isinstance(reply, RatingForm | EventForm):
+    if type(reply) in VIEWS:
         return None
     return {"response_type": "ephemeral", **render(reply)}
 
 
 def _acted(reply) -> bool:
     """The reply says something changed (an ok notice) or a file is on its way."""
-    return isinstance(reply, YearRequest | ExportRequest | FileReply) or (
+    return isinstance(reply, FILES) or (
         isinstance(reply, Notice) and reply.tone == "ok")
 
 
@@ -86,6 +87,8 @@ def _send_file(slack: Listening, reply, inv: Invocation, client, respond) -> Non
                               respond=respond)
         elif isinstance(reply, FileReply):
             send_file(client, reply, respond=respond)
+        elif isinstance(reply, QuarterExport):
+            send_quarter(client, reply, respond=respond)
         else:
             send_export(slack.engine, client, reply, workspace_id=inv.workspace_id, respond=respond)
     except Exception:  # after the ack no error handler sees this: log it and tell the user
