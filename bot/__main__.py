@@ -59,6 +59,11 @@ def parser() -> argparse.ArgumentParser:
         mode("clock", "cli.help.clock")
         post = mode("post-summary", "cli.help.post_summary")
         post.add_argument("week", nargs="?", metavar=t("cli.args.metavar.week"), help=t("cli.help.post_summary.week"))
+        mode("teams", "teams.cli.help")
+        package = mode("teams-package", "teams.cli.help.package")
+        package.add_argument("--out", metavar=t("cli.args.metavar.file"), help=t("teams.cli.help.package.out"))
+        package.add_argument("--host", required=True, metavar=t("teams.cli.metavar.host"),
+                             help=t("teams.cli.help.package.host"))
     return p
 
 
@@ -129,6 +134,12 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
     if mode == "console":
         return entry.console(settings, user=args.user, color=not args.no_color and sys.stdout.isatty(),
                              demo=args.demo)
+    if mode == "teams":
+        from bot.teams.serve import serve as serve_teams
+        return serve_teams(settings)
+    if mode == "teams-package":
+        from bot.teams.package import write_package
+        return write_package(os.environ, host=args.host, out=args.out)
     if mode == "purge":
         return maintenance.purge(settings, before=args.before)
     if mode == "config":

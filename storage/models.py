@@ -285,3 +285,18 @@ class RiskDate(SQLModel, table=True):
     name: str = Field(max_length=80)
     added_by: str = Field(max_length=ID_LENGTH)
     added_at: datetime = Field(sa_column=_utc_column())
+class ConversationRef(SQLModel, table=True):
+    """Where a chat platform lets the bot write later (proactive messages): a person's 1:1 chat or a channel,
+    stored when the bot is installed there or first spoken to. `endpoint` is the platform's address for that
+    conversation (on Teams the activity's serviceUrl, path included)."""
+
+    __table_args__ = (UniqueConstraint("platform", "conversation_id", name="uq_conversation_ref"),
+                      Index("ix_conversation_ref_user", "platform", "user_id"))
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    conversation_id: str = Field(max_length=ID_LENGTH)
+    kind: str = Field(max_length=16)  # "personal" (a 1:1 chat), "channel", "groupChat"
+    user_id: str | None = Field(default=None, max_length=ID_LENGTH)  # the person of a 1:1 chat
+    team: str | None = Field(default=None, max_length=ID_LENGTH)  # the tenant / workspace key
+    endpoint: str = Field(max_length=KEY_LENGTH)
+    updated_at: datetime = Field(sa_column=_utc_column())

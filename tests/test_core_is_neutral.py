@@ -20,6 +20,7 @@ from bot.slack import views as slack_views
 from bot.slack.blocks import render
 from bot.slack.summary_blocks import note_text
 from bot.slack.text import escape
+from bot.teams.render import render as teams_render
 from commands.core import reply as reply_module
 from commands.core.spans import Mention, Strong, Typed, from_data, join, mention, rich, to_data
 from commands.core.texts import SV, t
@@ -31,7 +32,8 @@ MARKUP = re.compile(r"\*[^*\s][^*]*\*|`|(?<!\w)_[^_\s][^_]*_(?!\w)|~[^~\s][^~]*~
 FAMILY_NAMES = "|".join(name for f in FAMILIES for name in (f.name, *f.aliases))
 SLASH_COMMAND = re.compile(rf"(?<![\w/.])/({FAMILY_NAMES})\b")
 ANY_SLASH_COMMAND = re.compile(r"(?<![\w/.:<])/[a-zåäö]+")  # `/invite` too; URL paths only in operator texts
-OPERATOR = ("cli.", "run.", "setupfile.", "yearfile.")  # what the command line tells whoever runs the server
+OPERATOR = ("cli.", "run.", "setupfile.", "yearfile.", "slack.cli.", "teams.cli.", "matrix.cli.")  # what the command
+# line tells whoever runs the server
 # What the command line tells the person who runs the Slack app (setting it up, Socket Mode, Slack ids in the
 # set-up file): about the Slack adapter itself, never shown in a chat.
 # A text that names a platform belongs to that platform (its key starts `slack.`, `matrix.`, `teams.`): its
@@ -133,3 +135,10 @@ def test_slack_shows_every_reply(kind) -> None:
 def test_the_console_shows_every_reply(kind) -> None:
     assert kind in render_text.registry or kind in console.FILES, (
         f"the console has no rendering for {kind.__name__}: register one in bot/console/render.py")
+
+
+
+@pytest.mark.parametrize("kind", REPLY_TYPES, ids=lambda t: t.__name__)
+def test_teams_shows_every_reply(kind) -> None:
+    assert kind in teams_render.registry, (
+        f"Teams has no rendering for {kind.__name__}: register one in bot/teams/render.py")

@@ -306,9 +306,9 @@ ANY_TEXT = st.one_of(st.text(max_size=60), st.lists(st.sampled_from(
 @given(text=ANY_TEXT)
 def test_the_insats_parser_reads_or_refuses_anything(text) -> None:
     from commands.core.context import tokenize
+    from commands.core.refusals import InputError
     from commands.core.weeks import Week, WeekError
     from commands.insats.parse import Proposal, parse_proposal
-    from commands.rating.rate import InputError
     from storage.queries.directory import AreaRef
 
     areas = tuple(AreaRef(n, name) for n, name in enumerate(("Hässelby gård", "Hässelby strand", "Vällingby"), 1))

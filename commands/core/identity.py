@@ -117,11 +117,11 @@ def team(value: str) -> str | None:
 _EDGE_BEFORE, _EDGE_AFTER = r"(?:^|(?<=[^\w@!#:<|-]))", r"(?![\w-])"
 _FIND_PEOPLE = re.compile(
     rf"{_EDGE_BEFORE}(?P<matrix>{_MATRIX_PERSON.pattern}){_EDGE_AFTER}"
-    rf"|{_EDGE_BEFORE}(?P<guid>{_GUID}){_EDGE_AFTER}"
+    rf"|{_EDGE_BEFORE}@?(?P<guid>{_GUID}){_EDGE_AFTER}"  # an object id, written as it is or after an @
     r"|(?:^|(?<=[^A-Z0-9@]))@?(?P<slack>[UW](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
-_FIND_ROOMS = re.compile(
-    rf"{_EDGE_BEFORE}(?P<matrix>{_MATRIX_ROOM.pattern}){_EDGE_AFTER}"
-    rf"|{_EDGE_BEFORE}(?P<teams>{_TEAMS_ROOM.pattern}){_EDGE_AFTER}"
+_FIND_ROOMS = re.compile(  # a Teams conversation first: `#19:…@thread.tacv2` is no Matrix alias `#19:…`
+    rf"{_EDGE_BEFORE}#?(?P<teams>{_TEAMS_ROOM.pattern}){_EDGE_AFTER}"
+    rf"|{_EDGE_BEFORE}(?P<matrix>{_MATRIX_ROOM.pattern}){_EDGE_AFTER}"
     r"|(?:^|(?<=[^A-Z0-9]))(?P<slack>[CG](?=[A-Z]*[0-9])[A-Z0-9]{2,20})(?![A-Z0-9])")
 
 

@@ -726,6 +726,7 @@ Användning:
     "insats.form.what": "Vad görs (inga personuppgifter)",
     "insats.form.partner": "Ansvarig part",
     "insats.form.weeks": "Veckor, t.ex. v48 eller v48–v51 (tomt: från denna vecka)",
+    "insats.form.as_text": "Skriv insatsen på en rad: {usage}. Områden: {areas}.",
     "insats.form.only_chat": "Formuläret finns i chatten. Här skriver du: {usage}",
     "insats.alert.button": "Planera insats",
     "audit.insats.new": "insats tillagd",
@@ -735,6 +736,43 @@ Användning:
     "audit.priority.set": "prioriteringar",
     "audit.risk.add": "riskdag tillagd",
     "audit.risk.remove": "riskdag borttagen",
+    # Teams adapter (bot/teams/): the operator's set-up guidance and what Teams users read
+    "teams.cli.settings.missing": "{names} saknas. Registrera boten som Azure Bot (portal.azure.com → Skapa en resurs "
+    "→ Azure Bot, enkel klientorganisation): TEAMS_CLIENT_ID är appens Microsoft App ID, TEAMS_CLIENT_SECRET en "
+    "klienthemlighet (Konfiguration → Hantera lösenord), TEAMS_TENANT_ID er klientorganisations-id (Microsoft "
+    "Entra ID → Översikt).",
+    "teams.cli.settings.guid": "{name} ska vara ett GUID som 3f2c8a0e-5b9d-4c7e-8a1b-2c3d4e5f6a7b, inte ”{value}”",
+    "teams.cli.settings.placeholder": "{name} är fortfarande mallens platshållare (från .env.example): klistra in "
+    "klienthemlighetens värde från Azure Bot → Konfiguration → Hantera lösenord",
+    "teams.cli.settings.url": "{name} ska vara en http(s)-adress, inte ”{url}”",
+    "teams.cli.settings.metadata_suffix": "TEAMS_OPENID_METADATA_URL ska sluta på {suffix} (nycklarna hämtas bredvid "
+    "den), inte ”{url}”",
+    "teams.cli.start": "Veckoläge för Teams lyssnar på http://{host}:{port}/api/messages (Azure Bot ska nå den "
+    "adressen över https).",
+    "teams.cli.token_refused": "Teams token-tjänst ({url}) nekade bottens inloggning (HTTP {status}): kontrollera "
+    "TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET och TEAMS_TENANT_ID.",
+    "teams.cli.token_unreachable": "Teams token-tjänst ({url}) svarar inte ({error}); boten startar ändå och "
+    "svarar när den gör det.",
+    "teams.cli.help": "Teams: tar emot aktiviteter på POST /api/messages på $PORT (HOST, standard 127.0.0.1)",
+    "teams.cli.help.package": "Bygger Teams-appaketet (manifest.json och två ikoner i en zip) för TEAMS_CLIENT_ID",
+    "teams.cli.help.package.out": "Zip-filen (standard veckolage-teams.zip)",
+    "teams.cli.help.package.host": "Bottens publika värdnamn (den som når /api/messages), t.ex. veckolage.kommun.se",
+    "teams.cli.metavar.host": "VÄRD",
+    "teams.cli.package.written": "Klart: {path} ({commands} kommandon). Ladda upp den i Teams: Appar → Hantera dina "
+    "appar → Ladda upp en app, och lägg till den i samverkans team.",
+    "teams.personal_sent": "{user}: svaret kom i din chatt med mig.",
+    "teams.not_a_command": "Skriv ett kommando, till exempel {example}. Hjälp: {help}",
+    "teams.form.level": "Nivå",
+    "teams.form.level.none": "Ingen bedömning",
+    "teams.form.comment": "Kommentar (valfri, högst 300 tecken)",
+    "teams.form.submit": "Spara alla områden",
+    "teams.form.title": "Bedöm veckan för {partner}",
+    "teams.form.hint": "{week}. Ifyllt med det ni redan rapporterat; välj nivå per område och spara en gång.",
+    "teams.form.stale": "Formuläret går inte att läsa (det är gammalt eller ofullständigt). Öppna ett nytt med {usage}.",
+    "teams.quarter.not_sent": "Filer skickas inte hit ännu. I konsolen på servern ({console}) ger {command} samma "
+    "Excel-fil.",
+    "teams.file.not_sent": "Filer skickas inte hit ännu. Kör {command} på servern "
+    "(eller i konsolen).",
 }
 
 

@@ -1,0 +1,57 @@
+"""Reply text as Adaptive Card elements: RichTextBlock text runs, which Teams shows literally (no markdown).
+
+A TextBlock would read `**`, `_` and `[link](…)` typed by a user as formatting; a TextRun never does, so
+user text is shown as typed and nothing in it can turn into a mention. Spans become runs: Strong is bold,
+Typed a command in monospace, a Mention the written id.
+"""
+
+from __future__ import annotations
+
+from commands.core.scale import MISSING_EMOJI, MISSING_MARK, level
+from commands.core.spans import Mention, Strong, Text, Typed, spans, written
+
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"  # tables (1.5) are shown by Teams on desktop, web and mobile
+
+
+def runs(text: Text, **style: object) -> list[dict]:
+    """The text runs of a reply text; `style` (weight, isSubtle, size …) applies to every run."""
+    out = []
+    for span in spans(text):
+        if isinstance(span, Strong):
+            out.append({"type": "TextRun", "text": span.text, **style, "weight": "Bolder"})
+        elif isinstance(span, Typed):
+            out.append({"type": "TextRun", "text": span.text, **style, "fontType": "Monospace"})
+        elif isinstance(span, Mention):
+            out.append({"type": "TextRun", "text": written(span), **style})
+        elif span:
+            out.append({"type": "TextRun", "text": span, **style})
+    return out
+
+
+def block(text: Text, *, spacing: str | None = None, **style: object) -> dict:
+    """One paragraph of reply text (a RichTextBlock that wraps)."""
+    element = {"type": "RichTextBlock", "inlines": runs(text, **style) or [{"type": "TextRun", "text": " "}]}
+    return {**element, "spacing": spacing} if spacing else element
+
+
+def plain_text(text: Text) -> str:
+    """Reply text as plain words (a notification's summary): mentions written out, commands as typed."""
+    return "".join(written(s) if isinstance(s, Mention) else s if isinstance(s, str) else s.text
+                   for s in spans(text))
+
+
+def cell_text(value: int | None) -> str:
+    """Colour and number together (`🟧3`, `🟪5‼`); a missing report is `⬜–`, never 1."""
+    if value is None:
+        return f"{MISSING_EMOJI}{MISSING_MARK}"
+    step = level(value)
+    return f"{step.emoji}{value}{step.marker}"
+
+
+def card(body: list[dict], actions: list[dict] | None = None) -> dict:
+    """An Adaptive Card as wide as the chat allows."""
+    content = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body,
+               "msteams": {"width": "Full"}}
+    return {**content, "actions": actions} if actions else content

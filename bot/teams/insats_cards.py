@@ -1,0 +1,53 @@
+"""The insats replies in Teams: lists and the quarter as cards of lines; the form as what to type (a card
+form for insatser is not built yet); the quarter's workbook as the console command that writes it (Teams gets no files yet)."""
+
+from __future__ import annotations
+
+from bot.teams.card_text import block, card, plain_text
+from bot.teams.render import MAX_LINES, TeamsMessage, render
+from commands.core.spans import Typed, rich
+from commands.core.texts import t
+from commands.insats.lines import insats_text, quarter_lines, result_text
+from commands.insats.parse import USAGE
+from commands.insats.replies import InsatsForm, InsatsList, QuarterExport, QuarterReport
+
+
+@render.register
+def _insats_list(reply: InsatsList) -> list[TeamsMessage]:
+    body = [block(reply.title, size="Large", weight="Bolder")]
+    if not reply.lines:
+        body.append(block(reply.empty))
+    for line in reply.lines[:MAX_LINES]:
+        body.append(block(("⏰ " if line.overdue else "") + insats_text(line)))
+        if result_text(line):
+            body.append(block(result_text(line), isSubtle=True, size="Small", spacing="None"))
+    if len(reply.lines) > MAX_LINES:
+        body.append(block(t("notice.more", count=len(reply.lines) - MAX_LINES)))
+    body += [block(note, isSubtle=True, size="Small") for note in reply.notes]
+    return [TeamsMessage(plain_text(reply.title), card(body))]
+
+
+@render.register
+def _insats_form(reply: InsatsForm) -> list[TeamsMessage]:
+    areas = ", ".join(name for _, name in reply.areas)
+    text = rich("insats.form.as_text", usage=Typed(USAGE), areas=areas)
+    return [TeamsMessage(plain_text(text), card([block(text)]))]
+
+
+@render.register
+def _quarter(report: QuarterReport) -> list[TeamsMessage]:
+    lines = quarter_lines(report)
+    body = [block(lines[0], size="Large", weight="Bolder")]
+    rest = [line for line in lines[1:] if line]
+    body += [block(line.strip(), spacing="None") if line.startswith("  ") else block(line, weight="Bolder")
+             for line in rest[:MAX_LINES]]
+    if len(rest) > MAX_LINES:
+        body.append(block(t("notice.more", count=len(rest) - MAX_LINES)))
+    return [TeamsMessage(lines[0], card(body))]
+
+
+@render.register
+def _quarter_file(reply: QuarterExport) -> list[TeamsMessage]:
+    text = rich("teams.quarter.not_sent", console=Typed("python -m bot console"),
+                command=Typed(f"/veckolage kvartal {reply.report.name} xlsx"))
+    return [TeamsMessage(plain_text(text), card([block(text)]))]

@@ -1,0 +1,200 @@
+"""A loopback Bot Framework for tests: OpenID metadata and a key set with a test RSA key, a token endpoint,
+and the connector (send, reply, update, create a 1:1 conversation) recording what the bot sends.
+
+It runs in a thread of its own: the Teams SDK fetches signing keys synchronously, from inside its event loop.
+`token_for(...)` signs an inbound activity's token the way the Bot Framework does (issuer, audience = the
+bot's client id, the activity's serviceurl claim), so requests go through the SDK's real validation;
+`fail_next(status)` makes the connector answer 429/412/502/504 to the next calls.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+ISSUER = "https://api.botframework.com"  # the public cloud's issuer of connector tokens
+KEY_ID = "veckolage-test-key"
+TEST_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # a forger's key
+# The bot's own token for the connector: a JWT, as Microsoft's are (the SDK reads its claims).
+BOT_TOKEN = jwt.encode({"aud": "https://api.botframework.com", "iss": "https://login.example.test/tenant/",
+                        "exp": int(time.time()) + 86_400}, TEST_KEY, algorithm="RS256")
+_ACTIVITY = re.compile(r"^(?P<base>.*)/v3/conversations/(?P<conversation>[^/?]+)/activities(?:/(?P<activity>[^/?]+))?$")
+_CREATE = re.compile(r"^(?P<base>.*)/v3/conversations$")
+
+
+@dataclass
+class Sent:
+    """One call the bot made to the connector."""
+
+    method: str  # "send", "reply", "update", "create"
+    conversation_id: str
+    activity_id: str | None
+    body: dict
+    service_path: str  # the serviceUrl's path the call used (`/emea`)
+
+    def cards(self) -> list[dict]:
+        """The Adaptive Cards the activity carried."""
+        return [a["content"] for a in self.body.get("attachments") or []
+                if a.get("contentType") == "application/vnd.microsoft.card.adaptive"]
+
+    def texts(self) -> list[str]:
+        """Every paragraph of the activity's cards, as a person reads it: a RichTextBlock's runs joined, a
+        TextBlock's text (in order, tables row by row)."""
+        out: list[str] = []
+
+        def walk(node) -> None:
+            if isinstance(node, dict):
+                if node.get("type") == "RichTextBlock":
+                    out.append("".join(run.get("text", "") for run in node.get("inlines", [])))
+                    return
+                if node.get("type") == "TextBlock":
+                    out.append(node.get("text", ""))
+                    return
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for item in node:
+                    walk(item)
+        walk(self.cards())
+        return out
+
+    def text(self) -> str:
+        """All the card text, a paragraph a line."""
+        return "\n".join(self.texts())
+
+
+@dataclass
+class FakeBotFramework:
+    """The fake: start() it, point TEAMS_OPENID_METADATA_URL, TEAMS_TOKEN_URL and serviceUrl at it."""
+
+    client_id: str
+    client_secret: str = "test-secret"
+    sent: list[Sent] = field(default_factory=list)
+    token_requests: list[dict] = field(default_factory=list)
+    failures: list[tuple[int, float | None]] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def start(self) -> FakeBotFramework:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # quiet
+                pass
+
+            def do_GET(self) -> None:
+                fake._get(self)
+
+            def do_POST(self) -> None:
+                fake._write(self, "POST")
+
+            def do_PUT(self) -> None:
+                fake._write(self, "PUT")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.url}/v1/.well-known/openidconfiguration"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.url}/tenant/oauth2/v2.0/token"
+
+    @property
+    def service_url(self) -> str:
+        return f"{self.url}/emea/"  # a path, as Teams' own (https://smba.trafficmanager.net/emea/)
+
+    def fail_next(self, status: int, count: int = 1, retry_after: float | None = None) -> None:
+        """The next `count` connector calls answer `status` (429, 412, 502, 504 …)."""
+        self.failures += [(status, retry_after)] * count
+
+    def token_for(self, *, audience: str | None = None, service_url: str | None = None, key=TEST_KEY,
+                  issuer: str = ISSUER, lifetime: int = 3600, kid: str = KEY_ID) -> str:
+        """A connector token for an inbound activity, signed like the Bot Framework's."""
+        now = int(time.time())
+        claims = {"iss": issuer, "aud": audience or self.client_id, "serviceurl": service_url or self.service_url,
+                  "iat": now - 10, "nbf": now - 10, "exp": now + lifetime}
+        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+
+    def sent_by(self, method: str) -> list[Sent]:
+        return [s for s in self.sent if s.method == method]
+
+    # --- HTTP ---
+
+    def _json(self, handler, status: int, body: dict | None, headers: dict | None = None) -> None:
+        data = json.dumps(body or {}).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def _get(self, handler) -> None:
+        if handler.path == "/v1/.well-known/openidconfiguration":
+            self._json(handler, 200, {"issuer": ISSUER, "jwks_uri": f"{self.url}/v1/.well-known/keys",
+                                      "id_token_signing_alg_values_supported": ["RS256"]})
+        elif handler.path == "/v1/.well-known/keys":
+            key = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(TEST_KEY.public_key()))
+            self._json(handler, 200, {"keys": [{**key, "kid": KEY_ID, "use": "sig", "alg": "RS256"}]})
+        else:
+            self._json(handler, 404, {"error": "not found"})
+
+    def _write(self, handler, verb: str) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        path = handler.path.split("?")[0]
+        if path == "/tenant/oauth2/v2.0/token":
+            form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            self.token_requests.append(form)
+            if (form.get("client_id"), form.get("client_secret")) != (self.client_id, self.client_secret):
+                self._json(handler, 401, {"error": "invalid_client"})
+            else:
+                self._json(handler, 200, {"token_type": "Bearer", "expires_in": 3599, "access_token": BOT_TOKEN})
+            return
+        if handler.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+            self._json(handler, 401, {"error": {"code": "Unauthorized"}})
+            return
+        if self.failures:
+            status, retry_after = self.failures.pop(0)
+            self._json(handler, status, {"error": {"code": "Throttled" if status == 429 else "ServiceError"}},
+                       {"Retry-After": str(retry_after)} if retry_after is not None else None)
+            return
+        body = json.loads(raw or b"{}")
+        if match := _CREATE.match(path):
+            conversation = f"a:1on1-{uuid.uuid4().hex[:12]}"
+            self.sent.append(Sent("create", conversation, None, body, match["base"]))
+            self._json(handler, 201, {"id": conversation})
+            return
+        match = _ACTIVITY.match(path)
+        if not match:
+            self._json(handler, 404, {"error": {"code": "NotFound"}})
+            return
+        conversation, activity = unquote(match["conversation"]), match["activity"] and unquote(match["activity"])
+        method = "update" if verb == "PUT" else "reply" if activity else "send"
+        new_id = activity if method == "update" else f"act-{next(self._ids)}"
+        self.sent.append(Sent(method, conversation, activity, body, match["base"]))
+        self._json(handler, 200 if method == "update" else 201, {"id": new_id})

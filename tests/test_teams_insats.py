@@ -1,0 +1,48 @@
+"""Insatser in Teams: proposing, listing and the quarter answer as cards through the real SDK app; the form, which
+Teams has no card for yet, answers with what to type and the areas; the quarter's workbook names the console."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
+from storage.db import session_scope
+from tests.conftest import NOW
+from tests.teams_harness import COORDINATOR, TEAMS_SETUP_TOML, TeamsHarness, now_clock
+
+
+@pytest.fixture
+def teams(engine):
+    with session_scope(engine) as session:
+        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
+    harness = TeamsHarness(engine, now_clock(NOW))
+    yield harness
+    harness.close()
+
+
+def test_an_insats_is_saved_listed_and_counted_in_the_quarter(teams) -> None:
+    [saved] = teams.say("insats Vällingby (torget) trygghetsvandring fredagar v48–v51")
+    assert saved.text().startswith("✅"), saved.text()
+    number = re.search(r"Insats #(\d+) sparad", saved.text()).group(1)
+    [listed] = teams.say("insats lista")
+    assert f"#{number} Vällingby (torget): trygghetsvandring fredagar" in listed.text()
+    assert "v48–v51" in listed.text()
+    [quarter] = teams.say("veckolage kvartal 2026-Q4")
+    text = quarter.text()
+    assert text.startswith("Kvartalet 2026-Q4"), text
+    assert f"#{number} Vällingby (torget): trygghetsvandring fredagar" in text
+
+
+def test_the_form_answers_with_what_to_type(teams) -> None:
+    [answer] = teams.say("insats")
+    text = answer.text()
+    assert "Skriv insatsen på en rad: insats <område>" in text
+    assert "Vällingby" in text
+
+
+def test_the_quarter_workbook_points_to_the_console(teams) -> None:
+    answers = teams.say("veckolage kvartal 2026-Q4 xlsx", user=COORDINATOR)
+    assert "python -m bot console" in answers[-1].text()
