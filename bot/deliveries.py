@@ -20,7 +20,7 @@ from bot.summary_blocks import note_text, summary_message, summary_thread
 from commands.event_manage import renotify_key
 from commands.event_view import alert_view
 from commands.reminders import reminder_for
-from commands.summary import body_week, build_summary, summary_key
+from commands.summary import Summary, body_week, build_summary, summary_key
 from commands.texts import t
 from commands.weeks import Week
 from storage import event_queries, outbox
@@ -72,8 +72,10 @@ def prepare(session: Session, row: OutboxMessage, slack: Slack) -> Action:
     raise Permanent(t("outbox.unknown_kind", kind=row.kind))
 
 
-def record(session: Session, row: OutboxMessage, outcome: Outcome, now: datetime) -> None:
-    """After Slack confirmed: remember the alert's place, queue its re-notification or the summary's thread."""
+def record(session: Session, row: OutboxMessage, outcome: Outcome, now: datetime, *,
+           thread_parts: Callable[[Summary], int] | None = None) -> None:
+    """After the platform confirmed: remember the alert's place, queue its re-notification or the summary's
+    thread (`thread_parts`: how many replies the platform splits a summary's thread into; Slack's by default)."""
     if not outcome.ts:
         return
     workspace = session.get(Workspace, row.workspace_id)
@@ -92,7 +94,8 @@ def record(session: Session, row: OutboxMessage, outcome: Outcome, now: datetime
     elif row.kind == "summary.comments":  # the thread is one reply per part: queue the next part, if any
         body, week = json.loads(row.body or "{}"), body_week(row.body)
         part = body.get("part", 0) + 1
-        if part < len(summary_thread(build_summary(session, workspace, week))):
+        parts = thread_parts or (lambda summary: len(summary_thread(summary)))
+        if part < parts(build_summary(session, workspace, week)):
             outbox.add_once(session, workspace_id=row.workspace_id, key=f"{row.key.split('#')[0]}#{part + 1}",
                             kind="summary.comments", now=now, channel=outcome.channel,
                             body=json.dumps({**body, "part": part}))
