@@ -417,7 +417,7 @@ Så kopplar du in boten (några minuter):
   2. Hämta en åtkomsttoken för kontot (Element: Inställningar → Hjälp & om → Åtkomsttoken, eller
      hemserverns administratör) och skriv den i MATRIX_ACCESS_TOKEN; MATRIX_PASSWORD går också
      om hemservern tillåter inloggning med lösenord.
-  3. Skriv hemserverns adress i MATRIX_HOMESERVER (https://matrix.kommun.se) och bottens id i
+  3. Skriv hemserverns adress i MATRIX_HOMESERVER (https://matrix.kommun.se) och botens id i
      MATRIX_USER_ID (@veckolage:kommun.se).
   4. Skriv in värdena i .env och starta igen med python -m bot matrix.
   5. Bjud in boten till samverkans rum; den går med när en medlem i samverkan bjuder in den.
