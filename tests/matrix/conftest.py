@@ -22,7 +22,7 @@ from tests.matrix.element import WAIT, Element
 from tests.matrix.synapse_server import SERVER_NAME, Synapse, start
 
 PEOPLE = ("anna", "per", "sara", "eve")  # anna: coordinator and admin; per: Polisen; sara: Stadsdelen; eve: outsider
-REMOTE = "@pia.polis:polisen.example.se"  # a member from another homeserver (federation): rules only
+REMOTE = "@pia.polis:polisen.example"  # a member from another homeserver (federation): rules only
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +62,12 @@ class World:
     clock: Clock
     service: Service
     engine: object
-    stop: list = field(default_factory=list)
+    handled: threading.Event = field(default_factory=threading.Event)
+
+    def wait_handled(self) -> None:
+        """Wait until the bot has committed what it was sent last (it wakes the outbox then)."""
+        assert self.handled.wait(WAIT), "the bot never handled it"
+        self.handled.clear()
 
     def deliver(self, now: datetime | None = None) -> int:
         """One round of the outbox at the test's time."""
@@ -73,7 +78,9 @@ class World:
         """Type a message as someone and return the bot's answer to it."""
         room = room or self.room
         event = self.people[who].send(room, text)
-        return self.people[who].reply_to(room, event, self.bot_id)
+        reply = self.people[who].reply_to(room, event, self.bot_id)
+        self.handled.clear()  # it was handled before it was answered
+        return reply
 
 
 def setup_toml(ids: dict[str, str], room: str, alerts: str) -> str:
@@ -143,11 +150,11 @@ def world(engine, synapse, accounts, tmp_path) -> Iterator[World]:
         people[name].join(room)
     with session_scope(engine) as session:
         workspace_id = sync_setup(session, parse_setup(setup_toml(ids, room, alerts)), now=NOW).workspace_id
-    clock = Clock()
+    clock, handled = Clock(), threading.Event()
     service = Service(bot_settings(synapse, accounts["veckolage"], str(tmp_path / "store")), engine, clock=clock,
-                      outbox=False)
+                      outbox=False, notify=handled.set)
     _, halt = start_bot(service)
-    world = World(bot_id, room, alerts, people, ids, workspace_id, clock, service, engine)
+    world = World(bot_id, room, alerts, people, ids, workspace_id, clock, service, engine, handled)
     try:
         people["anna"].joined(room, bot_id)  # the bot accepted the coordinator's invitations
         people["anna"].joined(alerts, bot_id)

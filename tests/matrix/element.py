@@ -74,6 +74,19 @@ class Element:
             assert time.monotonic() < deadline, f"{self.user_id} was never invited to {room_id}"
             self.since = self._sync(1000, self.since)
 
+    def direct_message(self, sender: str, contains: str) -> dict:
+        """A message from `sender` with some text in a direct chat: one we are in, or one it invites us to."""
+        deadline, joined = time.monotonic() + WAIT, set(self.invites)
+        while True:
+            for event in self.events:
+                if event["sender"] == sender and contains in (event.get("content") or {}).get("body", ""):
+                    return event
+            for room in [room for room in self.invites if room not in joined]:
+                joined.add(room)
+                self.run(self.client.join(room))
+            assert time.monotonic() < deadline, f"{self.user_id} never got a direct message with {contains!r}"
+            self.since = self._sync(1000, self.since)
+
     def send(self, room_id: str, body: str, *, thread: str | None = None) -> str:
         """Type a message (in a thread when given); its event id."""
         content = {"msgtype": "m.text", "body": body}

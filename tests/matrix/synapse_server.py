@@ -45,6 +45,7 @@ def config(directory: Path, port: int) -> str:
         "log_config": str(directory / "log.yaml"),
         "report_stats": False,
         "trusted_key_servers": [],
+        "federation_domain_whitelist": [],  # never reach out: people on other servers are ids in the set-up only
         "suppress_key_server_warning": True,
         "presence": {"enabled": False},
         "enable_registration": False,
