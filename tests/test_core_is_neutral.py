@@ -17,6 +17,7 @@ import pytest
 from bot import console, slack_views
 from bot.blocks import render
 from bot.console_render import plain, render_text
+from bot.matrix import render as matrix_render
 from bot.slack_text import escape
 from bot.summary_blocks import note_text
 from commands import reply as reply_module
@@ -131,3 +132,9 @@ def test_slack_shows_every_reply(kind) -> None:
 def test_the_console_shows_every_reply(kind) -> None:
     assert kind in render_text.registry or kind in console.FILES, (
         f"the console has no rendering for {kind.__name__}: register one in bot/console_render.py")
+
+
+@pytest.mark.parametrize("kind", REPLY_TYPES, ids=lambda t: t.__name__)
+def test_matrix_shows_every_reply(kind) -> None:
+    assert kind in matrix_render.render.registry, (
+        f"Matrix has no rendering for {kind.__name__}: register one in bot/matrix/render.py")

@@ -50,6 +50,11 @@ class MatrixDeliverer(Deliverer):
                          batch=batch)
         self.bridge = bridge
 
+    def _held(self, workspace_id: int, kind: str, now: datetime) -> datetime | None:
+        """Matrix limits a sender as a whole: after an M_LIMIT_EXCEEDED every row of the workspace waits."""
+        until = max((u for (ws, _), u in self._holds.items() if ws == workspace_id), default=None)
+        return until if until is not None and until > now else None
+
     def prepare(self, session: Session, row: OutboxMessage) -> Action:
         """The Matrix call for a row, built from the current state."""
         workspace = session.get(Workspace, row.workspace_id)
