@@ -17,7 +17,8 @@ REQUIRED = ("MATRIX_HOMESERVER", "MATRIX_USER_ID")
 def default_store_path(env: Mapping[str, str]) -> str:
     """Where the sync position (and, later, encryption keys) is kept: the user's state directory, never
     the checkout."""
-    base = (env.get("XDG_STATE_HOME") or "").strip() or str(Path.home() / ".local" / "state")
+    home = (env.get("HOME") or "").strip() or str(Path.home())
+    base = (env.get("XDG_STATE_HOME") or "").strip() or str(Path(home) / ".local" / "state")
     return str(Path(base) / "veckolage" / "matrix")
 
 
