@@ -74,11 +74,12 @@ async def find(client: AsyncClient, room: str, key: str) -> str | None:
     return None
 
 
-async def direct_room(client: AsyncClient, user: str) -> str:
-    """The bot's direct chat with a person: the room with just the two of them, else a new one."""
+async def direct_room(client: AsyncClient, user: str, *, shared: set[str] = frozenset()) -> str:
+    """The bot's direct chat with a person: a room with just the two of them that is not one of the
+    collaboration's `shared` rooms (an alert room may have only two members), else a new one."""
     for room in client.rooms.values():
         members = set(room.users) | set(room.invited_users)
-        if members == {client.user_id, user}:
+        if members == {client.user_id, user} and room.room_id not in shared:
             return room.room_id
     try:
         response = await client.room_create(is_direct=True, invite=[user])

@@ -96,11 +96,11 @@ class MatrixDeliverer(Deliverer):
         self.bridge.run(calls.send(self.bridge.client, room, calls.edit_of(event_id, content)))
         return Outcome(room, event_id)
 
-    def direct_room(self, user: str) -> str:
+    def direct_room(self, user: str, shared: set[str]) -> str:
         """The bot's direct room with a person (kept on the row from an earlier attempt)."""
         if self._known_dm:
             return self._known_dm
-        self._opened_dm = self.bridge.run(calls.direct_room(self.bridge.client, user))
+        self._opened_dm = self.bridge.run(calls.direct_room(self.bridge.client, user, shared=shared))
         return self._opened_dm
 
     # -- the kinds ------------------------------------------------------------------------------------------
@@ -160,4 +160,6 @@ class MatrixDeliverer(Deliverer):
         if reminder is None:
             return NOTHING  # reported (or muted) since the reminder was queued
         content, key = reminder_doc(reminder).content("m.text"), row.key
-        return lambda uncertain: self.post(self.direct_room(reminder.user_id), content, key=key, uncertain=uncertain)
+        shared = {workspace.summary_channel, workspace.alert_channel} - {None}
+        return lambda uncertain: self.post(self.direct_room(reminder.user_id, shared), content, key=key,
+                                           uncertain=uncertain)

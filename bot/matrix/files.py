@@ -41,13 +41,15 @@ async def send_files(bot, reply, *, room: MatrixRoom, asker: str) -> None:
     from storage import queries
 
     try:
-        def workspace_id() -> int:
+        def workspace() -> tuple[int, set[str]]:
             with session_scope(bot.engine) as session:
-                return queries.workspace_for(session, key=bot.team).id
+                row = queries.workspace_for(session, key=bot.team)
+                return row.id, {row.summary_channel, row.alert_channel} - {None}
 
-        data, name, lines = await asyncio.to_thread(lambda: _build(bot.engine, reply, workspace_id()))
+        workspace_id, shared = await asyncio.to_thread(workspace)
+        data, name, lines = await asyncio.to_thread(_build, bot.engine, reply, workspace_id)
         target = room.room_id if isinstance(reply, YearRequest) and reply.channel_id else \
-            await calls.direct_room(bot.client, asker)
+            await calls.direct_room(bot.client, asker, shared=shared)
         mimetype = MIMETYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
         uri = await calls.upload(bot.client, data, name=name, mimetype=mimetype)
         doc = Doc()
