@@ -419,7 +419,7 @@ Så kopplar du in boten (några minuter):
      om hemservern tillåter inloggning med lösenord.
   3. Skriv hemserverns adress i MATRIX_HOMESERVER (https://matrix.kommun.se) och botens id i
      MATRIX_USER_ID (@veckolage:kommun.se).
-  4. Skriv in värdena i .env och starta igen med python -m bot matrix.
+  4. Skriv in värdena i .env och starta igen med python3 run.py bot matrix.
   5. Bjud in boten till samverkans rum; den går med när en medlem i samverkan bjuder in den.
 """,
     "matrix.settings.homeserver": "MATRIX_HOMESERVER ska vara en http(s)-adress som https://matrix.kommun.se, "
