@@ -97,6 +97,7 @@ async def run_sync(bot: MatrixBot, position: SyncPosition, *, stop: asyncio.Even
     client, saved, attempt = bot.client, position.read(), 0
     first = await _first_sync(client)  # the rooms' state, without answering their history
     since = saved or first.next_batch
+    client.next_batch = since  # nio skips an answer whose position it has seen: the first sync's is later
     if saved is None:
         position.save(since)
         for room_id, info in first.rooms.invite.items():  # invitations that came while nobody listened

@@ -63,6 +63,17 @@ class World:
     service: Service
     engine: object
     handled: threading.Event = field(default_factory=threading.Event)
+    halt: object = None  # stops the running bot
+    start: object = None  # starts it again (same store: it goes on where its sync stopped)
+
+    def service_halt(self) -> None:
+        """Stop the bot (as a process stops)."""
+        self.halt()
+        self.halt = lambda: None
+
+    def restart(self) -> None:
+        """Start the bot again on the same store and database."""
+        self.service, self.halt = self.start()
 
     def wait_handled(self) -> None:
         """Wait until the bot has committed what it was sent last (it wakes the outbox then)."""
@@ -151,15 +162,19 @@ def world(engine, synapse, accounts, tmp_path) -> Iterator[World]:
     with session_scope(engine) as session:
         workspace_id = sync_setup(session, parse_setup(setup_toml(ids, room, alerts)), now=NOW).workspace_id
     clock, handled = Clock(), threading.Event()
-    service = Service(bot_settings(synapse, accounts["veckolage"], str(tmp_path / "store")), engine, clock=clock,
-                      outbox=False, notify=handled.set)
-    _, halt = start_bot(service)
-    world = World(bot_id, room, alerts, people, ids, workspace_id, clock, service, engine, handled)
+
+    def start() -> tuple[Service, object]:
+        service = Service(bot_settings(synapse, accounts["veckolage"], str(tmp_path / "store")), engine,
+                          clock=clock, outbox=False, notify=handled.set)
+        return service, start_bot(service)[1]
+
+    service, halt = start()
+    world = World(bot_id, room, alerts, people, ids, workspace_id, clock, service, engine, handled, halt, start)
     try:
         people["anna"].joined(room, bot_id)  # the bot accepted the coordinator's invitations
         people["anna"].joined(alerts, bot_id)
         yield world
     finally:
-        halt()
+        world.halt()
         for person in people.values():
             person.close()

@@ -107,3 +107,22 @@ def test_an_admin_names_people_as_pills(world) -> None:
     assert sara in content["body"] and content["m.mentions"] == {"user_ids": [sara]}
     shown = world.ask("anna", "!lagesadmin visa")["content"]["body"]
     assert "@pia.polis:polisen.example" in shown  # a member from another homeserver
+
+
+def test_every_command_of_the_registry_answers_on_matrix(world) -> None:
+    """Each command family and sub-command, typed with `!` by the coordinator: a Swedish answer every time
+    (its result, its refusal with the usage, or its help), never the internal-error text."""
+    from commands.registry import COMMANDS
+
+    typed = sorted({f"!{c.family} {c.words[0] if c.words else ''}".strip() for c in COMMANDS})
+    assert len(typed) > 20
+    for text in typed:
+        body = world.ask("anna", text)["content"]["body"]
+        assert body and t("error.internal") not in body, (text, body)
+
+
+def test_handelse_alone_lists_areas_types_and_what_to_type(world) -> None:
+    body = world.ask("per", "!handelse")["content"]["body"]
+    assert body.startswith(t("matrix.event_form.title", partner="Polisen"))
+    assert "Finnsta, Råby, Vällingby, Hässelby gård" in body and "Skjutning" in body
+    assert "!handelse [vecka] <område> <typ> [när] [beskrivning]" in body
