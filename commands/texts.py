@@ -401,6 +401,10 @@ SV: dict[str, str] = {
     "matrix.alert.unacknowledged": "⏳ Inte kvitterat ännu – reagera med ✅ eller skriv {command} när någon tar "
     "ansvar.",
     "matrix.reminder.how": "Skriv {rate}, eller bara {form} för att se alla områden. Inga fler påminnelser: {mute}",
+    "matrix.encrypted.notice": "Veckoläge kan inte läsa krypterade rum ännu, så det som skrivs här når inte "
+    "boten. Skriv kommandona i ett okrypterat rum eller i en okrypterad direktchatt med boten.",
+    "matrix.encrypted.refused": "rummet {room} är krypterat, och Veckoläge skriver inte okrypterat i ett krypterat "
+    "rum: välj ett okrypterat rum (lagesadmin kanal)",
     "matrix.kvittera.usage": "kvittera <nr>",
     "matrix.unknown_command": "Okänt kommando {command}. Kommandona är {commands}.",
     "matrix.file.sent": "Skickat till dig i ett direktmeddelande: {name}",

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from nio import AsyncClient, InviteMemberEvent, MatrixRoom, ReactionEvent, RoomMessageText
+from nio import AsyncClient, InviteMemberEvent, MatrixRoom, MegolmEvent, ReactionEvent, RoomMessageText
 from sqlalchemy.engine import Engine
 
 from bot.matrix import calls
@@ -39,12 +39,22 @@ class MatrixBot:
     def __init__(self, client: AsyncClient, engine: Engine, *, team: str, clock: Callable[[], datetime],
                  notify: Callable[[], None] = lambda: None) -> None:
         self.client, self.engine, self.team, self.clock, self.notify = client, engine, team, clock, notify
+        self.told_encrypted: set[str] = set()  # rooms told (once per process) that the bot cannot read them
 
     def listen(self) -> None:
         """Attach the listeners to the client (after the first sync: history is not answered again)."""
         self.client.add_event_callback(self.on_message, RoomMessageText)
         self.client.add_event_callback(self.on_invite, InviteMemberEvent)
         self.client.add_event_callback(self.on_reaction, ReactionEvent)
+        self.client.add_event_callback(self.on_encrypted, MegolmEvent)
+
+    async def on_encrypted(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        """An encrypted message the bot cannot read (no encryption yet): say so once, instead of staying silent."""
+        if event.sender == self.client.user_id or room.room_id in self.told_encrypted:
+            return
+        self.told_encrypted.add(room.room_id)
+        content = Doc().add(t("matrix.encrypted.notice"), lead="🔒 ").content()
+        await calls.send(self.client, room.room_id, content, into_encrypted=True)
 
     async def on_message(self, room: MatrixRoom, event: RoomMessageText) -> None:
         """A command → its reply, where it was typed."""
@@ -61,7 +71,11 @@ class MatrixBot:
             log.exception("Matrix command failed: %s", typed.family)
             reply = Notice("error", t("error.title"), (t("error.internal"),))
         self.notify()
-        await self.answer(room, event, render(reply))
+        try:
+            await self.answer(room, event, render(reply))
+        except (calls.Permanent, calls.RetryLater, calls.RateLimited) as error:  # committed; the answer is lost
+            log.warning("Could not answer %s in %s: %s", typed.family, room.room_id, error)
+            return
         if isinstance(reply, FILES):
             await send_files(self, reply, room=room, asker=event.sender)
 

@@ -42,8 +42,13 @@ def check(response: Any, method: str) -> Any:
     raise Permanent(t("outbox.refused", code=f"{code}: {response.message}"))
 
 
-async def send(client: AsyncClient, room: str, content: dict, *, txn: str | None = None) -> str:
-    """Post an event; its id."""
+async def send(client: AsyncClient, room: str, content: dict, *, txn: str | None = None,
+               into_encrypted: bool = False) -> str:
+    """Post an event; its id. Never in plain text into an encrypted room (its people expect confidentiality),
+    unless `into_encrypted` (the notice that says the bot cannot read it)."""
+    known = client.rooms.get(room)
+    if known is not None and known.encrypted and not into_encrypted:
+        raise Permanent(t("matrix.encrypted.refused", room=room))
     try:
         response = await client.room_send(room, "m.room.message", content, tx_id=txn)
     except (TimeoutError, OSError) as error:
@@ -75,11 +80,11 @@ async def find(client: AsyncClient, room: str, key: str) -> str | None:
 
 
 async def direct_room(client: AsyncClient, user: str, *, shared: set[str] = frozenset()) -> str:
-    """The bot's direct chat with a person: a room with just the two of them that is not one of the
+    """The bot's direct chat with a person: an unencrypted room with just the two of them that is not one of the
     collaboration's `shared` rooms (an alert room may have only two members), else a new one."""
     for room in client.rooms.values():
         members = set(room.users) | set(room.invited_users)
-        if members == {client.user_id, user} and room.room_id not in shared:
+        if members == {client.user_id, user} and room.room_id not in shared and not room.encrypted:
             return room.room_id
     try:
         response = await client.room_create(is_direct=True, invite=[user])

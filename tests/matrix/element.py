@@ -54,11 +54,13 @@ class Element:
                 raise AssertionError(f"{self.user_id} never saw {what}")
             self.since = self._sync(1000, self.since)
 
-    def create_room(self, *, invite: tuple[str, ...] = (), direct: bool = False, name: str | None = None) -> str:
-        """A new room (private chat preset), inviting people."""
+    def create_room(self, *, invite: tuple[str, ...] = (), direct: bool = False, name: str | None = None,
+                    encrypted: bool = False) -> str:
+        """A new room (private chat preset), inviting people; encrypted as Element makes direct chats."""
+        state = [{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]
         answer = self.run(self.client.room_create(name=name, invite=list(invite), is_direct=direct,
                                                   preset=RoomPreset.trusted_private_chat if direct else
-                                                  RoomPreset.private_chat))
+                                                  RoomPreset.private_chat, initial_state=state if encrypted else ()))
         assert isinstance(answer, RoomCreateResponse), answer
         return answer.room_id
 
@@ -93,6 +95,16 @@ class Element:
         if thread:
             content["m.relates_to"] = {"rel_type": "m.thread", "event_id": thread}
         answer = self.run(self.client.room_send(room_id, "m.room.message", content))
+        assert isinstance(answer, RoomSendResponse), answer
+        return answer.event_id
+
+    def send_raw(self, room_id: str, event_type: str, content: dict) -> str:
+        """Send an event of any type as it is (through the client-server API)."""
+        from uuid import uuid4
+
+        answer = self.run(self.client._send(RoomSendResponse, "PUT", f"/_matrix/client/v3/rooms/{room_id}/send/"
+                                            f"{event_type}/{uuid4().hex}?access_token={self.client.access_token}",
+                                            __import__("json").dumps(content), response_data=(room_id,)))
         assert isinstance(answer, RoomSendResponse), answer
         return answer.event_id
 
