@@ -12,6 +12,7 @@ import re
 from collections.abc import Coroutine
 from typing import Any
 
+from aiohttp import ClientError
 from nio import AsyncClient, ErrorResponse, RoomMessagesResponse
 
 from bot.deliveries import Permanent
@@ -19,6 +20,7 @@ from bot.delivery_errors import RateLimited, RetryLater
 from commands.texts import t
 
 KEY_FIELD = "se.veckolage.outbox_key"  # the outbox key in the event's content: found again after a lost answer
+NETWORK = (OSError, TimeoutError, ClientError)  # no answer: refused, reset, timed out, disconnected
 CALL_TIMEOUT = 30.0
 LOOKBACK = 100  # events looked through, newest first, for a post whose answer was lost
 
@@ -51,7 +53,7 @@ async def send(client: AsyncClient, room: str, content: dict, *, txn: str | None
         raise Permanent(t("matrix.encrypted.refused", room=room))
     try:
         response = await client.room_send(room, "m.room.message", content, tx_id=txn)
-    except (TimeoutError, OSError) as error:
+    except NETWORK as error:
         raise RetryLater(f"{type(error).__name__}: {error}") from error
     return check(response, "send").event_id
 
@@ -68,7 +70,7 @@ async def find(client: AsyncClient, room: str, key: str) -> str | None:
     """The event we posted for an outbox key, among the room's latest events (after an answer was lost)."""
     try:
         response = await client.room_messages(room, start=None, limit=LOOKBACK)
-    except (TimeoutError, OSError) as error:
+    except NETWORK as error:
         raise RetryLater(f"{type(error).__name__}: {error}") from error
     check(response, "messages")
     assert isinstance(response, RoomMessagesResponse)
@@ -88,7 +90,7 @@ async def direct_room(client: AsyncClient, user: str, *, shared: set[str] = froz
             return room.room_id
     try:
         response = await client.room_create(is_direct=True, invite=[user])
-    except (TimeoutError, OSError) as error:
+    except NETWORK as error:
         raise RetryLater(f"{type(error).__name__}: {error}") from error
     return check(response, "createRoom").room_id
 
@@ -97,7 +99,11 @@ async def upload(client: AsyncClient, data: bytes, *, name: str, mimetype: str) 
     """A file into the homeserver's media store; its mxc:// address."""
     import io
 
-    response, _ = await client.upload(io.BytesIO(data), content_type=mimetype, filename=name, filesize=len(data))
+    try:
+        response, _ = await client.upload(io.BytesIO(data), content_type=mimetype, filename=name,
+                                          filesize=len(data))
+    except NETWORK as error:
+        raise RetryLater(f"{type(error).__name__}: {error}") from error
     return check(response, "upload").content_uri
 
 

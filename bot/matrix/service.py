@@ -17,7 +17,7 @@ from pathlib import Path
 from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, LoginError, SyncError, WhoamiError
 
 from bot.matrix.adapter import MatrixBot
-from bot.matrix.calls import Bridge
+from bot.matrix.calls import NETWORK, Bridge
 from bot.matrix.delivery import MatrixDeliverer
 from bot.matrix.settings import MatrixSettings
 from bot.outbox_worker import OutboxThread
@@ -63,7 +63,7 @@ async def connect(settings: MatrixSettings, *, wait: Callable[[float], object] |
                                         user=settings.user_id, code=answer.status_code, error=answer.message))
                     raise OSError(f"{answer.status_code}: {answer.message}")
             return client
-        except (OSError, TimeoutError) as error:
+        except NETWORK as error:
             seconds = BACKOFF[min(attempt, len(BACKOFF) - 1)]
             log.warning(t("matrix.unreachable", homeserver=settings.homeserver, error=error, seconds=seconds))
             attempt += 1
@@ -113,7 +113,7 @@ async def run_sync(bot: MatrixBot, position: SyncPosition, *, stop: asyncio.Even
                 break
             if isinstance(answer, SyncError):
                 raise OSError(f"{answer.status_code}: {answer.message}")
-        except (OSError, TimeoutError) as error:
+        except NETWORK as error:
             seconds = BACKOFF[min(attempt, len(BACKOFF) - 1)]
             log.warning(t("matrix.waiting", homeserver=homeserver, reason=error, seconds=seconds))
             attempt += 1
@@ -156,7 +156,7 @@ async def _first_sync(client: AsyncClient):
             if not isinstance(answer, SyncError):
                 return answer
             raise OSError(f"{answer.status_code}: {answer.message}")
-        except (OSError, TimeoutError) as error:
+        except NETWORK as error:
             seconds = BACKOFF[min(attempt, len(BACKOFF) - 1)]
             log.warning(t("matrix.waiting", homeserver=client.homeserver, reason=error, seconds=seconds))
             attempt += 1
