@@ -64,8 +64,8 @@ def _floor_bot(url: str, user: str, token: str) -> tuple[threading.Event, callab
 def run(quick: bool = False) -> list[Result]:
     """Round trips of `!lage Vällingby 2|3` through the real bot and of any message through the floor bot."""
     from bot.matrix.service import Service
-    from commands.setup_file import parse_setup
-    from commands.setup_sync import sync_setup
+    from commands.setup.file import parse_setup
+    from commands.setup.sync import sync_setup
     from storage import migrate
     from storage.db import make_engine, session_scope
     from tests.matrix.conftest import Clock, bot_settings, setup_toml, start_bot

@@ -1,5 +1,5 @@
-"""How a platform's delivery says a call failed, so the one outbox loop (bot/outbox_worker.py) decides what
-comes next the same way for every platform: `Permanent` (bot/deliveries.py) fails the row at once,
+"""How a platform's delivery says a call failed, so the one outbox loop (bot/jobs/outbox_worker.py) decides what
+comes next the same way for every platform: `Permanent` (bot/jobs/deliveries.py) fails the row at once,
 `RateLimited` holds the workspace's rows for the platform's wait without spending an attempt, `RetryLater`
 spends an attempt and backs off."""
 

@@ -20,13 +20,14 @@ from bot.matrix.files import FILES, send_files
 from bot.matrix.inbound import read
 from bot.matrix.render import render
 from bot.matrix.text import Doc
-from commands.context import Invocation, load_caller
-from commands.event_manage import acknowledge
+from commands.core.context import Invocation, load_caller
+from commands.core.reply import Notice
+from commands.core.texts import t
+from commands.events.manage import acknowledge
 from commands.registry import dispatch
-from commands.reply import Notice
-from commands.texts import t
-from storage import event_queries, queries
+from storage import queries
 from storage.db import session_scope
+from storage.queries import events as event_queries
 
 log = logging.getLogger("veckolage.matrix")
 CHECK_MARKS = {"✅", "✔️", "✔", "☑️", "☑"}

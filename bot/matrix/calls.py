@@ -15,9 +15,9 @@ from typing import Any
 from aiohttp import ClientError
 from nio import AsyncClient, ErrorResponse, RoomMessagesResponse
 
-from bot.deliveries import Permanent
 from bot.delivery_errors import RateLimited, RetryLater
-from commands.texts import t
+from bot.jobs.deliveries import Permanent
+from commands.core.texts import t
 
 KEY_FIELD = "se.veckolage.outbox_key"  # the outbox key in the event's content: found again after a lost answer
 NETWORK = (OSError, TimeoutError, ClientError)  # no answer: refused, reset, timed out, disconnected

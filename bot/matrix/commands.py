@@ -8,13 +8,13 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 
 from bot.matrix.inbound import Typed
-from commands.context import Invocation, load_caller
-from commands.event_manage import acknowledge
-from commands.matching import plain_int
-from commands.rate import USAGE as RATE_USAGE
-from commands.reply import Notice, Reply
-from commands.spans import line
-from commands.texts import t
+from commands.core.context import Invocation, load_caller
+from commands.core.matching import plain_int
+from commands.core.reply import Notice, Reply
+from commands.core.spans import line
+from commands.core.texts import t
+from commands.events.manage import acknowledge
+from commands.rating.rate import USAGE as RATE_USAGE
 from storage import queries
 from storage.db import session_scope
 

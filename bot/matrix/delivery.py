@@ -1,4 +1,4 @@
-"""The outbox on Matrix: the same claim / lease / retry / exactly-once loop as Slack (bot/outbox_worker.py),
+"""The outbox on Matrix: the same claim / lease / retry / exactly-once loop as Slack (bot/jobs/outbox_worker.py),
 with Matrix's calls behind it.
 
 Exactly once: every post carries its outbox key in its content and uses a transaction id made from it, so a
@@ -17,19 +17,20 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.deliveries import NOTHING, Action, Outcome, Permanent, record
 from bot.delivery_errors import RateLimited
+from bot.jobs.deliveries import NOTHING, Action, Outcome, Permanent, record
+from bot.jobs.outbox_worker import Deliverer, Policy
 from bot.matrix import calls
 from bot.matrix.calls import KEY_FIELD, Bridge
 from bot.matrix.messages import alert_doc, note_doc, reminder_doc, renotify_doc, summary_doc, summary_thread
-from bot.outbox_worker import Deliverer, Policy
-from commands.event_view import alert_view
-from commands.reminders import reminder_for
-from commands.summary import body_week, build_summary, summary_key
-from commands.texts import t
-from commands.weeks import Week
-from storage import event_queries, outbox
+from commands.core.texts import t
+from commands.core.weeks import Week
+from commands.events.view import alert_view
+from commands.rhythm.reminders import reminder_for
+from commands.rhythm.summary import body_week, build_summary, summary_key
+from storage import outbox
 from storage.models import OutboxMessage, Workspace
+from storage.queries import events as event_queries
 
 # No lookup window to wait out: the transaction id makes a re-send safe at once.
 MATRIX_POLICY = dict(confirm_window=timedelta(0), lookup_pace=timedelta(0))

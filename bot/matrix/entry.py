@@ -6,13 +6,13 @@ import asyncio
 import sys
 from collections.abc import Mapping
 
-from bot.app import utc_now
-from bot.entry import say
+from bot.cli.entry import say
+from bot.cli.startup import prepare
 from bot.matrix.service import Refused, Service
 from bot.matrix.settings import MatrixSettings, load_matrix_settings
 from bot.settings import Settings, SettingsError
-from bot.startup import prepare
-from commands.texts import t
+from bot.slack.app import utc_now
+from commands.core.texts import t
 
 
 def run_matrix(settings: Settings, env: Mapping[str, str]) -> int:
@@ -37,7 +37,7 @@ def run_matrix(settings: Settings, env: Mapping[str, str]) -> int:
 async def _serve(matrix: MatrixSettings, engine, config_path: str) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from bot.clock import TIMEZONE, schedule
+    from bot.jobs.clock import TIMEZONE, schedule
 
     service = Service(matrix, engine, clock=utc_now)
     scheduler = BackgroundScheduler(timezone=TIMEZONE)

@@ -10,10 +10,10 @@ from nio import MatrixRoom
 
 from bot.matrix import calls
 from bot.matrix.text import Doc
-from bot.year_delivery import export_bytes
-from commands.reply import ExportRequest, FileReply, YearRequest
-from commands.texts import t
-from commands.year_table import build_year_table, summary_lines
+from bot.slack.year_delivery import export_bytes
+from commands.core.reply import ExportRequest, FileReply, YearRequest
+from commands.core.texts import t
+from commands.year.table import build_year_table, summary_lines
 from storage.db import session_scope
 
 log = logging.getLogger("veckolage.matrix")

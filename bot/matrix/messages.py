@@ -7,12 +7,12 @@ from dataclasses import replace
 
 from bot.matrix.render import cell, event_text, grid_doc
 from bot.matrix.text import Doc
-from commands.event_view import AlertView
-from commands.reminders import Reminder
-from commands.scale import level as scale_level
-from commands.spans import Strong, Typed, from_data, line, mention, rich
-from commands.summary import Summary
-from commands.texts import t
+from commands.core.scale import level as scale_level
+from commands.core.spans import Strong, Typed, from_data, line, mention, rich
+from commands.core.texts import t
+from commands.events.view import AlertView
+from commands.rhythm.reminders import Reminder
+from commands.rhythm.summary import Summary
 
 THREAD_BYTES = 24_000  # one thread reply, body and HTML together: well within an event's 64 KiB
 

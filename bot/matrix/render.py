@@ -9,12 +9,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from bot.matrix.text import Doc
-from commands.area_value import status_text
-from commands.comments import COMMENTS_USAGE
-from commands.event_manage import LIST_USAGE
-from commands.event_report import USAGE as EVENT_USAGE
-from commands.rate import USAGE as RATE_USAGE
-from commands.reply import (
+from commands.core.reply import (
     AreaRow,
     EventForm,
     EventLine,
@@ -29,9 +24,14 @@ from commands.reply import (
     WeekGrid,
     YearRequest,
 )
-from commands.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
-from commands.spans import Strong, Text, Typed, line, rich
-from commands.texts import t
+from commands.core.scale import MISSING_EMOJI, MISSING_MARK, SCALE, level
+from commands.core.spans import Strong, Text, Typed, line, rich
+from commands.core.texts import t
+from commands.events.manage import LIST_USAGE
+from commands.events.report import USAGE as EVENT_USAGE
+from commands.rating.area_value import status_text
+from commands.rating.comments import COMMENTS_USAGE
+from commands.rating.rate import USAGE as RATE_USAGE
 
 TONE_ICON = {"ok": "✅ ", "error": "⚠️ ", "info": "ℹ️ "}
 ARROWS = {1: "↑", -1: "↓", 0: ""}

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, LoginError, SyncError, WhoamiError
 
+from bot.jobs.outbox_worker import OutboxThread
 from bot.matrix.adapter import MatrixBot
 from bot.matrix.calls import NETWORK, Bridge
 from bot.matrix.delivery import MatrixDeliverer
 from bot.matrix.settings import MatrixSettings
-from bot.outbox_worker import OutboxThread
-from commands.texts import t
+from commands.core.texts import t
 
 log = logging.getLogger("veckolage.matrix")
 SYNC_TIMEOUT_MS = 30_000

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.settings import SettingsError
-from commands.identity import MATRIX, person
-from commands.texts import t
+from commands.core.identity import MATRIX, person
+from commands.core.texts import t
 
 REQUIRED = ("MATRIX_HOMESERVER", "MATRIX_USER_ID")
 

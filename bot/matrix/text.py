@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from commands.identity import MATRIX, person_platform
-from commands.spans import Mention, Strong, Text, Typed, spans
+from commands.core.identity import MATRIX, person_platform
+from commands.core.spans import Mention, Strong, Text, Typed, spans
 
 PREFIX = "!"  # Matrix bots are spoken to with `!command`
 WORD_JOINER = "\u2060"

@@ -14,8 +14,8 @@ import pytest
 from bot.matrix.delivery import MatrixDeliverer
 from bot.matrix.service import Service
 from bot.matrix.settings import MatrixSettings
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from tests.conftest import NOW
 from tests.matrix.element import WAIT, Element

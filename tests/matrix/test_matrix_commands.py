@@ -3,7 +3,7 @@ who typed it: in the command's thread in a shared room, as it is in a direct cha
 
 from __future__ import annotations
 
-from commands.texts import t
+from commands.core.texts import t
 
 
 def test_a_rating_is_answered_in_the_thread_of_the_command(world) -> None:

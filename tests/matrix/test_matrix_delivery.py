@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.clock import clock_tick
+from bot.jobs.clock import clock_tick
 from storage.db import session_scope
 from storage.models import OutboxMessage
 from tests.conftest import NOW

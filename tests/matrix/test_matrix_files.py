@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from nio import DownloadResponse
 
-from commands.texts import t
+from commands.core.texts import t
 
 
 def download(person, url: str) -> bytes:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.matrix.settings import load_matrix_settings
 from bot.settings import SettingsError
-from commands.texts import t
+from commands.core.texts import t
 from tests.matrix.conftest import PEOPLE, setup_toml
 from tests.matrix.element import Element
 from tests.test_e2e_serve import bot_env
