@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench`, `bot`, `commands
 
 from bench.common import Result, machine, table  # noqa: E402
 
-NAMES = ("startup", "ack", "grid", "load", "scale", "burst", "teams")
+NAMES = ("startup", "ack", "grid", "load", "scale", "burst", "teams", "matrix")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,7 @@ def parser() -> argparse.ArgumentParser:
 
         mode("socket", "slack.cli.help.socket")
         mode("serve", "cli.help.serve")
+        mode("matrix", "matrix.cli.help")
         console = mode("console", "cli.help.console")
         console.add_argument("--user", metavar=t("cli.args.metavar.user"), help=t("cli.help.console.user"))
         console.add_argument("--no-color", action="store_true", help=t("cli.help.console.no_color"))
@@ -125,6 +126,10 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
         return entry.unconfigured(settings)
     if mode == "migrate":
         return entry.migrate(settings)
+    if mode == "matrix":
+        from bot.matrix.entry import run_matrix
+
+        return run_matrix(settings, os.environ)
     if mode == "post-summary":
         missing = settings.missing("post")
         if missing:

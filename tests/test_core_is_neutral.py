@@ -16,6 +16,7 @@ import pytest
 
 from bot.console import repl as console
 from bot.console.render import plain, render_text
+from bot.matrix import render as matrix_render
 from bot.slack import views as slack_views
 from bot.slack.blocks import render
 from bot.slack.summary_blocks import note_text
@@ -142,3 +143,9 @@ def test_the_console_shows_every_reply(kind) -> None:
 def test_teams_shows_every_reply(kind) -> None:
     assert kind in teams_render.registry, (
         f"Teams has no rendering for {kind.__name__}: register one in bot/teams/render.py")
+
+
+@pytest.mark.parametrize("kind", REPLY_TYPES, ids=lambda t: t.__name__)
+def test_matrix_shows_every_reply(kind) -> None:
+    assert kind in matrix_render.render.registry, (
+        f"Matrix has no rendering for {kind.__name__}: register one in bot/matrix/render.py")

@@ -74,6 +74,6 @@ def run_console(
 
 def quarter_file(reply: QuarterExport) -> tuple[bytes, str]:
     """The quarter's XLSX and its file name."""
-    from bot.files.quarter_xlsx import quarter_xlsx
+    from bot.files.quarter_xlsx import quarter_file as workbook
 
-    return quarter_xlsx(reply.report), f"kvartal-{reply.report.name}.xlsx"
+    return workbook(reply.report)

@@ -42,3 +42,8 @@ def quarter_xlsx(report: QuarterReport) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def quarter_file(report: QuarterReport) -> tuple[bytes, str]:
+    """The quarter's workbook and its file name (`kvartal-2026-Q4.xlsx`)."""
+    return quarter_xlsx(report), f"kvartal-{report.name}.xlsx"

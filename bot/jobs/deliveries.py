@@ -22,7 +22,7 @@ from commands.core.weeks import Week
 from commands.events.manage import renotify_key
 from commands.events.view import alert_view
 from commands.rhythm.reminders import reminder_for
-from commands.rhythm.summary import body_week, build_summary, summary_key
+from commands.rhythm.summary import Summary, body_week, build_summary, summary_key
 from storage import outbox
 from storage.models import OutboxMessage, Workspace
 from storage.queries import events as event_queries
@@ -73,8 +73,10 @@ def prepare(session: Session, row: OutboxMessage, slack: Slack) -> Action:
     raise Permanent(t("outbox.unknown_kind", kind=row.kind))
 
 
-def record(session: Session, row: OutboxMessage, outcome: Outcome, now: datetime) -> None:
-    """After Slack confirmed: remember the alert's place, queue its re-notification or the summary's thread."""
+def record(session: Session, row: OutboxMessage, outcome: Outcome, now: datetime, *,
+           thread_parts: Callable[[Summary], int] | None = None) -> None:
+    """After the platform confirmed: remember the alert's place, queue its re-notification or the summary's
+    thread (`thread_parts`: how many replies the platform splits a summary's thread into; Slack's by default)."""
     if not outcome.ts:
         return
     workspace = session.get(Workspace, row.workspace_id)
@@ -93,7 +95,8 @@ def record(session: Session, row: OutboxMessage, outcome: Outcome, now: datetime
     elif row.kind == "summary.comments":  # the thread is one reply per part: queue the next part, if any
         body, week = json.loads(row.body or "{}"), body_week(row.body)
         part = body.get("part", 0) + 1
-        if part < len(summary_thread(build_summary(session, workspace, week))):
+        parts = thread_parts or (lambda summary: len(summary_thread(summary)))
+        if part < parts(build_summary(session, workspace, week)):
             outbox.add_once(session, workspace_id=row.workspace_id, key=f"{row.key.split('#')[0]}#{part + 1}",
                             kind="summary.comments", now=now, channel=outcome.channel,
                             body=json.dumps({**body, "part": part}))

@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
+from bot.delivery_errors import RateLimited, RetryLater
 from bot.jobs import deliveries
 from bot.jobs.deliveries import Permanent
 from bot.slack.calls import LookingFurther, SlackCalls
@@ -172,7 +173,7 @@ class Deliverer(SlackCalls):
                         self.client = self.client_for(session.get(Workspace, row.workspace_id).key)
                     except LookupError as error:
                         raise Permanent(str(error)) from error
-                action = deliveries.prepare(session, row, self)
+                action = self.prepare(session, row)
             except Permanent as error:
                 action = None
                 problem = str(error)
@@ -182,11 +183,24 @@ class Deliverer(SlackCalls):
         self._call(row_id, key, attempts, generation, workspace_id, action, now)
         return True
 
+    def prepare(self, session, row: OutboxMessage) -> deliveries.Action:
+        """The platform's call for a row, built from the current state (Slack here; another platform's
+        deliverer overrides this and `record`, and raises bot.delivery_errors for what went wrong)."""
+        return deliveries.prepare(session, row, self)
+
+    def record(self, session, row: OutboxMessage, outcome: deliveries.Outcome, now: datetime) -> None:
+        """After the platform confirmed: remember where it landed and queue follow-ups."""
+        deliveries.record(session, row, outcome, now)
+
     def _call(self, row_id: int, key: str, attempts: int, generation: int, workspace_id: int,
               action: deliveries.Action, now: datetime) -> None:
         """Make the Slack call and record what came of it."""
         try:
             outcome = action(self._unsure is not None)
+        except RateLimited as error:
+            return self._rate_limited(row_id, workspace_id, error.method, error.problem, now, error.seconds)
+        except RetryLater as error:
+            return self._retry(row_id, attempts, now, str(error), error.seconds)
         except LookingFurther:
             return self._retry(row_id, attempts, now, t("outbox.looking"), self.policy.lookup_pace.total_seconds(),
                                spent=False)
@@ -199,7 +213,9 @@ class Deliverer(SlackCalls):
                                    retry_after(error.response.headers))
             seconds = retry_after(error.response.headers)
             if status == 429 and seconds is not None:
-                return self._rate_limited(row_id, workspace_id, error, now, seconds)
+                method = str(error.response.api_url or "").rstrip("/").rsplit("/", 1)[-1]
+                return self._rate_limited(row_id, workspace_id, method, f"HTTP 429 {code or ''}".strip(), now,
+                                          seconds)
             if status == 429 or status >= 500:
                 return self._retry(row_id, attempts, now, f"HTTP {status} {code or ''}".strip(),
                                    retry_after(error.response.headers))
@@ -209,7 +225,7 @@ class Deliverer(SlackCalls):
         except (TimeoutError, OSError, ValueError) as error:  # network, timeouts, malformed answers
             return self._retry(row_id, attempts, now, f"{type(error).__name__}: {error}", None)
         with session_scope(self.engine) as session:
-            deliveries.record(session, session.get(OutboxMessage, row_id), outcome, now)
+            self.record(session, session.get(OutboxMessage, row_id), outcome, now)
             outbox.finish(session, row_id=row_id, generation=generation, worker=self.worker_id, now=now,
                           channel=outcome.channel, ts=outcome.ts)
 
@@ -228,17 +244,15 @@ class Deliverer(SlackCalls):
             outbox.retry(session, row_id=row_id, worker=self.worker_id, due_at=due, error=error,
                          attempted_at=self._unsure, lookup_cursor=self._cursor, spent=spent)
 
-    def _rate_limited(self, row_id: int, workspace_id: int, error: SlackApiError, now: datetime,
+    def _rate_limited(self, row_id: int, workspace_id: int, method: str, problem: str, now: datetime,
                       seconds: float) -> None:
         """A 429 with Retry-After: Slack did nothing, so no attempt is spent; this row and the workspace's
         other rows that use the same method wait (here and, through the database, in every process).
         Other workspaces go on."""
-        method = str(error.response.api_url or "").rstrip("/").rsplit("/", 1)[-1]
         until = max(now, self.clock()) + timedelta(seconds=seconds)  # counted from Slack's answer
         # Asked again at once, Slack's wait is its pace for this method: the rows behind it follow at that pace.
         spacing = self._spacing[(workspace_id, method)] = max(self._spacing.get((workspace_id, method), 0), seconds)
         kinds = tuple(k for k in KINDS if method in methods(k)) or None  # another method: hold them all
-        problem = f"HTTP 429 {error.response.get('error') or ''}".strip()
         log.info("Outbox row %s not delivered (%s): workspace %s waits %s s with %s", row_id, problem, workspace_id,
                  seconds, method)
         with session_scope(self.engine) as session:

@@ -99,8 +99,7 @@ def send_file(client: WebClient, reply: FileReply, *, respond) -> None:
 
 def send_quarter(client: WebClient, reply: QuarterExport, *, respond) -> None:
     """The quarter as XLSX, to the coordinator's DM."""
-    from bot.files.quarter_xlsx import quarter_xlsx
+    from bot.files.quarter_xlsx import quarter_file
 
-    name = reply.report.name
-    _to_dm(client, reply.user_id, quarter_xlsx(reply.report), f"kvartal-{name}.xlsx",
-           t("insats.quarter.comment", name=name), respond)
+    data, filename = quarter_file(reply.report)
+    _to_dm(client, reply.user_id, data, filename, t("insats.quarter.comment", name=reply.report.name), respond)

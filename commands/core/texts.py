@@ -384,6 +384,65 @@ SV: dict[str, str] = {
     "outbox.not_json": "HTTP {status}: svar som inte är JSON",
     "outbox.looking": "letar vidare i kanalen efter ett tidigare inlägg (chattjänsten visar en sida i taget)",
     "outbox.refused": "Chattjänsten svarade {code}",
+    # the Matrix adapter (bot/matrix/): its chat replies and what it tells whoever runs it
+    "matrix.form.title": "Bedöm områdena för {partner}, {week}",
+    "matrix.form.area": "{area}: {level}",
+    "matrix.form.not_rated": "inte bedömt",
+    "matrix.form.how": "Skriv {one}, eller flera områden på en gång: {many} och sedan ett område per rad "
+    "(t.ex. ”Vällingby 4 stenkastning”).",
+    "matrix.event_form.title": "Rapportera en händelse för {partner}",
+    "matrix.event_form.areas": "Områden: {areas}",
+    "matrix.event_form.types": "Typer: {types}",
+    "matrix.event_form.how": "Skriv {usage}",
+    "matrix.multi.saved": "Sparat: {count} områden för {partner}, {week}",
+    "matrix.multi.refused": "Inget sparades – {count} av {total} rader gick inte att spara",
+    "matrix.multi.line": "rad {line}: {problem}",
+    "matrix.multi.too_many": "Högst {limit} rader i ett meddelande; dela upp det.",
+    "matrix.alert.unacknowledged": "⏳ Inte kvitterat ännu – reagera med ✅ eller skriv {command} när någon tar "
+    "ansvar.",
+    "matrix.reminder.how": "Skriv {rate}, eller bara {form} för att se alla områden. Inga fler påminnelser: {mute}",
+    "matrix.encrypted.notice": "Veckoläge kan inte läsa krypterade rum ännu, så det som skrivs här når inte "
+    "boten. Skriv kommandona i ett okrypterat rum eller i en okrypterad direktchatt med boten.",
+    "matrix.encrypted.refused": "rummet {room} är krypterat, och Veckoläge skriver inte okrypterat i ett krypterat "
+    "rum: välj ett okrypterat rum (lagesadmin kanal)",
+    "matrix.kvittera.usage": "kvittera <nr>",
+    "matrix.kvittera.bad_number": "Ange larmets nummer (det står i larmet).",
+    "matrix.unknown_command": "Okänt kommando {command}. Kommandona är {commands}.",
+    "matrix.file.sent": "Skickat till dig i ett direktmeddelande: {name}",
+    "matrix.file.failed": "Filen kunde inte skickas just nu; försök igen om en stund.",
+    "matrix.start": "Veckoläge ansluter till {homeserver} som {user} …",
+    "matrix.started": "Veckoläge är anslutet till {homeserver} som {user}: väntar på kommandon i rummen.",
+    "matrix.waiting": "Väntar på hemservern {homeserver}: {reason}. Klockan och utkorgen går under tiden; "
+    "försöker igen om {seconds} s.",
+    "matrix.settings.missing": """\
+Veckoläge kan inte ansluta till Matrix ännu: {missing} saknas.
+
+Så kopplar du in boten (några minuter):
+  1. Skapa ett konto för boten på er hemserver (t.ex. @veckolage:kommun.se).
+  2. Hämta en åtkomsttoken för kontot (Element: Inställningar → Hjälp & om → Åtkomsttoken, eller
+     hemserverns administratör) och skriv den i MATRIX_ACCESS_TOKEN; MATRIX_PASSWORD går också
+     om hemservern tillåter inloggning med lösenord.
+  3. Skriv hemserverns adress i MATRIX_HOMESERVER (https://matrix.kommun.se) och botens id i
+     MATRIX_USER_ID (@veckolage:kommun.se).
+  4. Skriv in värdena i .env och starta igen med python3 run.py bot matrix.
+  5. Bjud in boten till samverkans rum; den går med när en medlem i samverkan bjuder in den.
+""",
+    "matrix.settings.homeserver": "MATRIX_HOMESERVER ska vara en http(s)-adress som https://matrix.kommun.se, "
+    "inte {value!r}",
+    "matrix.settings.user_id": "MATRIX_USER_ID ska vara ett Matrix-id som @veckolage:kommun.se, inte {value!r}",
+    "matrix.settings.placeholder": "{name} är fortfarande mallens ”{value}”: skriv in det riktiga värdet",
+    "matrix.settings.store_path": "MATRIX_STORE_PATH {value!r} finns men är ingen mapp",
+    "matrix.token_rejected": """\
+Hemservern {homeserver} avvisar MATRIX_ACCESS_TOKEN ({code}), så Veckoläge startar inte.
+Token är felskriven, utloggad eller hör till ett annat konto. Hämta en ny för {user}
+och skriv in den i .env (eller miljön), och starta igen.""",
+    "matrix.login_refused": """\
+Hemservern {homeserver} godtar inte inloggningen för {user} med MATRIX_PASSWORD ({code}: {error}).
+Kontrollera lösenordet, eller använd MATRIX_ACCESS_TOKEN (många hemservrar tillåter inte lösenord för botar).""",
+    "matrix.wrong_user": "MATRIX_ACCESS_TOKEN hör till {actual}, inte till MATRIX_USER_ID {expected}. "
+    "Rätta någon av dem och starta igen.",
+    "matrix.unreachable": "Hemservern {homeserver} svarar inte ({error}). Kontrollera MATRIX_HOMESERVER och nätet; "
+    "försöker igen om {seconds} s.",
     # command line
     "slack.cli.missing_credentials": """\
 Veckoläge kan inte ansluta till Slack ännu: {missing} saknas.
@@ -543,6 +602,7 @@ Användning:
     "cli.help.import.year": "året filen gäller",
     "cli.help.import.create_areas": "lägg till områden som inte finns",
     "cli.help.migrate": "uppgradera databasschemat (Alembic) till senaste",
+    "matrix.cli.help": "Matrix-boten: kommandon i rummen, utkorgen och klockan i samma process",
     "cli.help.clock": "veckorytmen: sammanfattning och påminnelser (en enda process)",
     "cli.help.post_summary": "publicera (eller uppdatera) veckans sammanfattning nu",
     "cli.help.post_summary.week": "vecka: v46, 46, 2026-W46 eller förra (standard: förra veckan)",

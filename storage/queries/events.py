@@ -36,6 +36,12 @@ def event_by_id(session: Session, *, workspace_id: int, event_id: int, lock: boo
         query = query.with_for_update()
     return session.execute(query).scalars().first()
 
+def event_by_alert(session: Session, *, workspace_id: int, alert_ts: str) -> int | None:
+    """The number of the event whose alert is this message (a reaction names the message it reacts to)."""
+    query = select(Event.id).where(Event.workspace_id == workspace_id, Event.alert_ts == alert_ts)
+    return session.execute(query).scalars().first()
+
+
 def set_acknowledged(session: Session, *, event_id: int, user_id: str, now: datetime) -> bool:
     """Record the acknowledgement unless someone already did (or it was withdrawn); True when this call did."""
     result = session.execute(

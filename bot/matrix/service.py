@@ -1,0 +1,194 @@
+"""The Matrix bot as a running service: log in (or take the access token), sync from where it stopped,
+answer commands, and deliver the outbox from a thread through the same client.
+
+The sync position is kept in MATRIX_STORE_PATH, so commands typed while the bot was away are answered when it
+comes back; on the very first start the room history is not answered."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, LoginError, SyncError, WhoamiError
+
+from bot.jobs.outbox_worker import OutboxThread
+from bot.matrix.adapter import MatrixBot
+from bot.matrix.calls import NETWORK, Bridge
+from bot.matrix.delivery import MatrixDeliverer
+from bot.matrix.settings import MatrixSettings
+from commands.core.texts import t
+
+log = logging.getLogger("veckolage.matrix")
+SYNC_TIMEOUT_MS = 30_000
+BACKOFF = (1, 2, 5, 10, 30, 60)
+
+
+class Refused(Exception):
+    """The homeserver refuses the bot's credentials: starting would send nothing. The message is Swedish."""
+
+
+def client_config() -> AsyncClientConfig:
+    """No hidden retries (the outbox and the sync loop decide), no encryption yet."""
+    return AsyncClientConfig(encryption_enabled=False, max_limit_exceeded=0, max_timeouts=0, request_timeout=45)
+
+
+async def connect(settings: MatrixSettings, *, wait: Callable[[float], object] | None = None) -> AsyncClient:
+    """A logged-in client; raises Refused for a token or password the homeserver rejects."""
+    client = AsyncClient(settings.homeserver, settings.user_id, device_id=settings.device_id or "",
+                         config=client_config())
+    attempt = 0
+    while True:
+        try:
+            if settings.access_token:
+                client.access_token = settings.access_token
+                answer = await client.whoami()
+                if isinstance(answer, WhoamiError):
+                    if answer.status_code in ("M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_FORBIDDEN"):
+                        raise Refused(t("matrix.token_rejected", homeserver=settings.homeserver,
+                                        code=answer.status_code, user=settings.user_id))
+                    raise OSError(f"{answer.status_code}: {answer.message}")
+                if answer.user_id != settings.user_id:
+                    raise Refused(t("matrix.wrong_user", actual=answer.user_id, expected=settings.user_id))
+                client.user_id, client.device_id = answer.user_id, answer.device_id or client.device_id
+            else:
+                answer = await client.login(settings.password, device_name="Veckoläge")
+                if isinstance(answer, LoginError):
+                    if answer.status_code in ("M_FORBIDDEN", "M_USER_DEACTIVATED", "M_INVALID_PARAM", "M_UNKNOWN"):
+                        raise Refused(t("matrix.login_refused", homeserver=settings.homeserver,
+                                        user=settings.user_id, code=answer.status_code, error=answer.message))
+                    raise OSError(f"{answer.status_code}: {answer.message}")
+            return client
+        except NETWORK as error:
+            seconds = BACKOFF[min(attempt, len(BACKOFF) - 1)]
+            log.warning(t("matrix.unreachable", homeserver=settings.homeserver, error=error, seconds=seconds))
+            attempt += 1
+            await (wait or asyncio.sleep)(seconds)
+
+
+class SyncPosition:
+    """Where the sync stopped, kept in a file of the store directory."""
+
+    def __init__(self, store_path: str | None, user_id: str) -> None:
+        safe = user_id.replace(":", "_").replace("@", "")
+        self.path = Path(store_path) / f"sync-{safe}" if store_path else None
+
+    def read(self) -> str | None:
+        """The saved position, if any."""
+        return self.path.read_text().strip() or None if self.path and self.path.exists() else None
+
+    def save(self, token: str) -> None:
+        """Remember the position (written whole, then renamed)."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".tmp")
+        partial.write_text(token)
+        partial.replace(self.path)
+
+
+async def run_sync(bot: MatrixBot, position: SyncPosition, *, stop: asyncio.Event,
+                   ready: threading.Event | None = None, homeserver: str = "") -> None:
+    """Sync until `stop`: the first time without answering history, then every event as it comes."""
+    client, saved, attempt = bot.client, position.read(), 0
+    first = await _first_sync(client)  # the rooms' state, without answering their history
+    since = saved or first.next_batch
+    client.next_batch = since  # nio skips an answer whose position it has seen: the first sync's is later
+    if saved is None:
+        position.save(since)
+        for room_id, info in first.rooms.invite.items():  # invitations that came while nobody listened
+            for event in info.invite_state:
+                if isinstance(event, InviteMemberEvent):
+                    await bot.on_invite(client.invited_rooms.get(room_id) or client.rooms.get(room_id), event)
+    bot.listen()
+    while not stop.is_set():
+        try:
+            answer = await _until_stopped(client.sync(timeout=0 if ready and not ready.is_set() else SYNC_TIMEOUT_MS,
+                                                      since=since), stop)
+            if answer is None:
+                break
+            if isinstance(answer, SyncError):
+                raise OSError(f"{answer.status_code}: {answer.message}")
+        except NETWORK as error:
+            seconds = BACKOFF[min(attempt, len(BACKOFF) - 1)]
+            log.warning(t("matrix.waiting", homeserver=homeserver, reason=error, seconds=seconds))
+            attempt += 1
+            try:
+                await asyncio.wait_for(stop.wait(), seconds)
+            except TimeoutError:
+                pass
+            continue
+        attempt, since = 0, answer.next_batch
+        position.save(since)
+        if ready is not None and not ready.is_set():
+            ready.set()
+
+
+async def _until_stopped(call, stop: asyncio.Event):
+    """The call's answer, or None when `stop` is set first (a long poll is not waited out)."""
+    task, stopped = asyncio.ensure_future(call), asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if task not in done:
+        task.cancel()
+        return None
+    stopped.cancel()
+    return task.result()
+
+
+def first_sync_filter() -> dict:
+    """The first sync's filter: the rooms' state with one timeline event each (history is not answered), and a
+    never-seen type excluded so that the homeserver cannot answer from its cache of an earlier start's sync
+    (Synapse keeps identical sync answers for minutes: a stale one would replay commands already answered)."""
+    return {"room": {"timeline": {"limit": 1}},
+            "account_data": {"not_types": [f"se.veckolage.start.{secrets.token_hex(8)}"]}}
+
+
+async def _first_sync(client: AsyncClient):
+    """One sync with the whole state, waiting out a homeserver that does not answer yet."""
+    attempt = 0
+    while True:
+        try:
+            answer = await client.sync(timeout=0, full_state=True, sync_filter=first_sync_filter())
+            if not isinstance(answer, SyncError):
+                return answer
+            raise OSError(f"{answer.status_code}: {answer.message}")
+        except NETWORK as error:
+            seconds = BACKOFF[min(attempt, len(BACKOFF) - 1)]
+            log.warning(t("matrix.waiting", homeserver=client.homeserver, reason=error, seconds=seconds))
+            attempt += 1
+            await asyncio.sleep(seconds)
+
+
+class Service:
+    """The bot, its outbox thread and (optionally) the clock, on one event loop: `python -m bot matrix`."""
+
+    def __init__(self, settings: MatrixSettings, engine, *, clock: Callable[[], datetime],
+                 outbox: bool = True, notify: Callable[[], None] | None = None) -> None:
+        """`outbox=False` delivers nothing (tests deliver themselves); `notify` is called after each commit."""
+        self.settings, self.engine, self.clock, self.outbox = settings, engine, clock, outbox
+        self.notify = notify
+        self.thread: OutboxThread | None = None
+        self.bot: MatrixBot | None = None
+        self.bridge: Bridge | None = None
+
+    async def serve(self, *, stop: asyncio.Event, ready: threading.Event | None = None,
+                    started: Callable[[MatrixBot], None] = lambda bot: None) -> None:
+        """Connect, start delivering, and sync until `stop`."""
+        client = await connect(self.settings)
+        self.bridge = Bridge(client, asyncio.get_running_loop())
+        if self.outbox:
+            self.thread = OutboxThread(MatrixDeliverer(self.engine, self.bridge, clock=self.clock)).start()
+        self.bot = MatrixBot(client, self.engine, team=self.settings.server_name, clock=self.clock,
+                             notify=self.notify or (self.thread.wake if self.thread else (lambda: None)))
+        started(self.bot)
+        try:
+            await run_sync(self.bot, SyncPosition(self.settings.store_path, self.settings.user_id), stop=stop,
+                           ready=ready, homeserver=self.settings.homeserver)
+        finally:
+            if self.thread is not None:
+                self.thread.stop()
+            await client.close()
