@@ -49,9 +49,11 @@ def _executor() -> ThreadPoolExecutor:
 def register_listeners(
     app: App, *, engine: Engine, clock: Callable[[], datetime], notify: Callable[[], None] = lambda: None,
     background: Callable[[Callable[[], None]], object] | None = None,
+    present: Callable[[object], object] = lambda reply: reply,
 ) -> None:
-    """Attach every listener and the error handler; `notify` wakes the outbox after a commit and
-    `background` runs slow work (drawing, uploads) after the ack."""
+    """Attach every listener and the error handler; `notify` wakes the outbox after a commit,
+    `background` runs slow work (drawing, uploads) after the ack, and `present` adds what only this
+    process knows to a reply (a kiosk link's web address, bot/web/chat_reply.py)."""
     background = background or _executor().submit
 
     def invocation(session, body: dict, request_id: str | None = None) -> Invocation | None:
@@ -78,6 +80,7 @@ def register_listeners(
                     if inv and once else None
                 if first is None:
                     reply = dispatch(family(body["command"]), neutral(body.get("text", "")), inv, session) if inv else not_set_up()
+                    reply = present(reply)
                     answer = _answer(reply)
                     if inv and once and answer is not None and _acted(reply):
                         answered.remember(session, workspace_id=inv.workspace_id, key=inv.request_id,

@@ -56,6 +56,7 @@ from commands.rate import rate
 from commands.reminders import MUTE_USAGE, set_reminders
 from commands.reply import HelpEntry, HelpReply, Reply
 from commands.scale import SCALE
+from commands.storbild.kiosk import KIOSK_USAGE, kiosk_command
 from commands.texts import t
 from commands.year_commands import EXPORT_USAGE, TREND_USAGE, YEAR_USAGE, export, trend, year_picture
 
@@ -117,6 +118,8 @@ COMMANDS: tuple[Command, ...] = (
             "samverkans snitt.", trend),
     Command("veckolage", ("export",), EXPORT_USAGE, "Samordnare: årstabellen som fil, skickas till dig som "
             "direktmeddelande.", export),
+    Command("veckolage", ("storbild",), KIOSK_USAGE, "Samordnare: en kiosklänk till mötesrummets skärm (standard "
+            "7 dagar, bara siffror och färger), skickas bara till dig; återkalla den med numret.", kiosk_command),
     Command("veckolage", HELP_WORDS, "veckolage hjälp", "Visar den här hjälpen.", None),
     Command("handelse", (), EVENT_USAGE, "Rapporterar en händelse. Skjutning, sprängning och brandattentat är "
             "kritiska: larmet går direkt till larmkanalen och området blir minst 5 för veckan.", report),
