@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from commands.event_manage import acknowledge
 from commands.context import Invocation
+from commands.event_manage import acknowledge
 from storage.db import session_scope
+from tests import web_harness as w
 from tests.conftest import NOW
-from tests.web_harness import browser, desktop, phone, sign_in, site  # noqa: F401 - fixtures
+from tests.web_harness import sign_in
+
+browser = w.browser  # a fixture
+desktop = w.desktop  # a fixture
+phone = w.phone  # a fixture
+site = w.site  # a fixture
 
 WEEK_URL = "/storbild/vecka/2026-W47"
 

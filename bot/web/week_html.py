@@ -82,11 +82,16 @@ def _row(row: AreaRow, grid: WeekGrid, area_links: dict[str, int] | None) -> str
         flags += f' <span class="flag crit">{e(t("storbild.row.critical"))}</span>'
     if row.disagreement:
         flags += f' <span class="flag">{e(t("storbild.row.disagreement"))}</span>'
-    notes = [t("grid.status.agreed") if row.agreed else (t("grid.status.proposed") if row.value else "")]
+    extra = ""
+    if row.change:
+        arrow, words = ("↑", t("storbild.change.up")) if row.change > 0 else ("↓", t("storbild.change.down"))
+        extra += f' <span class="ch" aria-hidden="true">{arrow}</span><span class="sr">{e(words)}</span>'
     if row.lifted:
-        notes = [t("storbild.row.lifted", agreed=row.agreed_level)]
-    change = {1: t("storbild.change.up"), -1: t("storbild.change.down")}.get(row.change, "")
-    extra = "".join(f' <span class="s">{e(note)}</span>' for note in [*notes, change] if note)
+        extra += f' <span class="s ok">{e(t("storbild.row.lifted", agreed=row.agreed_level))}</span>'
+    elif row.agreed:
+        extra += f' <span class="s ok">✓ {e(t("grid.status.agreed"))}</span>'
+    elif row.value is not None:
+        extra += f' <span class="s">{e(t("grid.status.proposed"))}</span>'
     cells = [f'<th scope="row">{name}{flags}</th>', level_cell(row.value, extra=extra, attrs=' data-col="samlat"'),
              level_cell(row.previous, attrs=' data-col="forra"')]
     for index, cell in enumerate(row.cells):
