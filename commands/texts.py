@@ -666,14 +666,14 @@ Användning:
     "storbild.signin.title": "Logga in",
     "storbild.signin.text": "Lägesbilden visas bara för dem som är med i samverkan. Logga in med samma konto som "
     "i chattverktyget; dina roller är desamma där och här.",
-    "storbild.signin.button": "Logga in med Slack",
+    "slack.signin.button": "Logga in med Slack",
     "storbild.signin.off": "Inloggning är inte inställd på den här servern (SIGNIN_CLIENT_ID, SIGNIN_CLIENT_SECRET "
     "och WEB_BASE_URL). Be den som driftar Veckoläge.",
     "storbild.signin.kiosk": "Till mötesrummets skärm: be en samordnare om en kiosklänk.",
     "storbild.signin.problem.state": "Inloggningen kunde inte slutföras (den tog för lång tid eller startades i "
     "en annan webbläsare). Försök igen.",
-    "storbild.signin.problem.denied": "Inloggningen avbröts i Slack. Försök igen.",
-    "storbild.signin.problem.slack": "Slack bekräftade inte inloggningen. Försök igen om en stund.",
+    "slack.signin.denied": "Inloggningen avbröts i Slack. Försök igen.",
+    "slack.signin.failed": "Slack bekräftade inte inloggningen. Försök igen om en stund.",
     "storbild.signin.problem.unknown": "Du finns inte med i den här samverkan. Be en administratör lägga till dig "
     "som medlem, samordnare eller administratör.",
     "storbild.signin.problem.out": "Du är utloggad.",
@@ -682,7 +682,7 @@ Användning:
     "storbild.off.title": "Webbvyn är inte påslagen",
     "storbild.off.text": "Den som driftar Veckoläge slår på den med inställningen WEB_SECRET (minst 32 tecken).",
     "storbild.notfound.title": "Sidan finns inte",
-    "storbild.notfound.text": "Adressen leder ingenstans. Börja på /storbild/.",
+    "storbild.notfound.text": "Adressen leder ingenstans. Börja på veckans sida.",
     "storbild.kiosk.title": "Kiosklänkar till mötesrummets skärm",
     "storbild.kiosk.text": "En kiosklänk visar veckans lägesbild på en skärm utan inloggning: bara siffror och "
     "färger, inga kommentarer eller beskrivningar. Den går ut av sig själv och kan återkallas när som helst.",

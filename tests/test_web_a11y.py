@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests import web_harness as w
 from tests import web_scale as ws
 from tests.conftest import Chat
 from tests.test_at_scale import AREAS, PARTNERS
 from tests.web_harness import DESKTOP, PHONE, axe_violations, sign_in
 from tests.web_scale import COORD, report_shooting
 
-browser = w.browser  # a fixture
 big_site = ws.big_site  # a fixture
 
 SIGNED_IN = ["/storbild/vecka/2026-W47", "/storbild/skarm", "/storbild/ar/2026", "/storbild/omrade/{area}",

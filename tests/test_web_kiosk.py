@@ -14,7 +14,6 @@ from tests import slack_harness as h
 from tests import web_harness as w
 from tests.web_harness import sign_in
 
-browser = w.browser  # a fixture
 desktop = w.desktop  # a fixture
 site = w.site  # a fixture
 

@@ -10,7 +10,6 @@ from tests import slack_harness as h
 from tests import web_harness as w
 from tests.web_harness import CLIENT_ID, sign_in
 
-browser = w.browser  # a fixture
 desktop = w.desktop  # a fixture
 site = w.site  # a fixture
 

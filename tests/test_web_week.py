@@ -9,7 +9,6 @@ from tests import web_harness as w
 from tests.conftest import NOW
 from tests.web_harness import sign_in
 
-browser = w.browser  # a fixture
 desktop = w.desktop  # a fixture
 phone = w.phone  # a fixture
 site = w.site  # a fixture

@@ -19,7 +19,6 @@ from bot.http import wsgi_app
 from bot.settings import Settings
 from bot.web.app import make_web_app, web_config
 from tests import slack_harness as h
-from tests.conftest import NOW
 from tests.fake_slack import FakeSlack
 
 CHROMIUM = "/usr/bin/chromium"
@@ -34,7 +33,7 @@ PHONE = {"width": 390, "height": 844}
 class Clock:
     """The server's time, moved by the test (never slept)."""
 
-    def __init__(self, now: datetime = NOW) -> None:
+    def __init__(self, now: datetime) -> None:
         self.now = now
 
     def __call__(self) -> datetime:
@@ -77,8 +76,10 @@ def start_site(engine: Engine, fake: FakeSlack, clock: Clock, *, secret: str | N
 @pytest.fixture
 def site(engine: Engine, workspace_id: int) -> Iterator[Site]:
     """The test collaboration served over HTTP, with the fake Slack signing people in."""
+    from tests.conftest import NOW  # conftest imports this module (for `browser`)
+
     with FakeSlack() as fake:
-        running, server = start_site(engine, fake, Clock())
+        running, server = start_site(engine, fake, Clock(NOW))
         yield running
         server.shutdown()
         server.server_close()

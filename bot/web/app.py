@@ -123,7 +123,7 @@ def make_web_app(config: WebConfig, engine: Engine, clock: Callable[[], datetime
 
     @route("GET", r"/logga-in")
     def signin_page(req, match, session) -> Response:
-        problem = t(f"storbild.signin.problem.{req.arg('fel')}") if req.arg("fel") in SIGNIN_PROBLEMS else None
+        problem = t(SIGNIN_PROBLEMS[req.arg("fel")]) if req.arg("fel") in SIGNIN_PROBLEMS else None
         back = req.arg("till") if req.arg("till").startswith(f"{PREFIX}/") else ""
         return html(page(t("storbild.signin.title"), signin_body(available=config.signin is not None,
                                                                 problem=problem, back=back)))
@@ -287,12 +287,15 @@ def make_web_app(config: WebConfig, engine: Engine, clock: Callable[[], datetime
                 with session_scope(engine) as session:
                     response = handler(req, match, session)
                 return response.send(start_response)
-        return refusal(t("storbild.notfound.title"), t("storbild.notfound.text"), status=404).send(start_response)
+        return Response(404, message_page(t("storbild.notfound.title"), [t("storbild.notfound.text")],
+                                          link=(f"{PREFIX}/", t("storbild.nav.week")))).send(start_response)
 
     return application
 
 
-SIGNIN_PROBLEMS = ("state", "denied", "slack", "unknown", "out")
+SIGNIN_PROBLEMS = {"state": "storbild.signin.problem.state", "denied": "slack.signin.denied",
+                   "slack": "slack.signin.failed", "unknown": "storbild.signin.problem.unknown",
+                   "out": "storbild.signin.problem.out"}
 
 
 def _refresh_note() -> str:

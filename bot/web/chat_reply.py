@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from bot.web.app import WebConfig, kiosk_url
 from commands.reply import Notice
-from commands.storbild.kiosk import KIOSK_USAGE, KioskLinkCreated
+from commands.spans import Typed, rich
+from commands.storbild.kiosk import KioskLinkCreated
 from commands.texts import t
 
 
@@ -19,9 +20,9 @@ def kiosk_presenter(config: WebConfig) -> Callable[[object], object]:
         url = kiosk_url(config, reply)
         if url is None:
             return reply  # its own lines say the address is unknown
-        usage = KIOSK_USAGE.split(" | ")[1].replace("<nr>", str(reply.link_id))
+        revoke = Typed(f"veckolage storbild återkalla {reply.link_id}")
         return Notice("ok", reply.title, (t("storbild.link.url", url=url),
-                                          t("storbild.link.expires", days=reply.days, when=reply.expires_text,
-                                            usage=usage)))
+                                          rich("storbild.link.expires", days=reply.days, when=reply.expires_text,
+                                               usage=revoke)))
 
     return present

@@ -32,7 +32,7 @@ def signin_body(*, available: bool, problem: str | None, back: str = "") -> str:
     parts.append(f"<p>{e(t('storbild.signin.text'))}</p>")
     if available:
         href = "/storbild/logga-in/slack" + (f"?till={quote(back)}" if back else "")
-        parts.append(f'<p><a class="button primary" href="{e(href)}">{e(t("storbild.signin.button"))}</a></p>')
+        parts.append(f'<p><a class="button primary" href="{e(href)}">{e(t("slack.signin.button"))}</a></p>')
     else:
         parts.append(f"<p>{e(t('storbild.signin.off'))}</p>")
     parts.append(f"<p>{e(t('storbild.signin.kiosk'))}</p>")

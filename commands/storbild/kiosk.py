@@ -21,7 +21,7 @@ from commands.texts import t
 from commands.when import show
 from storage import kiosk_links, queries
 
-KIOSK_USAGE = "veckolage storbild [dagar] | veckolage storbild återkalla <nr>"
+KIOSK_USAGE = "veckolage storbild [dagar] | storbild återkalla <nr>"
 DEFAULT_DAYS, MAX_DAYS = 7, 90
 REVOKE_WORDS = ("återkalla", "aterkalla")
 
