@@ -37,10 +37,12 @@ def fill(engine: Engine) -> int:
                 if week == 47 and (j == len(partners) - 1 or (i + j) % 9 == 0):
                     continue  # not reported
                 n = week * 7 + i * 3 + j
+                base = 1 + (week + i * 3) % 4  # the area's week; partners mostly within a level of it
+                level = min(4, max(1, base + ((i + j) % 3 == 0) - ((j + week) % 4 == 0) + (j == 2 and i % 5 == 1)))
                 ratings.append(dict(workspace_id=workspace, area_id=area, partner_id=partner, iso_year=2026,
-                                    iso_week=week, level=1 + n % 4, reported_by="U0P00", reported_at=at,
+                                    iso_week=week, level=level, reported_by="U0P00", reported_at=at,
                                     comment=COMMENT if n % 5 == 0 else None))
-            if week < 47 and i % 3:
+            if (week < 47 and i % 3) or (week == 47 and i % 4 == 1):
                 agreed.append(dict(workspace_id=workspace, area_id=area, iso_year=2026, iso_week=week,
                                    level=1 + (week + i) % 4, set_by=COORD, set_at=at))
     with session_scope(engine) as session:

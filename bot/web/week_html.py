@@ -89,7 +89,7 @@ def _row(row: AreaRow, grid: WeekGrid, area_links: dict[str, int] | None) -> str
     if row.lifted:
         extra += f' <span class="s ok">{e(t("storbild.row.lifted", agreed=row.agreed_level))}</span>'
     elif row.agreed:
-        extra += f' <span class="s ok">✓ {e(t("grid.status.agreed"))}</span>'
+        extra += f' <span class="s ok">✓<span class="w"> {e(t("grid.status.agreed"))}</span></span>'
     elif row.value is not None:
         extra += f' <span class="s">{e(t("grid.status.proposed"))}</span>'
     cells = [f'<th scope="row">{name}{flags}</th>', level_cell(row.value, extra=extra, attrs=' data-col="samlat"'),
