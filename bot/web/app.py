@@ -26,7 +26,7 @@ from bot.web.week_html import FOLDED, HIDDEN, SHOWN, week_body
 from bot.web.year_html import year_body
 from commands.context import Invocation, load_caller
 from commands.storbild.kiosk import KioskLinkCreated, create_kiosk_link, revoke_kiosk_link
-from commands.storbild.pages import area_ids, area_page, week_page
+from commands.storbild.pages import area_page, week_page
 from commands.texts import t
 from commands.weeks import Week, weeks_in_year
 from commands.year_table import build_year_table
@@ -176,7 +176,7 @@ def make_web_app(config: WebConfig, engine: Engine, clock: Callable[[], datetime
                            t("storbild.kiosk.refused.hint"))
         caller = load_caller(session, Invocation(verdict.workspace_id, "", clock()))
         built = week_page(session, workspace_id=verdict.workspace_id, week=caller.assessment_week,
-                          current=caller.current_week)
+                          current=caller.current_week, names={a.id: a.name for a in caller.areas})
         body = week_body(built, private=HIDDEN, nav_weeks=False) + _refresh_note()
         return html(page(t("storbild.week.title", week=built.grid.week.label), body, mode="kiosk",
                          refresh=REFRESH_SECONDS))
@@ -198,15 +198,18 @@ def make_web_app(config: WebConfig, engine: Engine, clock: Callable[[], datetime
         return _week(session, who, Week(year, number))
 
     def _week(session, who: access.Viewer, shown: Week) -> Response:
-        built = week_page(session, workspace_id=who.workspace_id, week=shown, current=who.caller.current_week)
-        body = week_body(built, private=SHOWN, area_links=area_ids(session, workspace_id=who.workspace_id))
+        areas = who.caller.areas  # the process's copy of the set-up (storage/directory.py): no query
+        built = week_page(session, workspace_id=who.workspace_id, week=shown, current=who.caller.current_week,
+                          names={a.id: a.name for a in areas})
+        body = week_body(built, private=SHOWN, area_links={a.name: a.id for a in areas})
         return html(page(t("storbild.week.title", week=shown.label), body, nav=nav(who)))
 
     @route("GET", r"/skarm")
     @signed_in
     def wall(req, match, session, who) -> Response:
         shown = who.caller.assessment_week
-        built = week_page(session, workspace_id=who.workspace_id, week=shown, current=who.caller.current_week)
+        built = week_page(session, workspace_id=who.workspace_id, week=shown, current=who.caller.current_week,
+                          names={a.id: a.name for a in who.caller.areas})
         body = week_body(built, private=FOLDED, nav_weeks=False) + _refresh_note()
         return html(page(t("storbild.week.title", week=shown.label), body, nav=nav(who), mode="storbild",
                          refresh=REFRESH_SECONDS))

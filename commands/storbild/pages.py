@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -71,9 +70,11 @@ class AreaPage:
     events: tuple[EventLine, ...]
 
 
-def open_alert_list(session: Session, workspace: Workspace, *, since: Week) -> tuple[OpenAlert, ...]:
-    """Unacknowledged critical events from `since` on."""
-    names = {a.id: a.name for a in queries.active_areas(session, workspace_id=workspace.id)}
+def open_alert_list(session: Session, workspace: Workspace, *, since: Week,
+                    names: dict[int, str] | None = None) -> tuple[OpenAlert, ...]:
+    """Unacknowledged critical events from `since` on (`names`: area names by id, when the caller has them)."""
+    if names is None:
+        names = {a.id: a.name for a in queries.active_areas(session, workspace_id=workspace.id)}
     tz = ZoneInfo(workspace.timezone)
     return tuple(OpenAlert(e.id, event_type(e.type_key).name, names.get(e.area_id, "?"),
                            show(e.occurred_at.astimezone(tz)), Week(e.iso_year, e.iso_week))
@@ -81,11 +82,13 @@ def open_alert_list(session: Session, workspace: Workspace, *, since: Week) -> t
                                                               since_year_week=(since.year, since.week)))
 
 
-def week_page(session: Session, *, workspace_id: int, week: Week, current: Week) -> WeekPage:
-    """Everything the week page shows; `current` is the week it is now (the banner looks back from it)."""
+def week_page(session: Session, *, workspace_id: int, week: Week, current: Week,
+              names: dict[int, str] | None = None) -> WeekPage:
+    """Everything the week page shows; `current` is the week it is now (the banner looks back from it);
+    `names` are the active areas by id when the caller already has them."""
     workspace = session.get(Workspace, workspace_id)
     grid = build_grid(session, workspace_id=workspace_id, week=week)
-    alerts = open_alert_list(session, workspace, since=current.shift(-(ALERT_WEEKS - 1)))
+    alerts = open_alert_list(session, workspace, since=current.shift(-(ALERT_WEEKS - 1)), names=names)
     sections = tuple(s for source in WEEK_SECTIONS if (s := source(session, workspace_id, week)) is not None)
     return WeekPage(grid, alerts, sections)
 
@@ -112,11 +115,3 @@ def area_page(session: Session, *, workspace_id: int, area_id: int, last: Week,
     return AreaPage(area.id, Trend(area.name, tuple(points)), lines)
 
 
-def area_ids(session: Session, *, workspace_id: int) -> dict[str, int]:
-    """Active areas by name → id, for links from the grid to the area pages."""
-    return {a.name: a.id for a in queries.active_areas(session, workspace_id=workspace_id)}
-
-
-def local_now(workspace_timezone: str, now: datetime) -> datetime:
-    """`now` in the collaboration's time zone."""
-    return now.astimezone(ZoneInfo(workspace_timezone))
