@@ -6,7 +6,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -86,8 +86,3 @@ def check_kiosk(session: Session, secret: str, token: str, *, now: datetime) -> 
     if link.expires_at <= now:
         return KioskCheck(None, "expired", link.expires_at)
     return KioskCheck(link.workspace_id)
-
-
-def epoch(value: int) -> datetime:
-    """Epoch seconds as an aware UTC datetime."""
-    return datetime.fromtimestamp(value, UTC)
