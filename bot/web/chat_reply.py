@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.web.app import WebConfig, kiosk_url
+from bot.web.config import WebConfig, kiosk_url
 from commands.reply import Notice
 from commands.spans import Typed, rich
 from commands.storbild.kiosk import KioskLinkCreated

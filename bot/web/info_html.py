@@ -11,6 +11,7 @@ from commands.storbild.kiosk import DEFAULT_DAYS, MAX_DAYS
 from commands.texts import t
 from commands.when import show
 
+DAY_CHOICES = (1, 7, 30, MAX_DAYS)  # the kiosk form's choices of validity
 A11Y_SECTIONS = ("intro", "status", "gaps", "report", "supervision", "tested")
 
 
@@ -50,7 +51,7 @@ def kiosk_body(links: list, *, csrf: str, timezone: str, created_url: str | None
                      f'<label for="kiosklank">{e(t("storbild.kiosk.copy"))}</label>'
                      f'<input id="kiosklank" class="kiosklink" readonly value="{e(created_url)}"></div>')
     options = "".join(f'<option value="{d}"{" selected" if d == DEFAULT_DAYS else ""}>'
-                      f'{e(t("storbild.kiosk.days_option", days=d))}</option>' for d in (1, 7, 30, MAX_DAYS))
+                      f'{e(t("storbild.kiosk.days_option", days=d))}</option>' for d in DAY_CHOICES)
     parts.append(f'<form method="post" action="/storbild/kiosk"><input type="hidden" name="csrf" value="{e(csrf)}">'
                  f'<label for="dagar">{e(t("storbild.kiosk.days"))}</label> <select id="dagar" name="dagar">{options}'
                  f'</select> <button type="submit" class="primary">{e(t("storbild.kiosk.create"))}</button></form>')
