@@ -123,3 +123,45 @@ def test_nothing_is_shown_to_someone_without_a_session_or_link(site):
         with urlopen(site.url + path) as answer:  # follows the redirect to the sign-in page
             assert answer.url.startswith(site.url + "/storbild/logga-in"), path
             assert "Vällingby" not in answer.read().decode()
+
+
+@pytest.mark.parametrize("words", ["storbild 0", "storbild 91", "storbild tre", "storbild 7 extra",
+                                   "storbild återkalla", "storbild återkalla x", "storbild återkalla 999"])
+def test_bad_input_gets_swedish_usage_and_writes_nothing(chat, engine, words):
+    from tests.test_rights_matrix import snapshot
+
+    before = snapshot(engine)
+    reply = chat("U0COORD", f"/veckolage {words}")
+    assert reply.tone == "error" and reply.title == "Det gick inte"
+    assert reply.usage == "veckolage storbild [dagar] | storbild återkalla <nr>"
+    assert reply.lines[0] in ("Antal dagar: 1–90.", "Skriv numret på länken som ska återkallas.",
+                              "Det finns ingen giltig kiosklänk nummer 999.")
+    assert snapshot(engine) == before
+
+
+def test_the_chat_answer_says_how_long_it_holds_and_how_to_revoke_it(site):
+    answer = kiosk_link_from_chat(site, "/veckolage storbild 30")
+    body = h.slash_body("/veckolage", "storbild 30", user="U0COORD")
+    text = h.texts(__import__("json").loads(h.dispatch(site.app, body, h.signed_headers(body)).body))
+    number = int(text.split("Kiosklänk ")[1].split()[0])
+    assert "Gäller i 30 dagar, till tis 22 dec 13:00" in text
+    assert f"/veckolage storbild återkalla {number}" in text
+    assert answer.startswith(site.url + "/storbild/k/")
+
+
+def test_without_a_web_secret_the_web_view_is_off(engine, workspace_id):
+    from tests.conftest import NOW
+    from tests.fake_slack import FakeSlack
+    from tests.web_harness import Clock, start_site
+
+    with FakeSlack() as fake:
+        running, server = start_site(engine, fake, Clock(NOW), secret=None)
+        try:
+            urlopen(running.url + "/storbild/")
+            raise AssertionError("answered without WEB_SECRET")
+        except __import__("urllib.error").error.HTTPError as error:
+            assert error.code == 503
+            assert "Webbvyn är inte påslagen" in error.read().decode()
+        finally:
+            server.shutdown()
+            server.server_close()
