@@ -1,4 +1,5 @@
-"""grid: `/veckolage` (dispatch + Block Kit) on 20 areas × 10 partners with a year of history; the year table; the PNG."""
+"""grid: `/veckolage` (dispatch + Block Kit) and the web week page on 20 areas × 10 partners with a year of
+history; the year table; the PNG."""
 
 from __future__ import annotations
 
