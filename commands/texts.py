@@ -729,7 +729,8 @@ Användning:
     "och varje områdes utveckling. Den här redogörelsen beskriver hur webbvyn uppfyller lagen (2018:1937) om "
     "tillgänglighet till digital offentlig service, kända brister och hur du kan rapportera problem.",
     "storbild.a11y.status.title": "Hur tillgänglig är webbvyn?",
-    "storbild.a11y.status": "Vi bedömer att webbvyn är helt förenlig med WCAG 2.1 nivå AA. Varje ruta visar både "
+    "storbild.a11y.status": "Vi bedömer att webbvyn är förenlig med WCAG 2.1 nivå AA. Bedömningen bygger på "
+    "automatiska tester och egna kontroller, inte på en extern granskning. Varje ruta visar både "
     "färg, siffra och nivåns namn, så färgen är aldrig det enda tecknet; tabellerna har rubriker för rader och "
     "kolumner; allt går att använda med tangentbord och fokus syns; sidorna är på svenska och går att förstora.",
     "storbild.a11y.gaps.title": "Kända brister",

@@ -82,3 +82,19 @@ def test_the_week_page_fits_a_phone(site, chat, phone):
     sign_in(phone, site, "U0POL1", start=WEEK_URL)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls inside its box
     assert cell(phone, "Vällingby", "Polisen") == "3 Oroande"
+
+
+def test_a_feature_adds_a_section_under_the_week_through_the_extension_point(site, desktop):
+    from commands.storbild.pages import WEEK_SECTIONS, PageSection
+
+    def insatser(session, workspace_id, week):
+        return PageSection("insatser", "Pågående insatser", (f"Extra belysning i gångtunneln ({week.short})",))
+
+    WEEK_SECTIONS.append(insatser)
+    try:
+        sign_in(desktop, site, "U0POL1", start=WEEK_URL)
+        section = desktop.get_by_role("region", name="Pågående insatser")
+        assert section.get_by_role("heading").inner_text() == "Pågående insatser"
+        assert "Extra belysning i gångtunneln (v47)" in section.inner_text()
+    finally:
+        WEEK_SECTIONS.remove(insatser)
