@@ -1,7 +1,7 @@
 """The README's screenshot of the storbild: `.venv/bin/python -m tests.storbild_screenshot` writes docs/storbild.png.
 
 The wall as a kiosk link shows it at 1920×1080: 20 areas × 10 partners with long names, an unacknowledged
-shooting, a missing partner. The PNG carries the SHA-256 of the page's HTML; tests/test_web_screenshot.py
+shooting, a missing partner. The PNG carries the SHA-256 of the page's HTML, CSS and script; tests/test_web_screenshot.py
 renders the page again and fails when the HTML changed and the picture was not made again.
 """
 
@@ -45,8 +45,11 @@ def kiosk_page(shoot: bool) -> tuple[str, bytes | None]:
                     link = create_kiosk_link(session, workspace_id=workspace, timezone="Europe/Stockholm",
                                              user_id=COORD, now=site.clock.now, days=7)
                 url = kiosk_url(web_config(site.settings), link)
-                with urlopen(url) as answer:
-                    digest = hashlib.sha256(answer.read()).hexdigest()
+                digest = hashlib.sha256()
+                for address in (url, f"{site.url}/storbild/stil.css", f"{site.url}/storbild/uppdatera.js"):
+                    with urlopen(address) as answer:  # the page, its style and its script: what the picture shows
+                        digest.update(answer.read())
+                digest = digest.hexdigest()
                 png = _shoot(url, CHROMIUM, CHROMIUM_ARGS, DESKTOP) if shoot else None
             finally:
                 server.shutdown()
