@@ -31,7 +31,7 @@ def area_body(page: AreaPage) -> str:
     trend = page.trend
     title, compare = trend_words(trend)
     rows = "".join(f'<tr><th scope="row">{e(p.week.short_in(trend.points[-1].week.year))}</th>'
-                   f"{level_cell(p.value)}<td>{e(_average(p.average))}</td></tr>" for p in trend.points)
+                   f"{level_cell(p.value, missing='year.picture.missing')}<td>{e(_average(p.average))}</td></tr>" for p in trend.points)
     heads = "".join(f'<th scope="col">{e(h)}</th>' for h in (
         t("year.picture.week"), trend.area, t("storbild.area.average")))
     caption = t("storbild.area.caption", area=trend.area)

@@ -12,21 +12,23 @@ def level_name(value: int) -> str:
     return level(value).name.split()[0]
 
 
-def level_cell(value: int | None, *, extra: str = "", tag: str = "td", attrs: str = "") -> str:
-    """A cell reading `3 Oroande` on level 3's colour, or `ej rapporterat` on grey; `extra` is more HTML inside."""
+def level_cell(value: int | None, *, extra: str = "", tag: str = "td", attrs: str = "",
+               missing: str = "storbild.missing") -> str:
+    """A cell reading `3 Oroande` on level 3's colour, or `ej rapporterat` (`missing`'s text) on grey; `extra`
+    is more HTML inside."""
     if value is None:
-        inner = f'<span class="t">{e(t("storbild.missing"))}</span>'
+        inner = f'<span class="t">{e(t(missing))}</span>'
         return f'<{tag} class="lv lv0"{attrs}>{inner}{extra}</{tag}>'
     step = level(value)
     inner = f'<span class="n">{value}{e(step.marker)}</span> <span class="t">{e(level_name(value))}</span>'
     return f'<{tag} class="lv lv{value}"{attrs}>{inner}{extra}</{tag}>'
 
 
-def legend() -> str:
-    """The scale as a list: each level as its cells show it, then the missing cell."""
+def legend(missing: str = "storbild.missing") -> str:
+    """The scale as a list: each level as its cells show it, then the missing cell (`missing`'s text)."""
     items = "".join(f'<li><span class="lv lv{s.number} key"><span class="n">{s.number}{e(s.marker)}</span></span> '
                     f"{e(s.name)} – {e(s.meaning)}</li>" for s in SCALE)
-    items += f'<li><span class="lv lv0 key"><span class="n">–</span></span> {e(t("storbild.missing"))}</li>'
+    items += f'<li><span class="lv lv0 key"><span class="n">–</span></span> {e(t(missing))}</li>'
     return f'<ul class="legend" aria-label="{e(t("storbild.legend"))}">{items}</ul>'
 
 

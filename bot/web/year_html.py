@@ -43,13 +43,13 @@ def _whole(table: YearTable) -> str:
         f'<th scope="col">{e(area)}</th>' for area in table.areas)
     rows = []
     for week in table.weeks:
-        cells = "".join(level_cell(table.value(week.week, area),
+        cells = "".join(level_cell(table.value(week.week, area), missing="year.picture.missing",
                                    extra=(f' <span class="s">{e(t("storbild.year.critical_mark"))}</span>'
                                           if (week.week, area) in table.critical else ""))
                         for area in table.areas)
         rows.append(f'<tr><th scope="row">{e(week.short)}</th>{cells}</tr>')
     caption = t("storbild.year.table", year=table.year)
-    return (f"<details><summary>{e(t('storbild.year.open'))}</summary>{legend()}"
+    return (f"<details><summary>{e(t('storbild.year.open'))}</summary>{legend('year.picture.missing')}"
             f'<div class="scroll" role="region" aria-label="{e(caption)}" tabindex="0"><table class="grid year">'
             f'<caption>{e(caption)}</caption><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
             "</div></details>")
