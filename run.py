@@ -106,7 +106,7 @@ def run_child(command: list[str], cwd: Path | None = None) -> int:
 def main(argv: list[str]) -> int:
     """Dispatch `bot …` or `test …`."""
     if not argv or argv[0] not in {"bot", "test"}:
-        from commands.texts import t  # the catalogue needs nothing outside the standard library
+        from commands.core.texts import t  # the catalogue needs nothing outside the standard library
 
         print(t("run.usage"))
         return 2

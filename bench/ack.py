@@ -58,10 +58,10 @@ def floor_app(engine):
 
 def real_app(engine, api_url: str):
     """The production factory on a synced collaboration."""
-    from bot.app import create_app
     from bot.settings import Settings
-    from commands.setup_file import parse_setup
-    from commands.setup_sync import sync_setup
+    from bot.slack.app import create_app
+    from commands.setup.file import parse_setup
+    from commands.setup.sync import sync_setup
     from storage.db import session_scope
 
     with session_scope(engine) as session:
@@ -132,9 +132,9 @@ def alert_latency(engine, fake, count: int) -> list[float]:
     from slack_sdk.signature import SignatureVerifier
     from sqlalchemy import update
 
-    from bot.app import create_app, utc_now
-    from bot.outbox_worker import Deliverer, OutboxThread, outbox_client
+    from bot.jobs.outbox_worker import Deliverer, OutboxThread, outbox_client
     from bot.settings import Settings
+    from bot.slack.app import create_app, utc_now
     from storage.db import session_scope
     from storage.models import Workspace
 

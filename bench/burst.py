@@ -58,8 +58,8 @@ def team_toml(n: int) -> str:
 
 def fill(url: str, workspaces: int) -> float:
     """Migrate and set up the collaborations (two weeks before the Monday); seconds spent."""
-    from commands.setup_file import parse_setup
-    from commands.setup_sync import sync_setup
+    from commands.setup.file import parse_setup
+    from commands.setup.sync import sync_setup
     from storage import migrate
     from storage.db import make_engine, session_scope
 
@@ -76,7 +76,7 @@ def fill(url: str, workspaces: int) -> float:
 
 def tick(engine, at: datetime) -> tuple[float, int]:
     """One clock tick: seconds, and how many posts it claimed."""
-    from bot.clock import clock_tick
+    from bot.jobs.clock import clock_tick
 
     start = time.perf_counter()
     claimed = clock_tick(engine, now=at)

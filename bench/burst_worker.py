@@ -21,8 +21,8 @@ def main(url: str, api_url: str, name: str) -> int:
     """Deliver until told to stop."""
     from slack_sdk import WebClient
 
-    from bot.app import utc_now
-    from bot.outbox_worker import Deliverer, OutboxThread
+    from bot.jobs.outbox_worker import Deliverer, OutboxThread
+    from bot.slack.app import utc_now
     from storage.db import make_engine
 
     logging.basicConfig(level=logging.WARNING)

@@ -29,8 +29,8 @@ def fill(engine) -> int:
     a comment on every seventh cell, an event most weeks (a quarter of them critical). Returns the workspace id."""
     from sqlalchemy import insert
 
-    from commands.setup_file import parse_setup
-    from commands.setup_sync import sync_setup
+    from commands.setup.file import parse_setup
+    from commands.setup.sync import sync_setup
     from storage import queries
     from storage.db import session_scope
     from storage.models import AgreedLevel, Event, Rating
@@ -66,12 +66,12 @@ def fill(engine) -> int:
 
 def measure(backend: str, quick: bool, workdir: Path) -> list[Result]:
     """Time the grid, the year table and (if it exists) the picture on one backend."""
-    from bot.blocks import render
-    from commands.context import Invocation
+    from bot.slack.blocks import render
+    from commands.core.context import Invocation
+    from commands.core.reply import WeekGrid
     from commands.registry import dispatch
-    from commands.reply import WeekGrid
-    from commands.year_export import year_csv
-    from commands.year_table import build_year_table
+    from commands.year.export import year_csv
+    from commands.year.table import build_year_table
     from storage import migrate
     from storage.db import make_engine, session_scope
 
@@ -137,11 +137,11 @@ def web_week_page(engine, workspace: int):
 
 def picture(engine, workspace: int, quick: bool) -> list[Result]:
     """The year PNG: the first call (matplotlib imported and warmed) and the steady p50."""
-    from commands.year_table import build_year_table
+    from commands.year.table import build_year_table
     from storage.db import session_scope
 
     try:
-        from bot.year_picture import year_png
+        from bot.files.year_picture import year_png
     except ImportError as error:
         return [Result("grid", "year PNG", "not available", target="≤ 1 s", note=f"import failed: {error}")]
     with session_scope(engine) as session:

@@ -114,9 +114,9 @@ def explain(engine, statement: str, parameters) -> str:
 
 def timings(url: str, workspace: int, count: int, *, plans: bool) -> dict:
     """p50 of build_grid and build_year_table on one database, and the plans of the queries they send."""
-    from commands.week_grid import build_grid
-    from commands.weeks import Week
-    from commands.year_table import build_year_table
+    from commands.core.weeks import Week
+    from commands.rating.week_grid import build_grid
+    from commands.year.table import build_year_table
     from storage.db import make_engine, session_scope
 
     engine = make_engine(url)

@@ -17,7 +17,7 @@ HEAVY = ("matplotlib", "openpyxl", "numpy", "PIL", "pandas", "apscheduler", "ale
 PROBE = """
 import json, sys, time
 start = time.perf_counter()
-import bot.app, bot.listeners, bot.http
+import bot.slack.app, bot.slack.listeners, bot.http
 elapsed = time.perf_counter() - start
 tops = {}
 for name in sys.modules:
@@ -37,7 +37,7 @@ def imports() -> list[Result]:
     loaded = [f"{name} ({packages[name]})" for name in HEAVY if name in packages]
     drawing = [name for name in ("matplotlib", "openpyxl", "numpy", "PIL") if name in packages]
     return [
-        Result("startup", "import bot.app, bot.listeners, bot.http", fmt(probe["seconds"]),
+        Result("startup", "import bot.slack.app, bot.slack.listeners, bot.http", fmt(probe["seconds"]),
                note=f"{probe['modules']} modules"),
         Result("startup", "matplotlib / openpyxl imported at start", ", ".join(drawing) or "neither",
                target="neither", ok=not drawing),

@@ -1,1 +1,1 @@
-"""The Slack side of Veckoläge: app factory, listeners, rendering, HTTP and console entry points."""
+"""Veckoläge's processes: the chat adapters (Slack today), the console, the CLI, background jobs, files."""

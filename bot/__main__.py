@@ -11,20 +11,20 @@ from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as DatabaseTimeout
 
-from bot import entry, maintenance
-from bot.argparse_sv import swedish
-from bot.entry import say
+from bot.cli import entry, maintenance
+from bot.cli.argparse_sv import swedish
+from bot.cli.wiring import say
 from bot.settings import Settings, SettingsError, load_settings
-from bot.slack_identity import TokenRejected
-from commands.setup_file import SetupError
-from commands.texts import t
+from bot.slack.identity import TokenRejected
+from commands.core.texts import t
+from commands.setup.file import SetupError
 from storage.db import CommitUnknown
 
 PROG = "python3 run.py bot"  # how a fresh clone runs it (run.py creates .venv and passes the arguments on)
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line, every word of it Swedish (argparse's own in `bot.argparse_sv`)."""
+    """The command line, every word of it Swedish (argparse's own in `bot.cli.argparse_sv`)."""
     with swedish():
         p = argparse.ArgumentParser(prog=PROG, description=t("cli.help.description"))
         sub = p.add_subparsers(dest="mode", metavar=t("cli.args.metavar.mode"))
@@ -32,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
         def mode(name: str, key: str) -> argparse.ArgumentParser:
             return sub.add_parser(name, help=t(key), description=t(key))
 
-        mode("socket", "cli.help.socket")
+        mode("socket", "slack.cli.help.socket")
         mode("serve", "cli.help.serve")
         console = mode("console", "cli.help.console")
         console.add_argument("--user", metavar=t("cli.args.metavar.user"), help=t("cli.help.console.user"))
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         say(t("cli.commit_unknown", url=settings.safe_database_url, error=error), sys.stderr)
         return 1
     except TokenRejected as error:
-        say(t("cli.token_rejected", name=error.name, code=error.code, where=t(f"cli.token_where.{error.name}")),
+        say(t("slack.cli.token_rejected", name=error.name, code=error.code, where=t(f"cli.token_where.{error.name}")),
             sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -123,7 +123,7 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
     if mode == "post-summary":
         missing = settings.missing("post")
         if missing:
-            say(t("cli.missing_credentials", missing=", ".join(missing)), sys.stderr)
+            say(t("slack.cli.missing_credentials", missing=", ".join(missing)), sys.stderr)
             return 2
         return maintenance.post_summary(settings, args.week)
     if mode == "console":
@@ -139,7 +139,7 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
         return maintenance.import_file(settings, path=args.file, year=args.year, create_areas=args.create_areas)
     missing = settings.missing(mode)
     if missing:
-        key = "cli.missing_signing_secret" if mode == "serve" else "cli.missing_credentials"
+        key = "cli.missing_signing_secret" if mode == "serve" else "slack.cli.missing_credentials"
         say(t(key, missing=", ".join(missing)), sys.stderr)
         return 2
     return {"socket": entry.socket, "serve": entry.serve, "clock": entry.clock}[mode](settings)

@@ -12,7 +12,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 
-from bot import request_gate
+from bot.slack import request_gate
 
 EVENTS_PATH = "/slack/events"
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")  # answered by Bolt when OAuth is configured
@@ -26,7 +26,7 @@ def wsgi_app(app: App, web: Callable | None = None) -> Callable:
     secret = app._signing_secret  # noqa: SLF001 - Bolt keeps it; our door checks it before Bolt parses
 
     def events(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        """Size, signature and shape first (bot/request_gate.py); only then does Bolt see the request."""
+        """Size, signature and shape first (bot/slack/request_gate.py); only then does Bolt see the request."""
         outcome, size = request_gate.check(environ, secret)
         if isinstance(outcome, request_gate.Refusal):
             log.info(request_gate.summary(environ, outcome, size))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from commands.matching import plain_int
-from commands.texts import t
+from commands.core.matching import plain_int
+from commands.core.texts import t
 
 DEFAULT_API_URL = "https://slack.com/api/"
 REQUIRED = {

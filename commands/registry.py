@@ -1,7 +1,7 @@
 """The registry of commands: name, usage and help in one place; dispatch reads it too.
 
 Names and usages carry no platform prefix (`lage [vecka] …`): each chat surface adds its own (`/` in Slack and
-the console, `!` on Matrix) and maps the families to its command list (bot/slack_manifest.py for Slack). The help
+the console, `!` on Matrix) and maps the families to its command list (bot/slack/manifest.py for Slack). The help
 text, the README command table and manifest.json are checked against it by a test.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from commands.admin import (
+from commands.admin.commands import (
     USAGES,
     admin_role_command,
     area_command,
@@ -25,10 +25,13 @@ from commands.admin import (
     retention_command,
     schedule_command,
 )
-from commands.admin_view import audit_log, show_setup
-from commands.comments import COMMENTS_USAGE, show_comments
-from commands.context import Invocation, load_caller
-from commands.event_manage import (
+from commands.admin.view import audit_log, show_setup
+from commands.core.context import Invocation, load_caller
+from commands.core.matching import fold, sanitize
+from commands.core.reply import HelpEntry, HelpReply, Reply
+from commands.core.scale import SCALE
+from commands.core.texts import t
+from commands.events.manage import (
     EDIT_USAGE,
     LIST_USAGE,
     WITHDRAW_USAGE,
@@ -36,10 +39,20 @@ from commands.event_manage import (
     list_events,
     withdraw_event,
 )
-from commands.event_report import USAGE as EVENT_USAGE
-from commands.event_report import report
-from commands.matching import fold, sanitize
-from commands.overview import (
+from commands.events.report import USAGE as EVENT_USAGE
+from commands.events.report import report
+from commands.insats.manage import CANCEL_USAGE, DONE_USAGE, cancel, edit, list_insatser, mark_done
+from commands.insats.manage import EDIT_USAGE as INSATS_EDIT_USAGE
+from commands.insats.manage import LIST_USAGE as INSATS_LIST_USAGE
+from commands.insats.parse import USAGE as INSATS_USAGE
+from commands.insats.priorities import PRIORITY_USAGE, prioritize
+from commands.insats.quarter import QUARTER_USAGE, quarter_command
+from commands.insats.register import propose
+from commands.insats.risk_admin import ADMIN_USAGE as RISK_ADMIN_USAGE
+from commands.insats.risk_admin import LIST_USAGE as RISK_LIST_USAGE
+from commands.insats.risk_admin import list_risk_days, risk_admin
+from commands.rating.comments import COMMENTS_USAGE, show_comments
+from commands.rating.overview import (
     AGREE_USAGE,
     GRID_USAGE,
     PUBLISH_USAGE,
@@ -51,14 +64,11 @@ from commands.overview import (
     skip_week,
     unskip_week,
 )
-from commands.rate import USAGE as RATE_USAGE
-from commands.rate import rate
-from commands.reminders import MUTE_USAGE, set_reminders
-from commands.reply import HelpEntry, HelpReply, Reply
-from commands.scale import SCALE
+from commands.rating.rate import USAGE as RATE_USAGE
+from commands.rating.rate import rate
+from commands.rhythm.reminders import MUTE_USAGE, set_reminders
 from commands.storbild.kiosk import KIOSK_USAGE, kiosk_command
-from commands.texts import t
-from commands.year_commands import EXPORT_USAGE, TREND_USAGE, YEAR_USAGE, export, trend, year_picture
+from commands.year.commands import EXPORT_USAGE, TREND_USAGE, YEAR_USAGE, export, trend, year_picture
 
 Handler = Callable[[str, Invocation, Session], Reply]
 
@@ -87,6 +97,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("lage", "Rapportera din organisations läge för ett område"),
     Family("veckolage", "Visa veckans samlade lägesbild"),
     Family("handelse", "Rapportera en händelse; kritiska larmar direkt", ("händelse",)),
+    Family("insats", "Mötets insatser: vad görs var, av vem, och uppföljningen"),
     Family("lagesadmin", "Administrera samverkan: områden, parter, medlemmar, kanaler, schema, logg"),
 )
 
@@ -120,6 +131,15 @@ COMMANDS: tuple[Command, ...] = (
             "direktmeddelande.", export),
     Command("veckolage", ("storbild",), KIOSK_USAGE, "Samordnare: en kiosklänk till mötesrummets skärm (standard "
             "7 dagar, bara siffror och färger), skickas bara till dig; återkalla den med numret.", kiosk_command),
+    Command("veckolage", ("prioritera",), PRIORITY_USAGE, "Samordnare: mötets fokusområden och platser för "
+            "kommande vecka (standard nästa vecka); visas överst i lägesbilden, sammanfattningen och hemfliken. "
+            "Ett ensamt - tar bort dem.", prioritize),
+    Command("veckolage", ("kvartal",), QUARTER_USAGE, "Kvartalet per område: veckor på 4–5 och med kritisk "
+            "händelse, de tre mest belastade områdena, insatser klara och öppna; xlsx (samordnare) som "
+            "direktmeddelande.", quarter_command),
+    Command("veckolage", ("riskdagar",), RISK_LIST_USAGE, "Riskkalendern: dagar som behöver planeras (Valborg, "
+            "skolavslutning, midsommar, Halloween, nyår, lov och egna); nämns i sammanfattningen veckan före.",
+            list_risk_days),
     Command("veckolage", HELP_WORDS, "veckolage hjälp", "Visar den här hjälpen.", None),
     Command("handelse", (), EVENT_USAGE, "Rapporterar en händelse. Skjutning, sprängning och brandattentat är "
             "kritiska: larmet går direkt till larmkanalen och området blir minst 5 för veckan.", report),
@@ -130,6 +150,17 @@ COMMANDS: tuple[Command, ...] = (
     Command("handelse", ("återkalla", "aterkalla"), WITHDRAW_USAGE, "Återkallar en händelse; larmet och "
             "lägesbilden uppdateras.", withdraw_event),
     Command("handelse", HELP_WORDS, "handelse hjälp", "Visar den här hjälpen.", None),
+    Command("insats", (), INSATS_USAGE, "Lägger in en insats som mötet beslutat: område, plats, vad som görs "
+            "(inga personuppgifter), ansvarig part (standard din egen) och veckor (standard denna vecka).", propose),
+    Command("insats", (), "insats", "Öppnar formuläret för en insats.", propose),
+    Command("insats", ("lista",), INSATS_LIST_USAGE, "Insatserna med status och uppföljningsvecka; standard de "
+            "öppna.", list_insatser),
+    Command("insats", ("klar",), DONE_USAGE, "Markerar en insats som genomförd, med resultatet (ansvarig part, "
+            "den som lade in den eller samordnare).", mark_done),
+    Command("insats", ("ändra", "andra"), INSATS_EDIT_USAGE, "Ändrar en öppen insats; bara samordnare flyttar "
+            "den till en annan part.", edit),
+    Command("insats", ("avbryt",), CANCEL_USAGE, "Avbryter en insats, med orsak.", cancel),
+    Command("insats", HELP_WORDS, "insats hjälp", "Visar den här hjälpen.", None),
     Command("lagesadmin", ("visa",), "lagesadmin visa", "Visar uppsättningen: områden, parter med medlemmar, "
             "roller, kanaler, veckorytm och gallring.", show_setup),
     Command("lagesadmin", ("område", "omrade"), USAGES["område"], "Lägger till, byter namn på eller tar bort ett "
@@ -149,6 +180,8 @@ COMMANDS: tuple[Command, ...] = (
             "10:00).", deadline_command),
     Command("lagesadmin", ("gallring",), USAGES["gallring"], "Hur länge kommentarer och beskrivningar sparas "
             "(standard 24 månader).", retention_command),
+    Command("lagesadmin", ("riskdag",), RISK_ADMIN_USAGE, "Samverkans egna riskdagar (festival, match, lokal "
+            "tradition) utöver de inbyggda.", risk_admin),
     Command("lagesadmin", ("logg",), "lagesadmin logg [område|partner|vecka] [csv]", "Granskningsloggen: vem "
             "ändrade vad, när, från vad till vad; som CSV i ett direktmeddelande.", audit_log),
     Command("lagesadmin", HELP_WORDS, "lagesadmin hjälp", "Visar den här hjälpen.", None),

@@ -246,3 +246,54 @@ class KioskLink(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=_utc_column())
     revoked_by: str | None = Field(default=None, max_length=ID_LENGTH)
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+class Insats(SQLModel, table=True):
+    """An action the meeting decided: what is done where, by which partner, from which week to which.
+
+    Weeks are stored as `year * 100 + week` (202647), so they sort and compare as numbers."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "source_key", name="uq_insats_source"),
+        Index("ix_insats_workspace_status", "workspace_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    area_id: int = Field(foreign_key="area.id")
+    place: str | None = Field(default=None, max_length=80)
+    what: str | None = Field(default=None, max_length=200)  # None once blanked by retention
+    partner_id: int = Field(foreign_key="partner.id")
+    start_week: int
+    end_week: int | None = None
+    followup_week: int
+    status: str = Field(default="planerad", max_length=16)  # planerad | pågår | klar | avbruten
+    result: str | None = Field(default=None, max_length=300)  # the result note, or why it was cancelled
+    created_by: str = Field(max_length=ID_LENGTH)
+    created_at: datetime = Field(sa_column=_utc_column())
+    closed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    source_key: str | None = Field(default=None, max_length=KEY_LENGTH)  # one insats per request
+
+
+class Priority(SQLModel, table=True):
+    """A focus area (and optionally a place in it) the meeting named for a week."""
+
+    __table_args__ = (Index("ix_priority_week", "workspace_id", "iso_year", "iso_week"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    iso_year: int
+    iso_week: int
+    position: int = 0
+    area_id: int = Field(foreign_key="area.id")
+    place: str | None = Field(default=None, max_length=80)
+    set_by: str = Field(max_length=ID_LENGTH)
+    set_at: datetime = Field(sa_column=_utc_column())
+
+
+class RiskDate(SQLModel, table=True):
+    """A local date that needs planning (a festival, a match); the rule-based ones are computed, not stored."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "day", "name", name="uq_risk_date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    day: str = Field(max_length=10)  # ISO date, local
+    name: str = Field(max_length=80)
+    added_by: str = Field(max_length=ID_LENGTH)
+    added_at: datetime = Field(sa_column=_utc_column())

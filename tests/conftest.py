@@ -12,10 +12,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from commands.context import Invocation
+from commands.core.context import Invocation
 from commands.registry import dispatch
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage import migrate
 from storage.db import make_engine, session_scope
 from tests.web_harness import browser  # noqa: F401 - one Chromium for the whole run (the web view's tests)

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from bot.slack_limits import problems
+from bot.slack.limits import problems
 from tests.fake_slack_limits import RateLimits
 from tests.fake_slack_openid import FakeOpenID
 

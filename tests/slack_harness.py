@@ -15,8 +15,8 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
-from bot.app import create_app
 from bot.settings import Settings
+from bot.slack.app import create_app
 from tests.fake_slack import FakeSlack
 
 SECRET = "test-signing-secret"

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.clock import clock_tick
-from bot.console_render import plain as plain_text
-from commands.reply import FileReply, RatingForm, WeekGrid
-from commands.retention import daily_purge
-from commands.setup_export import export_setup
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
+from bot.console.render import plain as plain_text
+from bot.jobs.clock import clock_tick
+from commands.admin.retention import daily_purge
+from commands.core.reply import FileReply, RatingForm, WeekGrid
+from commands.setup.export import export_setup
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage import migrate
 from storage.db import make_engine, session_scope
 from storage.models import AuditEntry, Event, Member, OutboxMessage, Rating, Workspace
@@ -337,7 +337,7 @@ def test_members_can_be_added_as_visa_shows_them(chat) -> None:
 
 
 def test_areas_and_partners_are_capped_by_the_product_rule(chat) -> None:
-    """At most 40 areas and 30 partners (commands/setup_file.py): the set-up file's limits hold in chat too."""
+    """At most 40 areas and 30 partners (commands/setup/file.py): the set-up file's limits hold in chat too."""
     for i in range(36):  # the collaboration has 4 areas
         ok(chat, f"område lägg-till Område {i}")
     assert "Högst 40 områden i en samverkan." in text(admin(chat, "område lägg-till Ett för mycket"))

@@ -15,12 +15,12 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import func, select, update
 
-from bot.outbox_worker import Deliverer, Policy, outbox_client
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
-from storage import event_queries
+from bot.jobs.outbox_worker import Deliverer, Policy, outbox_client
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage.db import make_engine, session_scope
 from storage.models import AuditEntry, Event, OutboxMessage
+from storage.queries import events as event_queries
 from tests import slack_harness as h
 from tests.conftest import NOW, PG_OFF, SETUP_TOML, Chat, clean
 from tests.slack_harness import texts
@@ -139,7 +139,7 @@ def test_critical_event_is_stored_first_then_alerted_once(bot, engine) -> None:
     shown = texts(post.args["blocks"])
     assert post.args["channel"] == "C0ALERTS" and "Skjutning" in shown and "Vällingby" in shown and "🟪5‼" in shown
     assert "skott mot port &lt;!here&gt;" in shown and "<!here>" not in json.dumps(post.args)
-    assert buttons(post.args["blocks"]) == ["acknowledge_event"]
+    assert buttons(post.args["blocks"]) == ["acknowledge_event", "plan_insats"]
     assert post.args["metadata"]["event_payload"]["key"] == f"alert.post:{n}"
     assert event(engine, n).alert_ts and row(engine, f"alert.post:{n}").status == "sent"
     assert bot.grid_line("Vällingby") == "🟪5‼ 🚨"
@@ -433,7 +433,7 @@ def test_kvittera_updates_the_alert_once(bot, engine) -> None:
     (edit,) = bot.updates()
     assert edit.args["ts"] == ts and edit.args["channel"] == "C0ALERTS"
     assert "Kvitterad av <@U0SDF>" in texts(edit.args["blocks"])
-    assert buttons(edit.args["blocks"]) == []
+    assert buttons(edit.args["blocks"]) == ["plan_insats"]  # planning an insats stays possible
     assert row(engine, f"alert.renotify:{n}").status == "cancelled"
 
     assert bot.click(n, user="U0POL2") == {}
@@ -529,7 +529,7 @@ def test_an_alert_made_critical_again_is_still_renotified(bot, engine) -> None:
     for kind in ("stenkastning", "skjutning"):
         bot.command(f"/handelse ändra {n} typ {kind}", user="U0COORD")
     bot.run()
-    assert buttons(bot.updates()[-1].args["blocks"]) == ["acknowledge_event"]  # unacknowledged again
+    assert buttons(bot.updates()[-1].args["blocks"]) == ["acknowledge_event", "plan_insats"]  # unacknowledged again
     bot.run(NOW + timedelta(minutes=15))
     bot.run(NOW + timedelta(minutes=30))
     assert len(bot.posts()) == 2 and "<@U0COORD>" in bot.posts()[-1].args["text"]

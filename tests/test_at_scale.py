@@ -16,17 +16,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.outbox_worker import Deliverer, outbox_client
-from bot.reminder_blocks import reminder_message
-from bot.slack_limits import MESSAGE_TEXT, block_units, problems, units
-from commands.reminders import reminder_for
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
-from commands.weeks import Week
+from bot.jobs.outbox_worker import Deliverer, outbox_client
+from bot.slack.limits import MESSAGE_TEXT, block_units, problems, units
+from bot.slack.reminder_blocks import reminder_message
+from commands.core.weeks import Week
+from commands.rhythm.reminders import reminder_for
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage import queries
 from storage.db import session_scope
 from storage.models import Event, Workspace
-from storage.rating_write import save_rating
+from storage.queries.rating_write import save_rating
 from tests import slack_harness as h
 from tests.conftest import NOW
 from tests.slack_harness import texts

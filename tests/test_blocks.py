@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.grid_blocks import row_text, table_block
-from commands.reply import AreaRow, Cell, WeekGrid
-from commands.weeks import Week
+from bot.slack.grid_blocks import row_text, table_block
+from commands.core.reply import AreaRow, Cell, WeekGrid
+from commands.core.weeks import Week
 
 
 def line(**row) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import parse
-from commands.texts import SV
+from commands.core.texts import SV
 from tests.test_cli import bot_env
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,13 +9,13 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.blocks import render
-from bot.console_render import render_text
-from bot.rating_modal import rating_view, read_submission
-from commands.context import Invocation
-from commands.rate_form import FormEntry, submit_form
-from commands.reply import FormArea, RatingForm
-from commands.weeks import Week
+from bot.console.render import render_text
+from bot.slack.blocks import render
+from bot.slack.rating_modal import rating_view, read_submission
+from commands.core.context import Invocation
+from commands.core.reply import FormArea, RatingForm
+from commands.core.weeks import Week
+from commands.rating.rate_form import FormEntry, submit_form
 from storage.db import session_scope
 from storage.models import Area, AuditEntry, Rating
 from tests.conftest import NOW

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.console import run_console
-from bot.outbox_worker import Deliverer, outbox_client
+from bot.console.repl import run_console
+from bot.jobs.outbox_worker import Deliverer, outbox_client
 from storage import outbox
 from storage.db import session_scope
 from storage.models import OutboxMessage

@@ -6,10 +6,10 @@ import re
 
 from wcwidth import wcwidth
 
-from bot.console_render import render_text, year_text
-from commands.scale import SCALE
-from commands.weeks import Week, weeks_in_year
-from commands.year_table import YearTable
+from bot.console.render import render_text, year_text
+from commands.core.scale import SCALE
+from commands.core.weeks import Week, weeks_in_year
+from commands.year.table import YearTable
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
 CUBE = (0, 95, 135, 175, 215, 255)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 
-from bot.blocks import render
-from bot.console_render import render_text
-from bot.grid_blocks import grid_message
-from commands.reply import Trend
-from commands.spans import mention
+from bot.console.render import render_text
+from bot.slack.blocks import render
+from bot.slack.grid_blocks import grid_message
+from commands.core.reply import Trend
+from commands.core.spans import mention
 from tests.slack_harness import texts
 from tests.test_year import load
 

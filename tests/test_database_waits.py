@@ -12,8 +12,8 @@ from concurrent.futures import TimeoutError as Late
 import pytest
 from sqlalchemy import select, text
 
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage.db import make_engine, session_scope
 from storage.models import Rating
 from tests import slack_harness as h

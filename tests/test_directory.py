@@ -1,4 +1,4 @@
-"""The per-process directory cache (storage/directory.py) and the triggers of migration 0005 behind it.
+"""The per-process directory cache (storage/queries/directory.py) and the triggers of migration 0005 behind it.
 
 Every request reads `workspace.setup_version`; triggers bump it on any change to area, partner, member or
 rolegrant, so a cached directory is never used after a change, a rolled-back transaction never leaves its
@@ -13,15 +13,15 @@ import pytest
 from sqlalchemy import event, select
 from sqlmodel import SQLModel
 
-from bot.console_render import plain as plain_text
-from commands.context import Invocation, load_caller
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
-from commands.texts import t
+from bot.console.render import plain as plain_text
+from commands.core.context import Invocation, load_caller
+from commands.core.texts import t
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage import migrate
 from storage.db import make_engine, session_scope
-from storage.directory import _CACHE
 from storage.models import Member, Partner, RoleGrant, Workspace
+from storage.queries.directory import _CACHE
 from tests.conftest import NOW, SETUP_TOML, Chat, clean
 
 # table → (a new row, a change to it)

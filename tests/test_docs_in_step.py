@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from bot.slack_manifest import HINTS, slash, slash_commands
+from bot.slack.manifest import HINTS, slash, slash_commands
 from commands.registry import COMMANDS, FAMILIES, help_reply
 
 ROOT = Path(__file__).resolve().parent.parent

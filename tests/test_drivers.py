@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select, update
 
-from bot.app import create_app
-from bot.clock import TIMEZONE, schedule
-from bot.outbox_worker import Deliverer, OutboxThread, Policy, outbox_client
+from bot.jobs.clock import TIMEZONE, schedule
+from bot.jobs.outbox_worker import Deliverer, OutboxThread, Policy, outbox_client
 from bot.settings import Settings
+from bot.slack.app import create_app
 from storage.db import session_scope
 from storage.models import OutboxMessage, Workspace
 from tests import slack_harness as h

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.console_render import render_text
+from bot.console.render import render_text
 from storage.db import session_scope
 from storage.models import AuditEntry, Event, OutboxMessage
 

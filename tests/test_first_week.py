@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.console_render import plain, render_text
-from commands.summary import SummaryError, publish_summary
-from commands.weeks import Week
+from bot.console.render import plain, render_text
+from commands.core.weeks import Week
+from commands.rhythm.summary import SummaryError, publish_summary
 from storage.db import session_scope
 from storage.models import Workspace
 from tests import slack_harness as h

@@ -1,4 +1,4 @@
-"""Mentions are typed spans (commands/spans.py), never markers in the text: private-use characters (the markers
+"""Mentions are typed spans (commands/core/spans.py), never markers in the text: private-use characters (the markers
 an earlier renderer used) typed into any input must never come out as a live `<@U…>` or `<#C…>`: not in the
 alert, not in its update."""
 
@@ -9,10 +9,10 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.slack_text import escape
-from commands.matching import sanitize
-from commands.setup_file import parse_setup
-from commands.year_import import parse_year_csv
+from bot.slack.text import escape
+from commands.core.matching import sanitize
+from commands.setup.file import parse_setup
+from commands.year.import_csv import parse_year_csv
 from storage.db import session_scope
 from storage.models import Event
 from tests import slack_harness as h

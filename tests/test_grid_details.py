@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 
-from bot.alerts import alert_message
-from bot.blocks import render
-from bot.grid_blocks import grid_message
-from bot.home_view import home_view
-from bot.slack_limits import problems, units
-from commands.event_view import AlertView
-from commands.home import Home
-from commands.reply import AreaRow, Cell, Comment, EventLine, EventList, WeekGrid
-from commands.weeks import Week
+from bot.slack.alert_blocks import alert_message
+from bot.slack.blocks import render
+from bot.slack.grid_blocks import grid_message
+from bot.slack.home_view import home_view
+from bot.slack.limits import problems, units
+from commands.core.reply import AreaRow, Cell, Comment, EventLine, EventList, WeekGrid
+from commands.core.weeks import Week
+from commands.events.view import AlertView
+from commands.rhythm.home import Home
 from tests.slack_harness import texts
 
 WEEK = Week(2026, 47)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from commands import identity
-from commands.admin_parse import channel, users, without_mentions
-from commands.identity import MATRIX, SLACK, TEAMS, Person, Room
-from commands.setup_file import SetupError, parse_setup
+from commands.admin.parse import channel, users, without_mentions
+from commands.core import identity
+from commands.core.identity import MATRIX, SLACK, TEAMS, Person, Room
+from commands.setup.file import SetupError, parse_setup
 
 MATRIX_USER = "@samordnare.est:matrix.hasselby-vallingby.stockholm.se"  # 54 characters
 ROOM_V12 = "!" + "31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM"  # room version 12: no server

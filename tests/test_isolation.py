@@ -15,20 +15,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.app import create_app
-from bot.clock import clock_tick
-from bot.console_render import plain as plain_text
+from bot.console.render import plain as plain_text
 from bot.http import wsgi_app
-from bot.oauth import oauth_settings
-from bot.outbox_worker import Deliverer, outbox_client
+from bot.jobs.clock import clock_tick
+from bot.jobs.outbox_worker import Deliverer, outbox_client
 from bot.settings import Settings
-from bot.summary_blocks import summary_message
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
-from commands.summary import build_summary
-from commands.weeks import Week
-from commands.year_export import year_csv
-from commands.year_table import build_year_table
+from bot.slack.app import create_app
+from bot.slack.oauth import oauth_settings
+from bot.slack.summary_blocks import summary_message
+from commands.core.weeks import Week
+from commands.rhythm.summary import build_summary
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
+from commands.year.export import year_csv
+from commands.year.table import build_year_table
 from storage import queries
 from storage.db import session_scope
 from storage.models import Event, Rating, Workspace
@@ -216,7 +216,7 @@ def test_secrets_never_reach_the_logs(engine, workspace_id, fake_slack, caplog, 
     assert h.slash(app, "/lage", user="U0POL1", secret=SECRETS[1]) == {}  # views.open with the bot token
     h.slash(app, "/handelse Vällingby skjutning", user="U0POL1", secret=SECRETS[1])
     with monkeypatch.context() as patch:
-        patch.setattr("bot.listeners.dispatch", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+        patch.setattr("bot.slack.listeners.slash.dispatch", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
         assert "Något gick fel" in json.dumps(h.slash(app, "/veckolage", user="U0POL1", secret=SECRETS[1]),
                                               ensure_ascii=False)
     body = h.slash_body("/lage", "Vällingby 3", user="U0POL1")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from commands.matching import fold, match_name
+from commands.core.matching import fold, match_name
 
 AREAS = ["Hässelby gård", "Hässelby strand", "Hässelby villastad", "Vällingby", "Grimsta", "Kälvesta"]
 

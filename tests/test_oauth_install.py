@@ -7,12 +7,12 @@ import json
 
 from sqlalchemy import select
 
-from bot.app import create_app
 from bot.http import wsgi_app
-from bot.oauth import ensure_workspace, oauth_settings
 from bot.settings import Settings
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
+from bot.slack.app import create_app
+from bot.slack.oauth import ensure_workspace, oauth_settings
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage import queries
 from storage.db import session_scope
 from storage.models import Workspace

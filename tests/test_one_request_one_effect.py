@@ -13,12 +13,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.clock import clock_tick
-from bot.outbox_worker import Deliverer, outbox_client
-from commands.retention import daily_purge
-from storage import answered, queries
+from bot.jobs.clock import clock_tick
+from bot.jobs.outbox_worker import Deliverer, outbox_client
+from commands.admin.retention import daily_purge
+from storage import queries
 from storage.db import session_scope
 from storage.models import AuditEntry, Workspace
+from storage.queries import answered
 from tests import slack_harness as h
 from tests.slack_harness import texts
 from tests.test_rhythm import IN_W48, MON_W49

@@ -13,10 +13,10 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select, text
 
-from bot.clock import clock_tick
-from bot.outbox_worker import Deliverer
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
+from bot.jobs.clock import clock_tick
+from bot.jobs.outbox_worker import Deliverer
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage import outbox
 from storage.db import session_scope
 from storage.models import OutboxMessage, Workspace

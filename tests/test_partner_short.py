@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.console_render import plain as plain_text
-from commands.setup_export import export_setup
-from commands.setup_file import SetupError, parse_setup
-from commands.setup_sync import sync_setup
-from commands.spans import mention
-from commands.week_grid import build_grid
-from commands.weeks import Week
+from bot.console.render import plain as plain_text
+from commands.core.spans import mention
+from commands.core.weeks import Week
+from commands.rating.week_grid import build_grid
+from commands.setup.export import export_setup
+from commands.setup.file import SetupError, parse_setup
+from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from storage.models import AuditEntry, Partner
 from tests.conftest import NOW, SETUP_TOML

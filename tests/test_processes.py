@@ -20,9 +20,9 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import select, update
 
-from bot.startup import prepare
-from commands.calendar import scheduled_moment
-from commands.weeks import Week
+from bot.cli.startup import prepare
+from commands.core.weeks import Week
+from commands.rhythm.calendar import scheduled_moment
 from storage.db import make_engine, session_scope
 from storage.models import OutboxMessage, Workspace
 from tests.conftest import SMALL_SETUP_TOML, Chat

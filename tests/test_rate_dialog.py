@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.console_render import render_text
-from commands.reply import Notice, RatingForm, WeekGrid
+from bot.console.render import render_text
+from commands.core.reply import Notice, RatingForm, WeekGrid
 from storage.db import session_scope
 from storage.models import AgreedLevel, AuditEntry, Rating
 

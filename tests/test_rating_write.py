@@ -14,16 +14,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text, update
 
-from bot.console_render import plain as plain_text
-from commands.reply import WeekGrid
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
-from commands.summary import summary_key
-from commands.weeks import Week
+from bot.console.render import plain as plain_text
+from commands.core.reply import WeekGrid
+from commands.core.weeks import Week
+from commands.rhythm.summary import summary_key
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage import outbox, queries
 from storage.db import session_scope
 from storage.models import Area, AuditEntry, Event, OutboxMessage, Partner, Rating, Workspace
-from storage.rating_write import Previous, describe, save_rating
+from storage.queries.rating_write import Previous, describe, save_rating
 from tests.conftest import NOW, PG_OFF, SETUP_TOML, clean
 
 WEEK = Week(2026, 47)  # the week `/lage` assesses at NOW

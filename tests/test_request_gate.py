@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.http import wsgi_app
-from bot.request_gate import MAX_BODY
+from bot.slack.request_gate import MAX_BODY
 from tests import slack_harness as h
 from tests.conftest import NOW
 

@@ -15,11 +15,11 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select, update
 
-from bot.clock import clock_tick
-from bot.console_render import plain
-from bot.outbox_worker import Deliverer, Policy, outbox_client
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
+from bot.console.render import plain
+from bot.jobs.clock import clock_tick
+from bot.jobs.outbox_worker import Deliverer, Policy, outbox_client
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from storage.models import OutboxMessage, SkippedWeek, Workspace
 from tests import slack_harness as h
@@ -490,9 +490,9 @@ def test_post_summary_of_a_week_before_setup_ends_without_a_traceback(tmp_path) 
 
 def test_a_reminder_never_moves_past_the_deadline_of_its_week() -> None:
     """Good Friday 12:00 cannot move to Tuesday (another week is assessed by then): it goes to Thursday."""
-    from commands.calendar import scheduled_moment
-    from commands.schedule import _assessed
-    from commands.weeks import Week
+    from commands.core.weeks import Week
+    from commands.rhythm.calendar import scheduled_moment
+    from commands.rhythm.schedule import _assessed
 
     workspace = Workspace(key="k", reminder_slots="4:720", deadline_weekday=0, deadline_minute=600)
     planned = scheduled_moment(Week(2027, 12), 4, 720, "Europe/Stockholm", move=False)  # Good Friday 2027-03-26

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from bot.console_render import plain as plain_text
-from commands.context import Invocation
+from bot.console.render import plain as plain_text
+from commands.core.context import Invocation
+from commands.core.reply import Notice
+from commands.core.spans import Typed, rich
+from commands.core.texts import t
 from commands.registry import COMMANDS, dispatch
-from commands.reply import Notice
-from commands.spans import Typed, rich
-from commands.texts import t
 from storage.db import session_scope
 from storage.models import Event, SkippedWeek
 from tests.conftest import NOW
@@ -45,6 +45,9 @@ EXAMPLES = {
     "/veckolage trend <område> [veckor]": "/veckolage trend Vällingby 8",
     "/veckolage export [år] csv|xlsx": "/veckolage export 2026 csv",
     "/veckolage storbild [dagar] | storbild återkalla <nr>": "/veckolage storbild 7",
+    "/veckolage prioritera [vecka] <område> [(plats)], … | prioritera [vecka] -": "/veckolage prioritera Vällingby, Grimsta",
+    "/veckolage kvartal [år-Qn] [xlsx]": "/veckolage kvartal 2026-Q4",
+    "/veckolage riskdagar [år]": "/veckolage riskdagar 2026",
     "/veckolage hjälp": "/veckolage hjälp",
     "/handelse [vecka] <område> <typ> [när] [beskrivning]": "/handelse Vällingby stenkastning",
     "/handelse": "/handelse",
@@ -52,6 +55,14 @@ EXAMPLES = {
     "/handelse ändra <nr> <område/typ/beskrivning/tid> <nytt värde>": "/handelse ändra {event} beskrivning ny text",
     "/handelse återkalla <nr> [orsak]": "/handelse återkalla {event}",
     "/handelse hjälp": "/handelse hjälp",
+    "/insats <område> [(plats)] <vad> [ansvarig partner] [vecka[–vecka]]":
+        "/insats Vällingby (torget) trygghetsvandring Polisen v48–v51",
+    "/insats": "/insats",
+    "/insats lista [område|partner|öppna|alla]": "/insats lista",
+    "/insats klar <nr> [resultat]": "/insats klar {insats} fyra vandringar",
+    "/insats ändra <nr> vad|plats|ansvarig|veckor|uppföljning|resultat <nytt värde>": "/insats ändra {insats} vad ny text",
+    "/insats avbryt <nr> [orsak]": "/insats avbryt {insats}",
+    "/insats hjälp": "/insats hjälp",
     "/lagesadmin visa": "/lagesadmin visa",
     "/lagesadmin område lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>]": "/lagesadmin område lägg-till Rinkeby",
     "/lagesadmin partner lägg-till|byt-namn|ta-bort <namn> [-> <nytt namn>] | partner kortnamn <partner> <kortnamn>":
@@ -65,6 +76,8 @@ EXAMPLES = {
         "/lagesadmin schema sammanfattning tisdag 09:00",
     "/lagesadmin deadline <dag hh:mm>": "/lagesadmin deadline tisdag 12:00",
     "/lagesadmin gallring <månader>": "/lagesadmin gallring 12",
+    "/lagesadmin riskdag lägg-till <datum> <namn> | riskdag ta-bort <datum> [namn]":
+        "/lagesadmin riskdag lägg-till 2026-12-05 Julmarknad",
     "/lagesadmin logg [område|partner|vecka] [csv]": "/lagesadmin logg",
     "/lagesadmin hjälp": "/lagesadmin hjälp",
 }
@@ -85,6 +98,9 @@ ALLOWED = {
     "/veckolage trend Vällingby 8": KNOWN,
     "/veckolage export 2026 csv": COORDINATORS,
     "/veckolage storbild 7": COORDINATORS,
+    "/veckolage prioritera Vällingby, Grimsta": COORDINATORS,
+    "/veckolage kvartal 2026-Q4": KNOWN,
+    "/veckolage riskdagar 2026": KNOWN,
     "/veckolage hjälp": EVERYONE,
     "/handelse Vällingby stenkastning": REPORTERS,
     "/handelse": REPORTERS,
@@ -92,6 +108,13 @@ ALLOWED = {
     "/handelse ändra {event} beskrivning ny text": OWNER_OR_COORDINATOR,
     "/handelse återkalla {event}": OWNER_OR_COORDINATOR,
     "/handelse hjälp": EVERYONE,
+    "/insats Vällingby (torget) trygghetsvandring Polisen v48–v51": OWNER_OR_COORDINATOR,  # Polisen's member
+    "/insats": REPORTERS | COORDINATORS,
+    "/insats lista": KNOWN,
+    "/insats klar {insats} fyra vandringar": OWNER_OR_COORDINATOR,  # {insats} is Polisen's, proposed by reporter A
+    "/insats ändra {insats} vad ny text": OWNER_OR_COORDINATOR,
+    "/insats avbryt {insats}": OWNER_OR_COORDINATOR,
+    "/insats hjälp": EVERYONE,
     "/lagesadmin visa": ADMINS,
     "/lagesadmin område lägg-till Rinkeby": ADMINS,
     "/lagesadmin partner lägg-till Räddningstjänsten": ADMINS,
@@ -102,6 +125,7 @@ ALLOWED = {
     "/lagesadmin schema sammanfattning tisdag 09:00": ADMINS,
     "/lagesadmin deadline tisdag 12:00": ADMINS,
     "/lagesadmin gallring 12": ADMINS,
+    "/lagesadmin riskdag lägg-till 2026-12-05 Julmarknad": ADMINS,
     "/lagesadmin logg": ADMINS,
     "/lagesadmin hjälp": EVERYONE,
 }
@@ -110,7 +134,8 @@ ALLOWED = {
 REFUSALS = {t("error.unknown_user"), t("error.not_member"), t("event.error.not_member"), t("error.not_coordinator"),
             t("publish.not_coordinator"), t("skip.not_coordinator"), t("export.not_coordinator"),
             t("storbild.not_coordinator"),
-            plain_text(rich("admin.not_admin", command=Typed("lagesadmin")))}
+            plain_text(rich("admin.not_admin", command=Typed("lagesadmin"))), t("insats.error.not_member"),
+            t("insats.error.other_partner")}
 
 
 def test_the_table_covers_every_command_in_the_registry() -> None:
@@ -126,6 +151,14 @@ def snapshot(engine) -> dict[str, list[str]]:
     with engine.connect() as connection:
         return {table.name: sorted(repr(tuple(row)) for row in connection.execute(table.select()))
                 for table in SQLModel.metadata.sorted_tables}
+
+
+@pytest.fixture
+def insats_id(chat, engine, event_id) -> int:
+    """Reporter A's insats for Polisen (made after the event, so the event fixture's query still finds one row)."""
+    reply = chat("U0POL1", "/insats Grimsta belysning i gångtunneln v48")
+    assert reply.tone == "ok", reply
+    return int(reply.title.split("#")[1].split()[0])
 
 
 @pytest.fixture
@@ -149,8 +182,8 @@ CASES = [pytest.param(example, role, id=f"{example.split('{')[0].strip()} · {ro
 
 
 @pytest.mark.parametrize(("example", "role"), CASES)
-def test_rights(engine, workspace_id, event_id, example, role) -> None:
-    line = example.format(event=event_id)
+def test_rights(engine, workspace_id, event_id, insats_id, example, role) -> None:
+    line = example.format(event=event_id, insats=insats_id)
     before = snapshot(engine)
     reply = run(engine, workspace_id, USERS[role], line)
     refused = isinstance(reply, Notice) and reply.tone == "error"
@@ -159,7 +192,8 @@ def test_rights(engine, workspace_id, event_id, example, role) -> None:
         return
     assert refused, (line, role, reply)
     assert reply.title == "Det gick inte"
-    assert plain_text(reply.lines[0]) in REFUSALS | {t("event.error.not_yours", number=event_id)}, reply
+    assert plain_text(reply.lines[0]) in REFUSALS | {t("event.error.not_yours", number=event_id),
+                                                     t("insats.error.not_yours", number=insats_id)}, reply
     assert snapshot(engine) == before, f"{line} by {role} wrote something"
 
 

@@ -14,17 +14,17 @@ from slack_sdk import WebClient
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
-from bot.blocks import render
-from bot.console_render import plain
-from bot.outbox_worker import Deliverer, Policy
-from commands.context import Invocation
+from bot.console.render import plain
+from bot.jobs.outbox_worker import Deliverer, Policy
+from bot.slack.blocks import render
+from commands.core.context import Invocation
+from commands.core.reply import EventList, HelpReply, InsatsList, Notice, QuarterReport, Trend, WeekGrid
+from commands.core.texts import SV
 from commands.registry import COMMANDS, FAMILIES, dispatch
-from commands.reply import EventList, HelpReply, Notice, Trend, WeekGrid
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
-from commands.texts import SV
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage.db import session_scope
-from storage.models import AgreedLevel, AuditEntry, Event, OutboxMessage, Rating
+from storage.models import AgreedLevel, AuditEntry, Event, Insats, OutboxMessage, Priority, Rating, RiskDate
 from tests import slack_harness as h
 from tests.conftest import NOW, SETUP_TOML, clean
 
@@ -32,15 +32,16 @@ fake_slack = h.fake_slack
 
 SLASHES = tuple(name for f in FAMILIES for name in (f.name, *f.aliases))
 PREFIXES = ("", "fastställ ", "lista ", "ändra 1 ", "återkalla ", "trend ", "export ", "år ", "påminnelser ",
-            "publicera ", "hoppa-över ")
+            "publicera ", "hoppa-över ", "klar 1 ", "avbryt ", "prioritera ", "kvartal ", "riskdag lägg-till ")
 SUBCOMMANDS = tuple(sorted({f"{word} " for c in COMMANDS for word in c.words} - set(PREFIXES)))  # the rest
 USERS = ("U0POL1", "U0COORD", "U0ADMIN", "U0NOBODY")  # member, coordinator, admin, stranger
 KNOWN_IDS = {"U0POL1", "U0POL2", "U0SDF", "U0BOST", "U0COORD", "U0ADMIN", "C0SUMMARY", "C0ALERTS", "C0TEST"}
-RENDERABLE = (Notice, HelpReply, WeekGrid, EventList, Trend)
-WRITTEN = (Rating, AgreedLevel, Event, AuditEntry, OutboxMessage)
+RENDERABLE = (Notice, HelpReply, WeekGrid, EventList, Trend, InsatsList, QuarterReport)
+WRITTEN = (Rating, AgreedLevel, Event, AuditEntry, OutboxMessage, Insats, Priority, RiskDate)
 # Words that reach deeper than random text: areas, levels, weeks, event types, and pings a user might paste.
 WORDS = ("Vällingby", "Hässelby gård", "grimsta", "3", "5", "0", "7", "v46", "47", "2026-W47", "förra", "av", "på",
          "skjutning", "stenkastning", "beskrivning", "tid", "22:15", "igår", "csv", "xlsx", "2026", "²", "①", "#1", "1",
+         "(torget)", "(", ")", "Polisen", "v48–v51", "v50-48", "2026-Q4", "Q1", ",", "-", "vad", "veckor", "2026-04-30",
          "<!channel>", "<!here>", "<!everyone>", "<@U0COORD>", "<#C0ALERTS>", "&amp;", "\ue000U0EVIL\ue001", "\n")
 
 PHRASES = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=4)), max_size=7).map(" ".join)

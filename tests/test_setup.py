@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from commands.setup_file import SetupError, load_setup, parse_setup
-from commands.setup_sync import sync_setup
+from commands.setup.file import SetupError, load_setup, parse_setup
+from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from storage.models import Area, Member, Partner, Rating, RoleGrant
 from tests.conftest import NOW, SETUP_TOML

@@ -11,15 +11,15 @@ from slack_sdk.signature import Clock, SignatureVerifier
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from bot.slack_limits import problems
-from bot.slack_text import escape
+from bot.slack.limits import problems
+from bot.slack.text import escape
 from commands.registry import COMMANDS
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage import queries
 from storage.db import session_scope
 from storage.models import AgreedLevel, Area, Partner, Rating, Workspace
-from storage.rating_write import save_rating
+from storage.queries.rating_write import save_rating
 from tests import slack_harness as h
 from tests.conftest import NOW
 from tests.slack_harness import texts
@@ -286,9 +286,9 @@ def _fail(error: Exception):
 
 
 @pytest.mark.parametrize(("target", "error", "message"), [
-    ("bot.listeners.dispatch", RuntimeError("boom"), "Något gick fel hos Veckoläge och inget sparades."),
-    ("commands.rate.saved_notice", RuntimeError("boom"), "Något gick fel hos Veckoläge och inget sparades."),
-    ("bot.listeners.dispatch", OperationalError("SELECT 1", {}, Exception("refused")),
+    ("bot.slack.listeners.slash.dispatch", RuntimeError("boom"), "Något gick fel hos Veckoläge och inget sparades."),
+    ("commands.rating.rate.saved_notice", RuntimeError("boom"), "Något gick fel hos Veckoläge och inget sparades."),
+    ("bot.slack.listeners.slash.dispatch", OperationalError("SELECT 1", {}, Exception("refused")),
      "Databasen svarar inte"),
 ])
 def test_errors_become_a_swedish_message_and_a_logged_traceback(
@@ -306,7 +306,7 @@ def test_errors_become_a_swedish_message_and_a_logged_traceback(
 
 def test_form_submission_error_updates_the_modal(setup_slack, engine, monkeypatch) -> None:
     view = setup_slack.open_form()
-    monkeypatch.setattr("bot.listeners.submit_form", _fail(RuntimeError("boom")))
+    monkeypatch.setattr("bot.slack.listeners.forms.submit_form", _fail(RuntimeError("boom")))
     ack = setup_slack.submit(view, form_state(view, {"Grimsta": ("2", None)}))
     assert ack["response_action"] == "update" and "Något gick fel" in texts(ack["view"])
     assert stored(engine) == {}

@@ -1,4 +1,4 @@
-"""Slack's inbound syntax is read in the Slack adapter (bot/slack_inbound.py): the core sees written ids and
+"""Slack's inbound syntax is read in the Slack adapter (bot/slack/inbound.py): the core sees written ids and
 plain characters, and user text typed in Slack is still shown escaped, never as a live ping."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.slack_inbound import neutral
-from commands.admin_parse import channel, users, without_mentions
-from commands.texts import t
+from bot.slack.inbound import neutral
+from commands.admin.parse import channel, users, without_mentions
+from commands.core.texts import t
 from storage.db import session_scope
 from storage.models import Member, Partner, Workspace
 from tests import slack_harness as h

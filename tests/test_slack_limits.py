@@ -6,8 +6,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack_limits import problems, units
-from bot.slack_text import clip, fit, pack
+from bot.slack.limits import problems, units
+from bot.slack.text import clip, fit, pack
 from tests import slack_harness as h
 
 fake_slack = h.fake_slack

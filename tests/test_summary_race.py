@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from bot.console_render import plain
-from commands.summary import SummaryError, publish_summary, summary_key
-from commands.weeks import Week
+from bot.console.render import plain
+from commands.core.weeks import Week
+from commands.rhythm.summary import SummaryError, publish_summary, summary_key
 from storage.db import session_scope
 from storage.models import OutboxMessage, Workspace
 from tests.conftest import NOW

@@ -35,8 +35,8 @@ def test_someone_outside_the_collaboration_is_told_so(site, desktop):
 
 
 def test_another_workspace_is_not_this_collaboration(site, desktop, engine):
-    from commands.setup_file import parse_setup
-    from commands.setup_sync import sync_setup
+    from commands.setup.file import parse_setup
+    from commands.setup.sync import sync_setup
     from storage.db import session_scope
     from tests.conftest import NOW
 

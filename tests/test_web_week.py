@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from commands.context import Invocation
-from commands.event_manage import acknowledge
+from commands.core.context import Invocation
+from commands.events.manage import acknowledge
 from storage.db import session_scope
 from tests import web_harness as w
 from tests.conftest import NOW

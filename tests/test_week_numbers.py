@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.console_render import render_text
+from bot.console.render import render_text
 from storage.db import session_scope
 from storage.models import AgreedLevel, AuditEntry, Rating, SkippedWeek
 

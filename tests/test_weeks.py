@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from commands.weeks import Week, WeekError, parse_week, week_under_assessment, weeks_in_year
+from commands.core.weeks import Week, WeekError, parse_week, week_under_assessment, weeks_in_year
 
 STHLM = ZoneInfo("Europe/Stockholm")
 CURRENT = Week(2026, 47)

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from commands.context import Invocation
-from commands.event_manage import acknowledge
-from commands.setup_export import export_setup
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
+from commands.core.context import Invocation
+from commands.events.manage import acknowledge
+from commands.setup.export import export_setup
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage import outbox
 from storage.db import session_scope
 from storage.models import (

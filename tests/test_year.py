@@ -17,18 +17,18 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import func, select
 
-from bot.app import create_app
+from bot.files.year_xlsx import year_xlsx
 from bot.settings import Settings
-from bot.year_xlsx import year_xlsx
-from commands.reply import Trend
-from commands.scale import SCALE
-from commands.setup_file import load_setup, parse_setup
-from commands.setup_sync import sync_setup
-from commands.week_grid import build_grid
-from commands.weeks import Week
-from commands.year_export import year_csv
-from commands.year_import import ImportReport, YearFileError, import_year, parse_year_csv
-from commands.year_table import YearTable, build_year_table, summary_lines
+from bot.slack.app import create_app
+from commands.core.reply import Trend
+from commands.core.scale import SCALE
+from commands.core.weeks import Week
+from commands.rating.week_grid import build_grid
+from commands.setup.file import load_setup, parse_setup
+from commands.setup.sync import sync_setup
+from commands.year.export import year_csv
+from commands.year.import_csv import ImportReport, YearFileError, import_year, parse_year_csv
+from commands.year.table import YearTable, build_year_table, summary_lines
 from storage.db import session_scope
 from storage.models import AgreedLevel, AuditEntry, Rating
 from tests import slack_harness as h
@@ -299,7 +299,7 @@ def test_year_picture_goes_to_the_dm_when_the_bot_is_not_in_the_channel(bot):
 
 
 def test_a_crash_after_the_ack_is_told_to_the_user(bot, monkeypatch):
-    monkeypatch.setattr("bot.year_delivery.export_bytes", lambda table, fmt: 1 / 0)
+    monkeypatch.setattr("bot.slack.year_delivery.export_bytes", lambda table, fmt: 1 / 0)
     assert bot.command("/veckolage år 2023", channel="C0SUMMARY") == "Tar fram årsbilden för 2023 …"
     [respond] = [c for c in bot.fake.calls if c.method.startswith("/respond/")]
     assert respond.args["text"].startswith("Något gick fel hos Veckoläge") and bot.uploads() == []
@@ -428,7 +428,7 @@ def test_cli_created_areas_survive_the_next_start(cli, tmp_path):
 def test_the_readme_picture_is_what_the_tool_draws_of_the_demo_year(engine, demo_ws):
     """docs/year-2023.png is `python -m bot export --year 2023 --format png` on the demo data: no frame the
     tool does not draw (the imported year has no events), the legend and footnote the tool writes."""
-    from bot.year_picture import year_png
+    from bot.files.year_picture import year_png
 
     load(engine, demo_ws, DEMO.read_text(encoding="utf-8"))
     drawn = np.asarray(Image.open(io.BytesIO(year_png(year_table(engine, demo_ws, 2023)))).convert("RGB"))

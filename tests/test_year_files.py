@@ -14,11 +14,11 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from bot.year_picture import MISSING_HEX, footnote, grid_pixels, ink, legend_entries, year_png
-from bot.year_xlsx import CRITICAL_NOTE, LEGEND_SHEET, year_xlsx
-from commands.scale import SCALE, level
-from commands.weeks import Week, weeks_in_year
-from commands.year_table import YearTable
+from bot.files.year_picture import MISSING_HEX, footnote, grid_pixels, ink, legend_entries, year_png
+from bot.files.year_xlsx import CRITICAL_NOTE, LEGEND_SHEET, year_xlsx
+from commands.core.scale import SCALE, level
+from commands.core.weeks import Week, weeks_in_year
+from commands.year.table import YearTable
 
 AREAS = ("Hässelby gård", "Hässelby strand", "Vällingby", "Grimsta", "Nälsta")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -260,7 +260,7 @@ def test_xlsx_53_weeks_and_empty_year(table_2026: YearTable, empty_2025: YearTab
 # --- cheap to import ---------------------------------------------------------------------------------
 
 def test_importing_the_modules_does_not_load_matplotlib_or_openpyxl() -> None:
-    code = ("import sys, bot.year_picture, bot.year_xlsx; "
+    code = ("import sys, bot.files.year_picture, bot.files.year_xlsx; "
             "assert not {'matplotlib', 'openpyxl'} & set(sys.modules), sorted(sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
 

@@ -14,9 +14,9 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.app import create_app
 from bot.http import wsgi_app
 from bot.settings import Settings
+from bot.slack.app import create_app
 from bot.web.app import make_web_app, web_config
 from tests import slack_harness as h
 from tests.fake_slack import FakeSlack

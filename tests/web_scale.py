@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from commands.setup_file import parse_setup
-from commands.setup_sync import sync_setup
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
 from storage import queries
 from storage.db import session_scope
 from storage.models import AgreedLevel, Rating

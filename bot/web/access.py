@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.web.signing import read_kiosk_token, seal, signature, unseal
-from commands.context import Caller, Invocation, load_caller
+from commands.core.context import Caller, Invocation, load_caller
 from commands.storbild.kiosk import nonce_hash
 from storage import kiosk_links
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.web.cells import level_cell
 from bot.web.html import e
 from bot.web.week_html import SHOWN, event_item
-from commands.reply import Trend
+from commands.core.reply import Trend
+from commands.core.texts import t
 from commands.storbild.pages import AreaPage
-from commands.texts import t
 
 
 def _average(value: float | None) -> str:

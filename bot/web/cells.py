@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.web.html import e
-from commands.scale import SCALE, level
-from commands.texts import t
+from commands.core.scale import SCALE, level
+from commands.core.texts import t
 
 
 def level_name(value: int) -> str:
@@ -34,7 +34,7 @@ def legend(missing: str = "storbild.missing") -> str:
 
 def css_levels() -> str:
     """The scale's colours as CSS, with the ink that contrasts most (the scale is data, so is this)."""
-    from bot.year_picture import MISSING_HEX, ink
+    from bot.files.year_picture import MISSING_HEX, ink
 
     rules = [f".lv{s.number}{{background:{s.hex};color:{ink(s.hex)}}}" for s in SCALE]
     rules.append(f".lv0{{background:{MISSING_HEX};color:#222}}")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.web.config import WebConfig, kiosk_url
-from commands.reply import Notice
-from commands.spans import Typed, rich
+from commands.core.reply import Notice
+from commands.core.spans import Typed, rich
+from commands.core.texts import t
 from commands.storbild.kiosk import KioskLinkCreated
-from commands.texts import t
 
 
 def kiosk_presenter(config: WebConfig) -> Callable[[object], object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from commands.texts import t
+from commands.core.texts import t
 
 STYLE_PATH = "/storbild/stil.css"
 SCRIPT_PATH = "/storbild/uppdatera.js"

@@ -7,9 +7,9 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from bot.web.html import e
+from commands.core.texts import t
+from commands.core.when import show
 from commands.storbild.kiosk import DEFAULT_DAYS, MAX_DAYS
-from commands.texts import t
-from commands.when import show
 
 DAY_CHOICES = (1, 7, 30, MAX_DAYS)  # the kiosk form's choices of validity
 A11Y_SECTIONS = ("intro", "status", "gaps", "report", "supervision", "tested")

@@ -13,7 +13,7 @@ from bot.web import access
 from bot.web.config import PREFIX, WebConfig
 from bot.web.html import Nav, message_page
 from bot.web.request import Request, Response, read_request, redirect
-from commands.texts import t
+from commands.core.texts import t
 from storage.db import session_scope
 
 Handler = Callable[..., Response]

@@ -7,8 +7,8 @@ from bot.web.html import message_page, page
 from bot.web.info_html import DAY_CHOICES, kiosk_body
 from bot.web.request import Response
 from bot.web.router import Router, html, nav
+from commands.core.texts import t
 from commands.storbild.kiosk import MAX_DAYS, create_kiosk_link, revoke_kiosk_link
-from commands.texts import t
 from storage import kiosk_links
 
 

@@ -10,11 +10,11 @@ from bot.web.request import Response, redirect
 from bot.web.router import Router, html, nav, refusal
 from bot.web.week_html import FOLDED, HIDDEN, SHOWN, week_body
 from bot.web.year_html import year_body
-from commands.context import Invocation, load_caller
+from commands.core.context import Invocation, load_caller
+from commands.core.texts import t
+from commands.core.weeks import Week, weeks_in_year
 from commands.storbild.pages import area_page, week_page
-from commands.texts import t
-from commands.weeks import Week, weeks_in_year
-from commands.year_table import build_year_table
+from commands.year.table import build_year_table
 
 REFRESH_SECONDS = 60
 
@@ -61,7 +61,7 @@ def register(r: Router) -> None:
         return _week(session, who, Week(year, number))
 
     def _week(session, who: access.Viewer, shown: Week) -> Response:
-        areas = who.caller.areas  # the process's copy of the set-up (storage/directory.py): no query
+        areas = who.caller.areas  # the process's copy of the set-up (storage/queries/directory.py): no query
         built = week_page(session, workspace_id=who.workspace_id, week=shown, current=who.caller.current_week,
                           names={a.id: a.name for a in areas})
         body = week_body(built, private=SHOWN, area_links={a.name: a.id for a in areas})
@@ -90,7 +90,7 @@ def register(r: Router) -> None:
             return not_found(who, "storbild.year.bad", last=this)
         table = build_year_table(session, workspace_id=who.workspace_id, year=shown)
         if match.group(2):
-            from bot.year_picture import year_png  # matplotlib: only when a picture is asked for
+            from bot.files.year_picture import year_png  # matplotlib: only when a picture is asked for
 
             return Response(200, year_png(table), "image/png")
         return html(page(t("year.summary.title", year=shown), year_body(table, this_year=this), nav=nav(who)))

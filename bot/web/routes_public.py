@@ -16,8 +16,8 @@ from bot.web.request import Response, cookie, redirect
 from bot.web.router import Router, html, nav
 from bot.web.signin import SignInFailed
 from bot.web.signing import seal, unseal
-from commands.context import Invocation, load_caller
-from commands.texts import t
+from commands.core.context import Invocation, load_caller
+from commands.core.texts import t
 from storage import queries
 
 STATIC = Path(__file__).resolve().parent / "static"

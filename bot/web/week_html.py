@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot.web.cells import legend, level_cell
 from bot.web.html import e
-from commands.reply import AreaRow, EventLine, WeekGrid
-from commands.spans import plain
+from commands.core.reply import AreaRow, EventLine, WeekGrid
+from commands.core.spans import plain
+from commands.core.texts import t
 from commands.storbild.pages import OpenAlert, PageSection, WeekPage
-from commands.texts import t
 
 SHOWN, FOLDED, HIDDEN = "shown", "folded", "hidden"  # comments and event descriptions
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.web.cells import legend, level_cell
 from bot.web.html import e
-from commands.texts import t
-from commands.year_table import YearTable, weeks
+from commands.core.texts import t
+from commands.year.table import YearTable, weeks
 
 
 def year_body(table: YearTable, *, this_year: int) -> str:

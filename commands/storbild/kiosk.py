@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from commands.context import Invocation, load_caller
-from commands.matching import fold, plain_int
-from commands.reply import Notice
-from commands.texts import t
-from commands.when import show
+from commands.core.context import Invocation, load_caller
+from commands.core.matching import fold, plain_int
+from commands.core.reply import Notice
+from commands.core.texts import t
+from commands.core.when import show
 from storage import kiosk_links, queries
 
 KIOSK_USAGE = "veckolage storbild [dagar] | storbild återkalla <nr>"

@@ -13,15 +13,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from commands.event_types import event_type
-from commands.event_view import event_line
-from commands.reply import EventLine, Trend, TrendPoint, WeekGrid
-from commands.week_grid import build_grid
-from commands.weeks import Week
-from commands.when import show
-from commands.year_table import YearTable, build_year_table
-from storage import event_queries, open_alerts, queries
+from commands.core.reply import EventLine, Trend, TrendPoint, WeekGrid
+from commands.core.weeks import Week
+from commands.core.when import show
+from commands.events.kinds import event_type
+from commands.events.view import event_line
+from commands.rating.week_grid import build_grid
+from commands.year.table import YearTable, build_year_table
+from storage import open_alerts, queries
 from storage.models import Workspace
+from storage.queries import events as event_queries
 
 TREND_WEEKS = 12
 ALERT_WEEKS = 4  # the banner lists unacknowledged critical events of the last four weeks

@@ -5,7 +5,7 @@ Revises: 0004
 Create Date: 2026-11-22 10:05:00
 
 Each process caches who reports for which partner, who holds which role and the active areas
-(storage/directory.py) and reads `workspace.setup_version` on every request to know whether that
+(storage/queries/directory.py) and reads `workspace.setup_version` on every request to know whether that
 cache is current. Triggers keep the counter honest for every writer: the admin commands, the set-up
 sync, `config import`, or SQL typed by hand.
 

@@ -6,7 +6,7 @@ Create Date: 2026-11-30 23:00:00
 
 Slack sends a request again when it did not hear from us in time (and a person may double-click);
 the same trigger id then finds the first answer here instead of acting a second time. Rows are
-forgotten after a day (commands/retention.py), long after Slack's last retry.
+forgotten after a day (commands/admin/retention.py), long after Slack's last retry.
 """
 from alembic import op
 import sqlalchemy as sa

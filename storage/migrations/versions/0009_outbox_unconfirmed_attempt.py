@@ -6,7 +6,7 @@ Create Date: 2026-11-30 23:00:00
 
 `attempted_at` is set when a worker claims a row and cleared when Slack's answer says for sure what
 happened (posted, or refused). While it is set, the row's last post may have landed: the next attempt
-first looks for it in the channel, in a window around that moment (bot/outbox_worker.py), and
+first looks for it in the channel, in a window around that moment (bot/jobs/outbox_worker.py), and
 `lookup_cursor` keeps the place in that lookup when Slack pages it (15 messages a request for apps
 outside the Marketplace).
 """

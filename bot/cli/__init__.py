@@ -1,0 +1,1 @@
+"""`python -m bot …`: the modes, start-up and the maintenance commands."""

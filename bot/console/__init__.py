@@ -1,0 +1,1 @@
+"""The local console: the same commands on the same database, in a terminal."""

@@ -1,0 +1,1 @@
+"""Files made from the data: the year picture (PNG) and the workbook (XLSX)."""

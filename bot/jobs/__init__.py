@@ -1,0 +1,1 @@
+"""Background work: the clock and the outbox delivery."""

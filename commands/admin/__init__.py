@@ -1,0 +1,1 @@
+"""Administration in chat: set-up changes, the audit log, retention."""

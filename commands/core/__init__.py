@@ -1,0 +1,1 @@
+"""What every command uses: the invocation, replies, texts, errors, parsing of weeks, times, names."""

@@ -1,0 +1,1 @@
+"""Events (händelser): reporting, alerts, listing, changing and acknowledging."""

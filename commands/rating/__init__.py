@@ -1,0 +1,1 @@
+"""Rating areas, the consolidated week grid, fastställ and comments."""

@@ -1,0 +1,1 @@
+"""`veckolage.toml`: reading, checking, syncing and exporting the set-up."""

@@ -1,0 +1,1 @@
+"""The year: årssammanställning, trend, export and import."""
