@@ -74,6 +74,23 @@ def ensure_local_postgres() -> None:
         subprocess.run([ctl, "--skip-systemctl-redirect", versions[-1].name, "main", "start"], check=False)
 
 
+CHROMIUM = Path("/usr/bin/chromium")  # the web view's tests drive Debian's chromium (Playwright cannot download one)
+
+
+def ensure_chromium() -> None:
+    """Install Debian's chromium for the browser tests when it is missing (as root, with apt-get)."""
+    if CHROMIUM.exists() or not shutil.which("apt-get"):
+        return
+    sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if sudo is None:
+        print(f"• {CHROMIUM} saknas; installera paketet chromium (apt-get install chromium).", flush=True)
+        return
+    print("• Installerar chromium från Debian för webbvyns tester …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=False, env=env)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
+
+
 def run_child(command: list[str], cwd: Path | None = None) -> int:
     """Run a child (in `cwd`, else the caller's directory) to its end. Ctrl-C reaches the child too (same process group)
     and it stops by itself, saying so; waiting for it here, instead of dying with a traceback, lets it finish
@@ -99,6 +116,7 @@ def main(argv: list[str]) -> int:
         return run_child([str(PYTHON), "-m", "bot", *rest])
     ensure_venv("test")
     ensure_local_postgres()
+    ensure_chromium()
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "--quiet", "."], cwd=ROOT)
     if lint:
         print("ruff hittade fel (se ovan).", flush=True)

@@ -16,11 +16,12 @@ from bot.slack import request_gate
 
 EVENTS_PATH = "/slack/events"
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")  # answered by Bolt when OAuth is configured
+WEB_PREFIX = "/storbild"  # the web view (bot/web/)
 log = logging.getLogger("veckolage.http")
 
 
-def wsgi_app(app: App) -> Callable:
-    """Route Slack requests to Bolt and answer the health check."""
+def wsgi_app(app: App, web: Callable | None = None) -> Callable:
+    """Route Slack requests to Bolt, the web view's paths (/storbild…) to `web`, and answer the health check."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     secret = app._signing_secret  # noqa: SLF001 - Bolt keeps it; our door checks it before Bolt parses
 
@@ -48,6 +49,8 @@ def wsgi_app(app: App) -> Callable:
             return events(environ, start_response)
         if path in OAUTH_PATHS and app.oauth_flow and method == "GET":
             return slack(environ, start_response)
+        if web is not None and (path == WEB_PREFIX or path.startswith(WEB_PREFIX + "/")):
+            return web(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"not found\n"]
 

@@ -41,6 +41,10 @@ class Settings:
     port: int = 3000
     host: str = "0.0.0.0"
     log_level: str = "INFO"
+    web_secret: str | None = None  # signs the web view's session cookies and kiosk links (bot/web/)
+    web_base_url: str | None = None  # the web view's public address, e.g. https://veckolage.kommun.se
+    signin_client_id: str | None = None  # Sign in with Slack; defaults to SLACK_CLIENT_ID
+    signin_client_secret: str | None = None
 
     def missing(self, mode: str) -> list[str]:
         """The variables a mode (socket, serve) needs and does not have."""
@@ -112,6 +116,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     port = port if 0 < port < 65536 else 0
     if not port:
         problems.append(t("cli.settings.port", port=port_text))
+    web_secret, web_base_url = get("WEB_SECRET"), (get("WEB_BASE_URL") or "").rstrip("/") or None
+    if web_secret and len(web_secret) < 32:
+        problems.append(t("storbild.settings.secret"))
+    if web_base_url and not web_base_url.startswith(("https://", "http://")):
+        problems.append(t("storbild.settings.base_url", url=web_base_url))
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -126,4 +135,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         port=port,
         host=get("HOST") or "0.0.0.0",
         log_level=(get("LOG_LEVEL") or "INFO").upper(),
+        web_secret=web_secret,
+        web_base_url=web_base_url,
+        signin_client_id=get("SIGNIN_CLIENT_ID") or get("SLACK_CLIENT_ID"),
+        signin_client_secret=get("SIGNIN_CLIENT_SECRET") or get("SLACK_CLIENT_SECRET"),
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+import commands.insats.on_the_wall  # noqa: E402, F401  (adds what the meeting decided to the web view's week)
 from commands.admin.commands import (
     USAGES,
     admin_role_command,
@@ -67,6 +68,7 @@ from commands.rating.overview import (
 from commands.rating.rate import USAGE as RATE_USAGE
 from commands.rating.rate import rate
 from commands.rhythm.reminders import MUTE_USAGE, set_reminders
+from commands.storbild.kiosk import KIOSK_USAGE, kiosk_command
 from commands.year.commands import EXPORT_USAGE, TREND_USAGE, YEAR_USAGE, export, trend, year_picture
 
 Handler = Callable[[str, Invocation, Session], Reply]
@@ -128,6 +130,8 @@ COMMANDS: tuple[Command, ...] = (
             "samverkans snitt.", trend),
     Command("veckolage", ("export",), EXPORT_USAGE, "Samordnare: årstabellen som fil, skickas till dig som "
             "direktmeddelande.", export),
+    Command("veckolage", ("storbild",), KIOSK_USAGE, "Samordnare: en kiosklänk till mötesrummets skärm (standard "
+            "7 dagar, bara siffror och färger), skickas bara till dig; återkalla den med numret.", kiosk_command),
     Command("veckolage", ("prioritera",), PRIORITY_USAGE, "Samordnare: mötets fokusområden och platser för "
             "kommande vecka (standard nästa vecka); visas överst i lägesbilden, sammanfattningen och hemfliken. "
             "Ett ensamt - tar bort dem.", prioritize),

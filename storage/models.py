@@ -234,6 +234,18 @@ class AnsweredRequest(SQLModel, table=True):
     answer: str = Field(sa_column=Column(Text, nullable=False))  # the JSON acknowledged the first time
 
 
+class KioskLink(SQLModel, table=True):
+    """A read-only, expiring link to the storbild for a meeting room's screen; a coordinator can revoke it."""
+
+    __table_args__ = (Index("ix_kiosk_workspace", "workspace_id", "expires_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    nonce_hash: str = Field(max_length=64)  # sha256 of the link's random part; the link itself is never stored
+    created_by: str = Field(max_length=ID_LENGTH)
+    created_at: datetime = Field(sa_column=_utc_column())
+    expires_at: datetime = Field(sa_column=_utc_column())
+    revoked_by: str | None = Field(default=None, max_length=ID_LENGTH)
+    revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 class Insats(SQLModel, table=True):
     """An action the meeting decided: what is done where, by which partner, from which week to which.
 

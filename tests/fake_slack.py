@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from bot.slack.limits import problems
 from tests.fake_slack_limits import RateLimits
+from tests.fake_slack_openid import FakeOpenID
 
 _JSON_FORM_KEYS = ("blocks", "view", "attachments", "files")
 _JSON_TYPE = "application/json; charset=utf-8"
@@ -94,6 +95,7 @@ class FakeSlack:
         """Create a stopped fake server; message timestamps follow `clock` (default: the real time); with
         `limits`, Slack's rate limits apply (off by default)."""
         self.limits = limits
+        self.openid = FakeOpenID()  # Sign in with Slack (tests/fake_slack_openid.py)
         self.calls: list[Call] = []
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel → every message posted, oldest first
@@ -333,6 +335,9 @@ class FakeSlack:
     def _handle(self, h: _Handler) -> None:
         """Answer one request."""
         call = self._record(h)
+        if call.method.startswith(("openid.", "/openid/")):
+            status, text, ctype, extra = self.openid.answer(call.method, call.args, call.headers, self._root())
+            return self._send(h, status, text, ctype, extra)
         if not h.path.startswith("/api/"):
             ok = h.path.startswith(("/respond/", "/upload/"))  # response_url, and files_upload_v2's upload
             return self._send(h, 200 if ok else 404, "ok" if ok else "not found", "text/plain")

@@ -44,6 +44,7 @@ EXAMPLES = {
     "/veckolage år [år]": "/veckolage år 2026",
     "/veckolage trend <område> [veckor]": "/veckolage trend Vällingby 8",
     "/veckolage export [år] csv|xlsx": "/veckolage export 2026 csv",
+    "/veckolage storbild [dagar] | storbild återkalla <nr>": "/veckolage storbild 7",
     "/veckolage prioritera [vecka] <område> [(plats)], … | prioritera [vecka] -": "/veckolage prioritera Vällingby, Grimsta",
     "/veckolage kvartal [år-Qn] [xlsx]": "/veckolage kvartal 2026-Q4",
     "/veckolage riskdagar [år]": "/veckolage riskdagar 2026",
@@ -96,6 +97,7 @@ ALLOWED = {
     "/veckolage år 2026": KNOWN,
     "/veckolage trend Vällingby 8": KNOWN,
     "/veckolage export 2026 csv": COORDINATORS,
+    "/veckolage storbild 7": COORDINATORS,
     "/veckolage prioritera Vällingby, Grimsta": COORDINATORS,
     "/veckolage kvartal 2026-Q4": KNOWN,
     "/veckolage riskdagar 2026": KNOWN,
@@ -131,6 +133,7 @@ ALLOWED = {
 # The first line of every refusal for want of rights (never an input error: the examples are valid).
 REFUSALS = {t("error.unknown_user"), t("error.not_member"), t("event.error.not_member"), t("error.not_coordinator"),
             t("publish.not_coordinator"), t("skip.not_coordinator"), t("export.not_coordinator"),
+            t("storbild.not_coordinator"),
             plain_text(rich("admin.not_admin", command=Typed("lagesadmin"))), t("insats.error.not_member"),
             t("insats.error.other_partner")}
 

@@ -153,6 +153,13 @@ def socket(settings: Settings) -> int:
     return 0
 
 
+def web_view(settings: Settings, engine: Engine):
+    """The web view's WSGI app (/storbild…), on the same engine as the Slack requests."""
+    from bot.web.app import make_web_app, web_config
+
+    return make_web_app(web_config(settings), engine, utc_now)
+
+
 def serve(settings: Settings) -> int:
     """HTTP mode under gunicorn on $PORT; the app and its outbox thread are built in the worker."""
     from bot.http import serve as run_server
@@ -162,6 +169,7 @@ def serve(settings: Settings) -> int:
     ready = prepare(settings.database_url, settings.config_path, now=utc_now(),
                     require_setup=not settings.multi_workspace)
     ready.engine.dispose()  # no pooled connection crosses gunicorn's fork
-    run_server(lambda: wsgi_app(running_app(settings, ready.engine, identity=identity)),
+    run_server(lambda: wsgi_app(running_app(settings, ready.engine, identity=identity),
+                                web=web_view(settings, ready.engine)),
                host=settings.host, port=settings.port)
     return 0

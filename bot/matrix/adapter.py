@@ -15,7 +15,7 @@ from nio import AsyncClient, InviteMemberEvent, MatrixRoom, MegolmEvent, Reactio
 from sqlalchemy.engine import Engine
 
 from bot.matrix import calls
-from bot.matrix.commands import run
+from bot.matrix.commands import run, shared_rooms
 from bot.matrix.files import FILES, send_files
 from bot.matrix.inbound import read
 from bot.matrix.render import render
@@ -26,6 +26,7 @@ from commands.core.reply import Notice
 from commands.core.texts import t
 from commands.events.manage import acknowledge
 from commands.registry import dispatch
+from commands.storbild.kiosk import KioskLinkCreated
 from storage import queries
 from storage.db import session_scope
 from storage.queries import events as event_queries
@@ -39,8 +40,10 @@ class MatrixBot:
     """Listens on one client for the collaboration of one homeserver (`team`: the bot's server name)."""
 
     def __init__(self, client: AsyncClient, engine: Engine, *, team: str, clock: Callable[[], datetime],
-                 notify: Callable[[], None] = lambda: None) -> None:
+                 notify: Callable[[], None] = lambda: None,
+                 present: Callable[[object], object] = lambda reply: reply) -> None:
         self.client, self.engine, self.team, self.clock, self.notify = client, engine, team, clock, notify
+        self.present = present  # what only this process adds to a reply (a kiosk link's address, bot/web/)
         self.told_encrypted: set[str] = set()  # rooms told (once per process) that the bot cannot read them
 
     def listen(self) -> None:
@@ -73,13 +76,23 @@ class MatrixBot:
             log.exception("Matrix command failed: %s", typed.family)
             reply = refusal(t("error.internal"))
         self.notify()
+        if isinstance(reply, KioskLinkCreated) and room.member_count > 2:  # a secret: for the asker's eyes only
+            await self._in_direct_chat(room, event, render(self.present(reply)))
+            return
         try:
-            await self.answer(room, event, render(reply))
+            await self.answer(room, event, render(self.present(reply)))
         except (calls.Permanent, calls.RetryLater, calls.RateLimited) as error:  # committed; the answer is lost
             log.warning("Could not answer %s in %s: %s", typed.family, room.room_id, error)
             return
         if isinstance(reply, FILES):
             await send_files(self, reply, room=room, asker=event.sender)
+
+    async def _in_direct_chat(self, room: MatrixRoom, event, doc: Doc) -> None:
+        """Send to the asker's direct chat, and say so in the thread where they asked."""
+        _, shared = await asyncio.to_thread(shared_rooms, self.engine, self.team)
+        direct = await calls.direct_room(self.client, event.sender, shared=shared | {room.room_id})
+        await self.say(direct, doc.content())
+        await self.answer(room, event, Doc().add(t("matrix.sent_direct")))
 
     async def answer(self, room: MatrixRoom, event, doc: Doc) -> None:
         """The reply in the command's thread in a shared room; as it is in a direct chat."""

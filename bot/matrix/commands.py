@@ -29,6 +29,14 @@ class _Refused(Exception):
         self.reply = reply
 
 
+def shared_rooms(engine: Engine, team: str) -> tuple[int | None, set[str]]:
+    """The collaboration's id and its own rooms (summary and alert): never taken for a direct chat, even when
+    only two are in one."""
+    with session_scope(engine) as session:
+        row = queries.workspace_for(session, key=team)
+        return (row.id, {row.summary_channel, row.alert_channel} - {None}) if row else (None, set())
+
+
 def not_set_up() -> Notice:
     """No collaboration answers for this homeserver."""
     return refusal(t("error.workspace"))

@@ -27,19 +27,22 @@ def run_matrix(settings: Settings, env: Mapping[str, str]) -> int:
     ready = prepare(settings.database_url, settings.config_path, now=utc_now())
     say(t("matrix.start", homeserver=matrix.homeserver, user=matrix.user_id))
     try:
-        asyncio.run(_serve(matrix, ready.engine, settings.config_path))
+        asyncio.run(_serve(matrix, ready.engine, settings))
     except Refused as refused:
         say(str(refused), sys.stderr)
         return 2
     return 0
 
 
-async def _serve(matrix: MatrixSettings, engine, config_path: str) -> None:
+async def _serve(matrix: MatrixSettings, engine, settings: Settings) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from bot.jobs.clock import TIMEZONE, schedule
+    from bot.web.chat_reply import kiosk_presenter
+    from bot.web.config import web_config
 
-    service = Service(matrix, engine, clock=utc_now)
+    config_path = settings.config_path
+    service = Service(matrix, engine, clock=utc_now, present=kiosk_presenter(web_config(settings)))
     scheduler = BackgroundScheduler(timezone=TIMEZONE)
 
     def started(bot) -> None:  # the clock runs in this process, waking the outbox after each post it queues

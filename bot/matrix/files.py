@@ -43,15 +43,10 @@ def _build(engine, reply, workspace_id: int) -> tuple[bytes, str, list[str]]:
 async def send_files(bot, reply, *, room: MatrixRoom, asker: str) -> None:
     """Upload and post the file: the year picture in the room asked from (a shared room of the collaboration),
     everything else in the asker's direct chat."""
-    from storage import queries
+    from bot.matrix.commands import shared_rooms
 
     try:
-        def workspace() -> tuple[int, set[str]]:
-            with session_scope(bot.engine) as session:
-                row = queries.workspace_for(session, key=bot.team)
-                return row.id, {row.summary_channel, row.alert_channel} - {None}
-
-        workspace_id, shared = await asyncio.to_thread(workspace)
+        workspace_id, shared = await asyncio.to_thread(shared_rooms, bot.engine, bot.team)
         data, name, lines = await asyncio.to_thread(_build, bot.engine, reply, workspace_id)
         target = room.room_id if isinstance(reply, YearRequest) and reply.channel_id else \
             await calls.direct_room(bot.client, asker, shared=shared)

@@ -167,10 +167,12 @@ class Service:
     """The bot, its outbox thread and (optionally) the clock, on one event loop: `python -m bot matrix`."""
 
     def __init__(self, settings: MatrixSettings, engine, *, clock: Callable[[], datetime],
-                 outbox: bool = True, notify: Callable[[], None] | None = None) -> None:
-        """`outbox=False` delivers nothing (tests deliver themselves); `notify` is called after each commit."""
+                 outbox: bool = True, notify: Callable[[], None] | None = None,
+                 present: Callable[[object], object] = lambda reply: reply) -> None:
+        """`outbox=False` delivers nothing (tests deliver themselves); `notify` is called after each commit;
+        `present` adds what only this process knows to a reply (a kiosk link's address, bot/web/chat_reply.py)."""
         self.settings, self.engine, self.clock, self.outbox = settings, engine, clock, outbox
-        self.notify = notify
+        self.notify, self.present = notify, present
         self.thread: OutboxThread | None = None
         self.bot: MatrixBot | None = None
         self.bridge: Bridge | None = None
@@ -183,7 +185,8 @@ class Service:
         if self.outbox:
             self.thread = OutboxThread(MatrixDeliverer(self.engine, self.bridge, clock=self.clock)).start()
         self.bot = MatrixBot(client, self.engine, team=self.settings.server_name, clock=self.clock,
-                             notify=self.notify or (self.thread.wake if self.thread else (lambda: None)))
+                             notify=self.notify or (self.thread.wake if self.thread else (lambda: None)),
+                             present=self.present)
         started(self.bot)
         try:
             await run_sync(self.bot, SyncPosition(self.settings.store_path, self.settings.user_id), stop=stop,

@@ -73,5 +73,9 @@ def create_app(
         token_verification_enabled=single,
         user_facing_authorize_error_message=t("error.not_installed"),  # Bolt's own text is English
     )
-    register_listeners(app, engine=engine, clock=clock, notify=notify, background=background)
+    from bot.web.chat_reply import kiosk_presenter
+    from bot.web.config import web_config
+
+    register_listeners(app, engine=engine, clock=clock, notify=notify, background=background,
+                       present=kiosk_presenter(web_config(settings)))
     return app

@@ -14,6 +14,8 @@ import pytest
 from bot.matrix.delivery import MatrixDeliverer
 from bot.matrix.service import Service
 from bot.matrix.settings import MatrixSettings
+from bot.web.chat_reply import kiosk_presenter
+from bot.web.config import WebConfig
 from commands.setup.file import parse_setup
 from commands.setup.sync import sync_setup
 from storage.db import session_scope
@@ -21,6 +23,7 @@ from tests.conftest import NOW
 from tests.matrix.element import WAIT, Element
 from tests.matrix.synapse_server import SERVER_NAME, Synapse, start
 
+WEB_SECRET, WEB_BASE_URL = "matrix-test-secret-" + "k" * 24, "https://veckolage.kommun.se"  # never called
 PEOPLE = ("anna", "per", "sara", "eve")  # anna: coordinator and admin; per: Polisen; sara: Stadsdelen; eve: outsider
 REMOTE = "@pia.polis:polisen.example"  # a member from another homeserver (federation): rules only
 
@@ -165,7 +168,8 @@ def world(engine, synapse, accounts, tmp_path) -> Iterator[World]:
 
     def start() -> tuple[Service, object]:
         service = Service(bot_settings(synapse, accounts["veckolage"], str(tmp_path / "store")), engine,
-                          clock=clock, outbox=False, notify=handled.set)
+                          clock=clock, outbox=False, notify=handled.set,
+                          present=kiosk_presenter(WebConfig(WEB_SECRET, WEB_BASE_URL, None)))
         return service, start_bot(service)[1]
 
     service, halt = start()

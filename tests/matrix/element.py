@@ -78,7 +78,7 @@ class Element:
 
     def direct_message(self, sender: str, contains: str) -> dict:
         """A message from `sender` with some text in a direct chat: one we are in, or one it invites us to."""
-        deadline, joined = time.monotonic() + WAIT, set(self.invites)
+        deadline, joined = time.monotonic() + WAIT, set(self.client.rooms)  # an invite seen earlier counts too
         while True:
             for event in self.events:
                 if event["sender"] == sender and contains in (event.get("content") or {}).get("body", ""):

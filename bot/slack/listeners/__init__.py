@@ -34,6 +34,7 @@ class Listening:
     clock: Callable[[], datetime]
     notify: Callable[[], None]
     background: Callable[[Callable[[], None]], object]
+    present: Callable[[object], object] = lambda reply: reply  # what only this process adds (bot/web/chat_reply.py)
 
     def invocation(self, session, body: dict, request_id: str | None = None) -> Invocation | None:
         """Who asks, where and now, from a Slack payload; None when the workspace is not set up."""
@@ -54,9 +55,11 @@ class Listening:
 def register_listeners(
     app: App, *, engine: Engine, clock: Callable[[], datetime], notify: Callable[[], None] = lambda: None,
     background: Callable[[Callable[[], None]], object] | None = None,
+    present: Callable[[object], object] = lambda reply: reply,
 ) -> None:
-    """Attach every listener and the error handler; `notify` wakes the outbox after a commit and
-    `background` runs slow work (drawing, uploads) after the ack."""
-    listening = Listening(engine, clock, notify, background or _executor().submit)
+    """Attach every listener and the error handler; `notify` wakes the outbox after a commit,
+    `background` runs slow work (drawing, uploads) after the ack, and `present` adds what only this
+    process knows to a reply (a kiosk link's web address, bot/web/chat_reply.py)."""
+    listening = Listening(engine, clock, notify, background or _executor().submit, present)
     for group in (slash, forms, actions, home, insats, errors):
         group.register(app, listening)

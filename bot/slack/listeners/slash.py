@@ -42,6 +42,7 @@ def register(app: App, slack: Listening) -> None:
                 if first is None:
                     reply = dispatch(family(body["command"]), neutral(body.get("text", "")), inv, session) \
                         if inv else slack.not_set_up()
+                    reply = slack.present(reply)
                     answer = _answer(reply)
                     if inv and once and answer is not None and _acted(reply):
                         answered.remember(session, workspace_id=inv.workspace_id, key=inv.request_id,

@@ -1,0 +1,43 @@
+"""The web view's settings (from Settings) and the address of a kiosk link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.web.signin import SignIn
+from bot.web.signing import kiosk_token
+from commands.storbild.kiosk import KioskLinkCreated
+
+PREFIX = "/storbild"
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """The secret that signs cookies and links, the public address, and sign-in (None when not set up)."""
+
+    secret: str | None
+    base_url: str | None
+    signin: SignIn | None
+
+    @property
+    def secure(self) -> bool:
+        """Cookies are Secure when the public address is https."""
+        return bool(self.base_url and self.base_url.startswith("https://"))
+
+
+def web_config(settings) -> WebConfig:
+    """The web view's part of Settings."""
+    signin = None
+    if settings.signin_client_id and settings.signin_client_secret and settings.web_base_url:
+        signin = SignIn(settings.signin_client_id, settings.signin_client_secret, settings.slack_api_url,
+                        f"{settings.web_base_url}{PREFIX}/logga-in/klar")
+    return WebConfig(settings.web_secret, settings.web_base_url, signin)
+
+
+def kiosk_url(config: WebConfig, link: KioskLinkCreated, origin: str | None = None) -> str | None:
+    """The kiosk link's full address (None when neither WEB_BASE_URL nor a request says where we are)."""
+    base = config.base_url or origin
+    if not base or not config.secret:
+        return None
+    token = kiosk_token(config.secret, link_id=link.link_id, expires=link.expires_at, nonce=link.nonce)
+    return f"{base}{PREFIX}/k/{token}"

@@ -1,0 +1,72 @@
+"""End to end: `python -m bot serve` (gunicorn) serves the web view beside Slack's requests; a member signs in
+with Slack in Chromium and a coordinator's kiosk link, asked for over HTTP, opens on the wall."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import Request
+
+import pytest
+
+from tests.conftest import SMALL_SETUP_TOML as CONFIG
+from tests.fake_slack import FakeSlack
+from tests.slack_harness import texts
+from tests.test_e2e_serve import Server, _send, bot_env, free_port
+from tests.web_harness import CLIENT_ID, CLIENT_SECRET, WEB_SECRET
+
+pytestmark = pytest.mark.e2e
+
+
+def slash(server: Server, command: str, words: str, *, user: str) -> tuple[int, str]:
+    """A signed slash command from `user` (its own trigger id)."""
+    import time
+
+    from slack_sdk.signature import SignatureVerifier
+
+    body = urlencode({"command": command, "text": words, "user_id": user, "team_id": "T0001",
+                      "channel_id": "C0E2E", "trigger_id": f"9.{user}.{words}"}).encode()
+    stamp = str(int(time.time()))
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": stamp,
+               "X-Slack-Signature": SignatureVerifier("s3cret").generate_signature(timestamp=stamp, body=body)}
+    return _send(Request(server.url + "/slack/events", data=body, headers=headers))
+
+
+def test_serve_answers_slack_and_the_web_view_on_one_port(tmp_path: Path, browser) -> None:
+    (tmp_path / "veckolage.toml").write_text(CONFIG, encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with FakeSlack() as fake:
+        fake.openid.register(CLIENT_ID, CLIENT_SECRET, f"{base}/storbild/logga-in/klar")
+        env = bot_env(PORT=str(port), HOST="127.0.0.1", SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="s3cret",
+                      SLACK_API_URL=fake.url, DATABASE_URL=f"sqlite:///{tmp_path}/v.db",
+                      VECKOLAGE_CONFIG=str(tmp_path / "veckolage.toml"), XDG_RUNTIME_DIR=str(tmp_path),
+                      WEB_SECRET=WEB_SECRET, WEB_BASE_URL=base, SIGNIN_CLIENT_ID=CLIENT_ID,
+                      SIGNIN_CLIENT_SECRET=CLIENT_SECRET)
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, encoding="utf-8", errors="replace", start_new_session=True)
+        server = Server(proc, port)
+        try:
+            server.wait_until_ready()
+            assert server.slash("/lage", "vallingby 4 klotter", secret="s3cret")[0] == 200
+            status, body = slash(server, "/veckolage", "storbild 1", user="U0COORD")
+            assert status == 200, server.log
+            link = next(w for w in texts(json.loads(body)).split() if w.startswith(base + "/storbild/k/"))
+            page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+            page.goto(link)
+            assert page.locator('tr[data-area="Vällingby"] td[data-partner="Polisen"]').inner_text() == "4 Allvarligt"
+            assert "klotter" not in page.content()
+            fake.openid.sign_in_as("T0001", "U0POL1")
+            page.goto(base + "/storbild/")
+            page.get_by_role("link", name="Logga in med Slack").click()
+            page.wait_for_load_state()
+            assert "klotter" in page.locator("main").inner_text()
+            assert server.get("/storbild/tillganglighet")[0] == 200
+            assert server.get("/storbild/ar/2026?" + urlencode({"x": 1}))[0] in (200, 303)  # never an error
+            page.context.close()
+        finally:
+            server.stop()
