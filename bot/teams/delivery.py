@@ -1,7 +1,7 @@
 """Delivering to Teams from the outbox's thread: post to a conversation, reply in a thread, update an activity
 in place, and a proactive 1:1 message through the stored conversation reference.
 
-A standalone class, to sit behind the outbox's per-platform seam: it makes one connector call and either
+The connector half of the outbox on Teams (bot/teams/deliverer.py drives it): it makes one connector call and either
 returns the activity id Teams gave (kept with the outbox key, so an update finds the message) or raises
 `TeamsRetry` (429, 412, 502, 504, other 5xx, timeouts: try again after `delay`) or `TeamsRefused` (wrong id,
 no 1:1 chat stored, no rights: trying again changes nothing). Teams has no search by our key, so a call whose

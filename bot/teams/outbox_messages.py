@@ -1,5 +1,5 @@
 """What each kind of outbox row shows in Teams, read fresh from the database at delivery time: the content half
-of a Teams delivery (bot/teams/delivery.py makes the calls), for the outbox's per-platform seam.
+of a Teams delivery (bot/teams/delivery.py makes the calls, bot/teams/deliverer.py drives both).
 
 `teams_message(session, row, workspace)` → the message to post or update, or None when there is nothing to
 deliver (an alert withdrawn before its reminder, a reminder whose partner has reported since). Where it goes
