@@ -198,6 +198,7 @@ def test_429_with_retry_after_and_502_are_retried_and_land_once(world) -> None:
     assert world.deliver(row.due_at + timedelta(seconds=1)) == 1
     [row] = world.rows("alert.post")
     assert row.status == outbox.PENDING and row.attempts == 1 and row.last_error == "HTTP 502"
+    assert row.attempted_at is not None  # a 5xx after the request went out: it may have landed (see below)
     assert world.to(ALERTS) == []
     assert world.deliver(row.due_at) == 1
     [alert] = world.to(ALERTS)
@@ -218,6 +219,25 @@ def test_a_429_holds_the_workspaces_other_rows(world) -> None:
     assert waiting and all(due >= MONDAY_0800 + timedelta(seconds=30) for (due,) in waiting)
     world.deliver(MONDAY_0800 + timedelta(minutes=5))
     assert len(world.to(ALERTS, "send")) == 1 and len(world.to(SUMMARY, "send")) == 1
+
+
+def test_a_token_service_that_refuses_sends_nothing_and_is_retried(world) -> None:
+    from bot.teams.token import TokenRefused
+
+    world.report_shooting()
+    working = world.deliverer.delivery.token
+
+    def refused() -> str:
+        raise TokenRefused("nekad")
+
+    world.deliverer.delivery.token = refused
+    assert world.deliver() == 1
+    [row] = world.rows("alert.post")
+    assert row.status == outbox.PENDING and row.attempted_at is None and world.to(ALERTS) == []
+    assert row.last_error == "Teams token-tjänst svarar inte (nekad)"
+    world.deliverer.delivery.token = working
+    world.deliver(row.due_at)
+    assert len(world.to(ALERTS, "send")) == 1 and world.rows("alert.post")[0].status == outbox.SENT
 
 
 def test_a_refusal_fails_the_row_at_once_and_is_shown(world) -> None:
