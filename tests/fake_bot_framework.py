@@ -84,6 +84,7 @@ class FakeBotFramework:
     token_requests: list[dict] = field(default_factory=list)
     failures: list[tuple[int, float | None]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _changed: threading.Condition = field(default_factory=threading.Condition)
 
     def start(self) -> FakeBotFramework:
         fake = self
@@ -141,6 +142,16 @@ class FakeBotFramework:
     def sent_by(self, method: str) -> list[Sent]:
         return [s for s in self.sent if s.method == method]
 
+    def wait_for(self, condition, timeout: float = 30) -> bool:
+        """Wait until `condition(sent)` holds (for a process that delivers in a thread of its own)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: condition(list(self.sent)), timeout)
+
+    def _record(self, sent: Sent) -> None:
+        with self._changed:
+            self.sent.append(sent)
+            self._changed.notify_all()
+
     # --- HTTP ---
 
     def _json(self, handler, status: int, body: dict | None, headers: dict | None = None) -> None:
@@ -186,7 +197,7 @@ class FakeBotFramework:
         body = json.loads(raw or b"{}")
         if match := _CREATE.match(path):
             conversation = f"a:1on1-{uuid.uuid4().hex[:12]}"
-            self.sent.append(Sent("create", conversation, None, body, match["base"]))
+            self._record(Sent("create", conversation, None, body, match["base"]))
             self._json(handler, 201, {"id": conversation})
             return
         match = _ACTIVITY.match(path)
@@ -196,5 +207,5 @@ class FakeBotFramework:
         conversation, activity = unquote(match["conversation"]), match["activity"] and unquote(match["activity"])
         method = "update" if verb == "PUT" else "reply" if activity else "send"
         new_id = activity if method == "update" else f"act-{next(self._ids)}"
-        self.sent.append(Sent(method, conversation, activity, body, match["base"]))
+        self._record(Sent(method, conversation, activity, body, match["base"]))
         self._json(handler, 200 if method == "update" else 201, {"id": new_id})

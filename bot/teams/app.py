@@ -44,8 +44,11 @@ def activity_input(message: TeamsMessage) -> MessageActivityInput:
 
 
 def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable[[], datetime],
-                     token: Callable | None = None, adapter: FastAPIAdapter | None = None) -> App:
-    """The SDK app for our cloud settings, with every handler attached."""
+                     token: Callable | None = None, adapter: FastAPIAdapter | None = None,
+                     notify: Callable[[], None] | None = None) -> App:
+    """The SDK app for our cloud settings, with every handler attached. `notify` is called after each
+    message or card action has committed (the outbox thread's wake: what it queued goes out now)."""
+    notify = notify or (lambda: None)
     cloud = with_overrides(PUBLIC, openid_metadata_url=settings.openid_metadata_url)
     app = App(client_id=settings.client_id, tenant_id=settings.tenant_id,
               token=token or ClientCredentialsToken(settings), cloud=cloud,
@@ -114,6 +117,7 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
             known = reference(activity) in stored
             result = await asyncio.to_thread(turn.handle_message, engine, activity, clock(), remember=not known)
             stored.add(reference(activity))
+            notify()  # committed: an alert, a summary or a note it queued goes out now
         except Exception as error:  # the one error handler: log the traceback, tell the person in Swedish
             log.error("Teams message failed: %s", error, exc_info=error)
             key = "error.commit_unknown" if isinstance(error, CommitUnknown) else (
@@ -129,6 +133,7 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
         if ((activity.get("value") or {}).get("action") or {}).get("verb") != ACK_VERB:
             return AdaptiveCardActionMessageResponse(value=t("error.title"))
         reply, view = await asyncio.to_thread(turn.acknowledge, engine, activity, clock())
+        notify()  # the alert's update is queued (the card pressed is updated below at once)
         if view is not None and activity.get("replyToId"):
             updated = activity_input(TeamsMessage(alert_summary(view), alert_card(view)))
             updated.id = activity["replyToId"]

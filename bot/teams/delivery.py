@@ -1,7 +1,7 @@
 """Delivering to Teams from the outbox's thread: post to a conversation, reply in a thread, update an activity
 in place, and a proactive 1:1 message through the stored conversation reference.
 
-A standalone class, to sit behind the outbox's per-platform seam: it makes one connector call and either
+The connector half of the outbox on Teams (bot/teams/deliverer.py drives it): it makes one connector call and either
 returns the activity id Teams gave (kept with the outbox key, so an update finds the message) or raises
 `TeamsRetry` (429, 412, 502, 504, other 5xx, timeouts: try again after `delay`) or `TeamsRefused` (wrong id,
 no 1:1 chat stored, no rights: trying again changes nothing). Teams has no search by our key, so a call whose
@@ -31,13 +31,19 @@ BASE_DELAY, MAX_DELAY = 2.0, 600.0
 class TeamsRetry(Exception):
     """Nothing is known to have landed, or it may have (`maybe_landed`): try again after `delay` seconds."""
 
-    def __init__(self, status: int | None, delay: float, *, maybe_landed: bool = False) -> None:
+    def __init__(self, status: int | None, delay: float, *, maybe_landed: bool = False,
+                 retry_after: float | None = None) -> None:
         super().__init__(f"Teams answered {status or 'nothing'}; retry in {delay:.0f} s")
         self.status, self.delay, self.maybe_landed = status, delay, maybe_landed
+        self.retry_after = retry_after  # Teams' own Retry-After, when it gave one
 
 
 class TeamsRefused(Exception):
     """Teams refused for good (or there is nowhere to send): trying again changes nothing."""
+
+    def __init__(self, problem: str, status: int | None = None) -> None:
+        super().__init__(problem)
+        self.status = status  # Teams' HTTP status, when it answered
 
 
 @dataclass(frozen=True)
@@ -96,15 +102,17 @@ class TeamsDelivery:
 
     def _call(self, method: str, endpoint: str, path: str, body: dict, attempt: int, *, may_land: bool) -> dict:
         url = endpoint.rstrip("/") + "/" + path  # the serviceUrl's own path (/emea/) is kept
+        token = self.token()  # before the call: a token service that fails has sent nothing
         try:
-            answer = self.client.request(method, url, json=body, headers={"Authorization": f"Bearer {self.token()}"})
+            answer = self.client.request(method, url, json=body, headers={"Authorization": f"Bearer {token}"})
         except (httpx.TimeoutException, httpx.TransportError) as error:
             raise TeamsRetry(None, backoff(attempt), maybe_landed=may_land) from error
         if answer.status_code in RETRY or answer.status_code >= 500:
             landed = may_land and answer.status_code >= 500  # 429 and 412: Teams did not take it
-            raise TeamsRetry(answer.status_code, backoff(attempt, _retry_after(answer)), maybe_landed=landed)
+            wait = _retry_after(answer)
+            raise TeamsRetry(answer.status_code, backoff(attempt, wait), maybe_landed=landed, retry_after=wait)
         if answer.status_code >= 400:
-            raise TeamsRefused(f"Teams refused {method} {path}: HTTP {answer.status_code}")
+            raise TeamsRefused(f"Teams refused {method} {path}: HTTP {answer.status_code}", answer.status_code)
         return answer.json() if answer.content else {}
 
 

@@ -1,5 +1,5 @@
 """What each kind of outbox row shows in Teams, read fresh from the database at delivery time: the content half
-of a Teams delivery (bot/teams/delivery.py makes the calls), for the outbox's per-platform seam.
+of a Teams delivery (bot/teams/delivery.py makes the calls, bot/teams/deliverer.py drives both).
 
 `teams_message(session, row, workspace)` → the message to post or update, or None when there is nothing to
 deliver (an alert withdrawn before its reminder, a reminder whose partner has reported since). Where it goes
@@ -22,7 +22,7 @@ from commands.core.texts import t
 from commands.core.weeks import Week
 from commands.events.view import alert_view
 from commands.rhythm.reminders import reminder_for
-from commands.rhythm.summary import body_week, build_summary
+from commands.rhythm.summary import Summary, body_week, build_summary
 from storage.models import OutboxMessage, Workspace
 from storage.queries import events as event_queries
 
@@ -57,6 +57,11 @@ def _alert(session: Session, row: OutboxMessage, workspace: Workspace) -> TeamsM
     raise ValueError(t("outbox.unknown_kind", kind=row.kind))
 
 
+def summary_replies(summary: Summary) -> list[dict]:
+    """The summary's thread on Teams: the grid's tables that did not fit the post, then the comments' cards."""
+    return summary_cards(summary)[1:] + comment_cards(summary)
+
+
 def _summary(session: Session, row: OutboxMessage, workspace: Workspace) -> TeamsMessage | None:
     week = body_week(row.body)
     title = t("summary.title", week=week.label)
@@ -65,8 +70,7 @@ def _summary(session: Session, row: OutboxMessage, workspace: Workspace) -> Team
         return TeamsMessage(title, cards[0])  # a grid wider than one message continues in the thread
     if row.kind == "summary.comments":
         part = json.loads(row.body or "{}").get("part", 0)
-        summary = build_summary(session, workspace, week)
-        replies = summary_cards(summary)[1:] + comment_cards(summary)
+        replies = summary_replies(build_summary(session, workspace, week))
         return TeamsMessage(title, replies[part]) if part < len(replies) else None
     if row.kind == "summary.note":
         return TeamsMessage(title, note_card(json.loads(row.body or "{}").get("text", "")))

@@ -1,4 +1,5 @@
-"""`python -m bot teams`: the Teams app on $PORT, bound to 127.0.0.1 unless HOST says otherwise.
+"""`python -m bot teams`: the Teams app on $PORT, bound to 127.0.0.1 unless HOST says otherwise, with the outbox's
+delivery thread and the clock in the same process (so `teams` alone serves a Teams collaboration).
 
 The SDK's own server binds 0.0.0.0; ours is handed to it through the adapter's server factory, so the host is
 ours to choose (a reverse proxy terminates Teams' HTTPS in front of it).
@@ -66,6 +67,24 @@ def first_token(teams) -> bool:
     return True
 
 
+def outbox_and_clock(teams, engine, config_path: str | None, *, clock, token):
+    """The outbox's delivery thread (Teams behind it) and the minute clock that wakes it after each claim; neither
+    is started. `token` is the bot's token source (its `get` serves the delivery thread)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.jobs.clock import TIMEZONE, schedule
+    from bot.jobs.outbox_worker import OutboxThread
+    from bot.teams.deliverer import TeamsDeliverer
+    from bot.teams.delivery import TeamsDelivery
+
+    delivery = TeamsDelivery(engine=engine, token=token.get, bot_id=f"28:{teams.client_id}",
+                             tenant_id=teams.tenant_id)
+    thread = OutboxThread(TeamsDeliverer(engine, delivery, clock=clock))
+    scheduler = BackgroundScheduler(timezone=TIMEZONE)
+    schedule(scheduler, engine, config_path, clock=clock, after=thread.wake)
+    return thread, scheduler
+
+
 def serve(settings: Settings, env: Mapping[str, str] | None = None) -> int:
     """Check the settings, migrate and read the set-up, then serve until stopped."""
     from microsoft_teams.apps.http import FastAPIAdapter
@@ -73,6 +92,7 @@ def serve(settings: Settings, env: Mapping[str, str] | None = None) -> int:
     from bot.cli.startup import prepare
     from bot.slack.app import utc_now
     from bot.teams.app import create_teams_app
+    from bot.teams.token import ClientCredentialsToken
 
     teams = teams_settings_or_guidance(os.environ if env is None else env)
     if teams is None:
@@ -83,6 +103,15 @@ def serve(settings: Settings, env: Mapping[str, str] | None = None) -> int:
     line = t("teams.cli.start", host=teams.host, port=settings.port)
     adapter = FastAPIAdapter(server_factory=lambda fastapi: AnnouncingServer(uvicorn.Config(
         fastapi, host=teams.host, port=settings.port, log_level="warning", lifespan="on"), line))
-    app = create_teams_app(teams, engine=ready.engine, clock=utc_now, adapter=adapter)
-    asyncio.run(app.start(settings.port))
+    token = ClientCredentialsToken(teams)
+    thread, scheduler = outbox_and_clock(teams, ready.engine, settings.config_path, clock=utc_now, token=token)
+    app = create_teams_app(teams, engine=ready.engine, clock=utc_now, adapter=adapter, token=token,
+                           notify=thread.wake)  # after each commit: what it queued goes out now
+    thread.start()  # rows left from before a restart go out first
+    scheduler.start()
+    try:
+        asyncio.run(app.start(settings.port))
+    finally:
+        scheduler.shutdown(wait=False)
+        thread.stop()
     return 0

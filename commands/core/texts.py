@@ -970,6 +970,12 @@ Användning:
     "teams.cli.metavar.host": "VÄRD",
     "teams.cli.package.written": "Klart: {path} ({commands} kommandon). Ladda upp den i Teams: Appar → Hantera dina "
     "appar → Ladda upp en app, och lägg till den i samverkans team.",
+    "teams.outbox.no_personal_chat": "ingen 1:1-chatt med {user} är känd: appen är inte tillagd för personen "
+    "(Teams: Appar → Veckoläge → Lägg till, eller installera den åt personen i administrationscentret)",
+    "teams.outbox.no_endpoint": "Teams adress för organisationen är inte känd ännu: lägg till appen i teamet eller "
+    "skriv till boten en gång, så går meddelandet ut",
+    "teams.outbox.token": "Teams token-tjänst svarar inte ({error})",
+    "teams.outbox.refused": "Teams nekade (HTTP {status})",
     "teams.personal_sent": "{user}: svaret kom i din chatt med mig.",
     "teams.not_a_command": "Skriv ett kommando, till exempel {example}. Hjälp: {help}",
     "teams.form.level": "Nivå",

@@ -32,3 +32,11 @@ def conversation(session: Session, *, platform: str, conversation_id: str) -> Co
     query = select(ConversationRef).where(ConversationRef.platform == platform,
                                           ConversationRef.conversation_id == conversation_id)
     return session.execute(query).scalars().first()
+
+
+def latest_endpoint(session: Session, *, platform: str, team: str) -> str | None:
+    """The service address most recently seen from a tenant (a region's connector serves all its conversations)."""
+    query = (select(ConversationRef.endpoint).where(ConversationRef.platform == platform, ConversationRef.team == team,
+                                                    ConversationRef.endpoint != "")
+             .order_by(ConversationRef.updated_at.desc()).limit(1))
+    return session.execute(query).scalars().first()
