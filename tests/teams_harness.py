@@ -65,7 +65,7 @@ class _Server(uvicorn.Server):
 class TeamsHarness:
     """The fake Bot Framework and the real Teams app, both on loopback ports."""
 
-    def __init__(self, engine, clock: callable, *, build=None, notify=None) -> None:
+    def __init__(self, engine, clock: callable, *, build=None, notify=None, present=None) -> None:
         """`build(settings)` → another SDK app on the same fake (the benchmark's floor); default: ours, calling
         `notify` after each commit as `python -m bot teams` wakes its outbox."""
         self.fake = FakeBotFramework(CLIENT_ID).start()
@@ -73,8 +73,9 @@ class TeamsHarness:
                "TEAMS_TENANT_ID": TENANT_ID, "TEAMS_OPENID_METADATA_URL": self.fake.metadata_url,
                "TEAMS_TOKEN_URL": self.fake.token_url}
         self.settings = load_teams_settings(env)
-        self.app = build(self.settings) if build else create_teams_app(self.settings, engine=engine, clock=clock,
-                                                                               notify=notify)
+        self.app = build(self.settings) if build else create_teams_app(
+            self.settings, engine=engine, clock=clock, notify=notify,
+            **({"present": present} if present else {}))
         self._ids = itertools.count(1)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -45,9 +45,11 @@ def activity_input(message: TeamsMessage) -> MessageActivityInput:
 
 def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable[[], datetime],
                      token: Callable | None = None, adapter: FastAPIAdapter | None = None,
-                     notify: Callable[[], None] | None = None) -> App:
+                     notify: Callable[[], None] | None = None,
+                     present: Callable[[object], object] = lambda reply: reply) -> App:
     """The SDK app for our cloud settings, with every handler attached. `notify` is called after each
-    message or card action has committed (the outbox thread's wake: what it queued goes out now)."""
+    message or card action has committed (the outbox thread's wake: what it queued goes out now); `present`
+    adds what only this process knows to a reply (a kiosk link's address, bot/web/chat_reply.py)."""
     notify = notify or (lambda: None)
     cloud = with_overrides(PUBLIC, openid_metadata_url=settings.openid_metadata_url)
     app = App(client_id=settings.client_id, tenant_id=settings.tenant_id,
@@ -94,7 +96,7 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
         elif isinstance(result.reply, FieldErrors) and result.form is not None:
             messages = [TeamsMessage(t("error.title"), form_card(result.form, result.reply))]
         else:
-            messages = render(result.reply)
+            messages = render(present(result.reply))
         if isinstance(result.reply, YearRequest):
             picture = await asyncio.to_thread(year_activity, engine, result.workspace_id, result.reply)
             messages = [*messages, picture]

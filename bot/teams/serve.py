@@ -105,8 +105,12 @@ def serve(settings: Settings, env: Mapping[str, str] | None = None) -> int:
         fastapi, host=teams.host, port=settings.port, log_level="warning", lifespan="on"), line))
     token = ClientCredentialsToken(teams)
     thread, scheduler = outbox_and_clock(teams, ready.engine, settings.config_path, clock=utc_now, token=token)
+    from bot.web.chat_reply import kiosk_presenter
+    from bot.web.config import web_config
+
     app = create_teams_app(teams, engine=ready.engine, clock=utc_now, adapter=adapter, token=token,
-                           notify=thread.wake)  # after each commit: what it queued goes out now
+                           notify=thread.wake,  # after each commit: what it queued goes out now
+                           present=kiosk_presenter(web_config(settings)))
     thread.start()  # rows left from before a restart go out first
     scheduler.start()
     try:

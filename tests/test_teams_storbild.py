@@ -1,0 +1,43 @@
+"""The storbild's kiosk link on Teams: a coordinator asks by @mention in the collaboration's channel and the
+signed link comes to their 1:1 chat only (the channel may hold people who must not open the wall)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.web.chat_reply import kiosk_presenter
+from bot.web.config import WebConfig
+from commands.core.texts import t
+from commands.setup.file import parse_setup
+from commands.setup.sync import sync_setup
+from storage.db import session_scope
+from tests.conftest import NOW
+from tests.teams_harness import COORDINATOR, POLICE, TEAMS_SETUP_TOML, TeamsHarness, now_clock
+
+BASE_URL = "https://veckolage.kommun.se"  # only written into the link, never called
+SUMMARY = "19:summary0channel0id0aaaaaaaaaaaaaaa@thread.tacv2"
+
+
+@pytest.fixture
+def teams(engine):
+    with session_scope(engine) as session:
+        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
+    harness = TeamsHarness(engine, now_clock(NOW),
+                           present=kiosk_presenter(WebConfig("teams-test-secret-" + "k" * 24, BASE_URL, None)))
+    yield harness
+    harness.close()
+
+
+def test_a_kiosk_link_asked_in_the_channel_comes_to_the_1to1_chat(teams) -> None:
+    sent = teams.say("veckolage storbild 7", kind="channel", mention=True, conversation=SUMMARY, user=COORDINATOR)
+    assert [s.method for s in sent] == ["create", "send", "send"]
+    _, personal, in_channel = sent
+    assert re.search(rf"{re.escape(BASE_URL)}/storbild/k/\S+", personal.text()), personal.text()
+    assert in_channel.conversation_id.startswith(SUMMARY) and "/storbild/k/" not in in_channel.text()
+
+
+def test_only_a_coordinator_gets_a_kiosk_link(teams) -> None:
+    [answer] = teams.say("veckolage storbild", user=POLICE)
+    assert t("storbild.not_coordinator") in answer.text() and "/storbild/k/" not in answer.text()
