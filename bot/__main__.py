@@ -34,6 +34,7 @@ def parser() -> argparse.ArgumentParser:
 
         mode("socket", "slack.cli.help.socket")
         mode("serve", "cli.help.serve")
+        mode("web", "cli.help.web")
         mode("matrix", "matrix.cli.help")
         console = mode("console", "cli.help.console")
         console.add_argument("--user", metavar=t("cli.args.metavar.user"), help=t("cli.help.console.user"))
@@ -139,6 +140,8 @@ def run(mode: str, args: argparse.Namespace, settings: Settings) -> int:
     if mode == "console":
         return entry.console(settings, user=args.user, color=not args.no_color and sys.stdout.isatty(),
                              demo=args.demo)
+    if mode == "web":
+        return entry.web(settings)
     if mode == "teams":
         from bot.teams.serve import serve as serve_teams
         return serve_teams(settings)

@@ -57,6 +57,22 @@ def wsgi_app(app: App, web: Callable | None = None) -> Callable:
     return application
 
 
+def web_only_app(web: Callable) -> Callable:
+    """The web view alone (/storbild…) and the health check: for a collaboration on Teams or Matrix."""
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"ok\n"]
+        if path == WEB_PREFIX or path.startswith(WEB_PREFIX + "/"):
+            return web(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"not found\n"]
+
+    return application
+
+
 def serve(build: Callable[[], Callable], *, host: str, port: int, threads: int = 8) -> None:
     """Run the WSGI app that `build` makes under gunicorn (one worker process, threads), built in the worker."""
     from gunicorn.app.base import BaseApplication

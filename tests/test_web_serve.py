@@ -70,3 +70,44 @@ def test_serve_answers_slack_and_the_web_view_on_one_port(tmp_path: Path, browse
             page.context.close()
         finally:
             server.stop()
+
+
+def test_web_alone_serves_the_storbild_without_slack(tmp_path: Path) -> None:
+    """`python -m bot web`: a Teams or Matrix collaboration's wall, with no Slack setting at all."""
+    from datetime import UTC, datetime
+
+    from bot.web.config import WebConfig, kiosk_url
+    from commands.storbild.kiosk import create_kiosk_link
+    from storage import queries
+    from storage.db import make_engine, session_scope
+
+    (tmp_path / "veckolage.toml").write_text(CONFIG, encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = bot_env(PORT=str(port), HOST="127.0.0.1", DATABASE_URL=f"sqlite:///{tmp_path}/v.db",
+                  VECKOLAGE_CONFIG=str(tmp_path / "veckolage.toml"), XDG_RUNTIME_DIR=str(tmp_path),
+                  WEB_SECRET=WEB_SECRET, WEB_BASE_URL=base)
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=tmp_path, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, encoding="utf-8", errors="replace", start_new_session=True)
+    server = Server(proc, port)
+    try:
+        server.wait_until_ready()
+        engine = make_engine(f"sqlite:///{tmp_path}/v.db")
+        with session_scope(engine) as session:
+            workspace = queries.workspace_for(session, key="T0001")
+            link = create_kiosk_link(session, workspace_id=workspace.id, timezone=workspace.timezone,
+                                     user_id="U0COORD", now=datetime.now(UTC), days=1)
+        url = kiosk_url(WebConfig(WEB_SECRET, base, None), link)
+        status, page = _send(Request(url))
+        assert status == 200 and "Lägesbild vecka" in page, server.log
+        assert _send(Request(base + "/slack/events", data=b"{}"))[0] == 404  # no Slack here
+    finally:
+        server.stop()
+
+
+def test_web_alone_without_a_secret_says_what_is_missing(tmp_path: Path) -> None:
+    env = bot_env(DATABASE_URL=f"sqlite:///{tmp_path}/v.db", XDG_RUNTIME_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "bot", "web"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2 and "WEB_SECRET saknas" in done.stderr and "Traceback" not in done.stderr

@@ -173,3 +173,18 @@ def serve(settings: Settings) -> int:
                                 web=web_view(settings, ready.engine)),
                host=settings.host, port=settings.port)
     return 0
+
+
+def web(settings: Settings) -> int:
+    """The web view alone under gunicorn on $PORT (no Slack): the storbild of a Teams or Matrix collaboration."""
+    from bot.http import serve as run_server
+    from bot.http import web_only_app
+
+    if not settings.web_secret:
+        say(t("cli.web.missing_secret"), sys.stderr)
+        return 2
+    ready = prepare(settings.database_url, settings.config_path, now=utc_now())
+    ready.engine.dispose()  # no pooled connection crosses gunicorn's fork
+    say(t("cli.web.start", host=settings.host, port=settings.port))
+    run_server(lambda: web_only_app(web_view(settings, ready.engine)), host=settings.host, port=settings.port)
+    return 0

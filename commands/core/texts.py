@@ -583,6 +583,10 @@ Användning:
     "cli.args.metavar.mode": "LÄGE",
     "cli.help.description": "Veckoläge – veckans lägesbild i chatten.",
     "slack.cli.help.socket": "Slack i Socket Mode (standard när SLACK_APP_TOKEN finns)",
+    "cli.help.web": "Bara webbvyn (storbilden) på $PORT, utan chattplattformens inställningar; levererar inget",
+    "cli.web.missing_secret": "WEB_SECRET saknas: webbvyn behöver en hemlighet på minst 32 tecken (python3 -c "
+    "\"import secrets; print(secrets.token_urlsafe(32))\"), samma som de andra processerna har.",
+    "cli.web.start": "Veckolägets webbvy lyssnar på http://{host}:{port}/storbild/",
     "cli.help.serve": "HTTP-läge på $PORT: POST /slack/events, GET /healthz",
     "cli.help.console": "lokal konsol mot samma databas",
     "cli.help.console.user": "ditt användar-id i chatten (standard: första admin i veckolage.toml)",
