@@ -15,6 +15,7 @@ import threading
 from datetime import datetime
 
 import httpx
+import pytest
 import uvicorn
 
 from bot.teams.app import create_teams_app
@@ -146,3 +147,18 @@ class TeamsHarness:
 def now_clock(now: datetime):
     """A clock that always says `now`."""
     return lambda: now
+
+
+@pytest.fixture
+def teams(engine):
+    """A collaboration on Teams (TEAMS_SETUP_TOML) and the real app on the fake Bot Framework, at NOW."""
+    from commands.setup.file import parse_setup
+    from commands.setup.sync import sync_setup
+    from storage.db import session_scope
+    from tests.conftest import NOW
+
+    with session_scope(engine) as session:
+        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
+    harness = TeamsHarness(engine, now_clock(NOW))
+    yield harness
+    harness.close()

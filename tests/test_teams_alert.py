@@ -3,7 +3,6 @@ acknowledged through the core and updates the card in place for everyone."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from bot.teams.alert_card import ACK_VERB, alert_card, alert_summary
@@ -11,31 +10,21 @@ from bot.teams.delivery import TeamsDelivery
 from bot.teams.render import TeamsMessage
 from bot.teams.token import ClientCredentialsToken
 from commands.events.view import alert_view
-from commands.setup.file import parse_setup
-from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from storage.models import Event, Workspace
-from tests.conftest import NOW
+from tests import teams_harness
 from tests.teams_harness import (
     BOT_ID,
     COORDINATOR,
     POLICE,
-    TEAMS_SETUP_TOML,
     TENANT_ID,
     TeamsHarness,
-    now_clock,
 )
 
 ALERTS = "19:alerts0channel0id0bbbbbbbbbbbbbbbbb@thread.tacv2"
 
 
-@pytest.fixture
-def teams(engine):
-    with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
-    harness = TeamsHarness(engine, now_clock(NOW))
-    yield harness
-    harness.close()
+teams = teams_harness.teams  # a fixture
 
 
 def deliver_alert(teams: TeamsHarness, engine) -> tuple[int, str]:

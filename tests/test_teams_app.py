@@ -6,29 +6,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from commands.setup.file import parse_setup
-from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from storage.models import ConversationRef
-from tests.conftest import NOW
+from tests import teams_harness
 from tests.teams_harness import (
     CHANNEL,
     COORDINATOR,
     POLICE,
     STRANGER,
-    TEAMS_SETUP_TOML,
-    TeamsHarness,
-    now_clock,
 )
 
-
-@pytest.fixture
-def teams(engine):
-    with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
-    harness = TeamsHarness(engine, now_clock(NOW))
-    yield harness
-    harness.close()
+teams = teams_harness.teams  # a fixture
 
 
 def _refs(engine) -> list[tuple[str, str, str | None, str]]:

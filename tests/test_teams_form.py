@@ -3,22 +3,11 @@ partner reported, submitted with one Action.Submit that rates every area at once
 
 from __future__ import annotations
 
-import pytest
-
-from commands.setup.file import parse_setup
-from commands.setup.sync import sync_setup
 from storage.db import session_scope
-from tests.conftest import NOW
-from tests.teams_harness import CHANNEL, POLICE, TEAMS_SETUP_TOML, TeamsHarness, now_clock
+from tests import teams_harness
+from tests.teams_harness import CHANNEL, POLICE, TeamsHarness
 
-
-@pytest.fixture
-def teams(engine):
-    with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
-    harness = TeamsHarness(engine, now_clock(NOW))
-    yield harness
-    harness.close()
+teams = teams_harness.teams  # a fixture
 
 
 def inputs(card: dict) -> dict[str, dict]:

@@ -5,22 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
+from tests import teams_harness
+from tests.teams_harness import COORDINATOR
 
-from commands.setup.file import parse_setup
-from commands.setup.sync import sync_setup
-from storage.db import session_scope
-from tests.conftest import NOW
-from tests.teams_harness import COORDINATOR, TEAMS_SETUP_TOML, TeamsHarness, now_clock
-
-
-@pytest.fixture
-def teams(engine):
-    with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
-    harness = TeamsHarness(engine, now_clock(NOW))
-    yield harness
-    harness.close()
+teams = teams_harness.teams  # a fixture
 
 
 def test_an_insats_is_saved_listed_and_counted_in_the_quarter(teams) -> None:

@@ -5,38 +5,27 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from bot.teams.delivery import TeamsDelivery
 from bot.teams.outbox_messages import teams_message
 from bot.teams.token import ClientCredentialsToken
-from commands.setup.file import parse_setup
-from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from storage.models import OutboxMessage, Workspace
+from tests import teams_harness
 from tests.conftest import NOW
 from tests.teams_harness import (
     BOT_ID,
     COORDINATOR,
     POLICE,
-    TEAMS_SETUP_TOML,
     TENANT_ID,
-    TeamsHarness,
-    now_clock,
 )
 
 ALERTS = "19:alerts0channel0id0bbbbbbbbbbbbbbbbb@thread.tacv2"
 SUMMARY = "19:summary0channel0id0aaaaaaaaaaaaaaa@thread.tacv2"
 
 
-@pytest.fixture
-def teams(engine):
-    with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
-    harness = TeamsHarness(engine, now_clock(NOW))
-    yield harness
-    harness.close()
+teams = teams_harness.teams  # a fixture
 
 
 def message_for(engine, kind: str, body: str | None = None, subject_id: int | None = None):

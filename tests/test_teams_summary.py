@@ -3,7 +3,6 @@ connector: critical events first, what rose, disagreements, the grid; every comm
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from bot.teams.delivery import TeamsDelivery
@@ -13,31 +12,20 @@ from bot.teams.token import ClientCredentialsToken
 from commands.core.spans import mention, rich, to_data
 from commands.core.weeks import Week
 from commands.rhythm.summary import build_summary
-from commands.setup.file import parse_setup
-from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from storage.models import Workspace
-from tests.conftest import NOW
+from tests import teams_harness
 from tests.teams_harness import (
     BOT_ID,
     COORDINATOR,
     POLICE,
-    TEAMS_SETUP_TOML,
     TENANT_ID,
-    TeamsHarness,
-    now_clock,
 )
 
 SUMMARY = "19:summary0channel0id0aaaaaaaaaaaaaaa@thread.tacv2"
 
 
-@pytest.fixture
-def teams(engine):
-    with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
-    harness = TeamsHarness(engine, now_clock(NOW))
-    yield harness
-    harness.close()
+teams = teams_harness.teams  # a fixture
 
 
 def summary(engine):
