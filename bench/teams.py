@@ -60,7 +60,7 @@ def run(quick: bool = False) -> list[Result]:
     from commands.setup.sync import sync_setup
     from storage import migrate
     from storage.db import make_engine, session_scope
-    from tests.teams_harness import TEAMS_SETUP_TOML, TeamsHarness
+    from tests.teams.teams_harness import TEAMS_SETUP_TOML, TeamsHarness
 
     count = 200 if quick else 1000
     with tempfile.TemporaryDirectory(prefix="vl-bench-teams-") as tmp:

@@ -18,7 +18,7 @@ from commands.setup.file import parse_setup
 from commands.setup.sync import sync_setup
 from storage import migrate
 from storage.db import make_engine, session_scope
-from tests.web_harness import browser  # noqa: F401 - one Chromium for the whole run (the web view's tests)
+from tests.web.web_harness import browser  # noqa: F401 - one Chromium for the whole run (the web view's tests)
 
 PG_URL = os.environ.get("VECKOLAGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PG_OFF = os.environ.get("VECKOLAGE_TEST_POSTGRES", "").lower() in {"0", "off", "no"}

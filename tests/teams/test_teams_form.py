@@ -4,8 +4,8 @@ partner reported, submitted with one Action.Submit that rates every area at once
 from __future__ import annotations
 
 from storage.db import session_scope
-from tests import teams_harness
-from tests.teams_harness import CHANNEL, POLICE, TeamsHarness
+from tests.teams import teams_harness
+from tests.teams.teams_harness import CHANNEL, POLICE, TeamsHarness
 
 teams = teams_harness.teams  # a fixture
 

@@ -11,8 +11,8 @@ import pytest
 from storage import queries
 from storage.db import session_scope
 from tests import slack_harness as h
-from tests import web_harness as w
-from tests.web_harness import sign_in
+from tests.web import web_harness as w
+from tests.web.web_harness import sign_in
 
 desktop = w.desktop  # a fixture
 site = w.site  # a fixture
@@ -154,7 +154,7 @@ def test_the_chat_answer_says_how_long_it_holds_and_how_to_revoke_it(site):
 def test_without_a_web_secret_the_web_view_is_off(engine, workspace_id):
     from tests.conftest import NOW
     from tests.fake_slack import FakeSlack
-    from tests.web_harness import Clock, start_site
+    from tests.web.web_harness import Clock, start_site
 
     with FakeSlack() as fake:
         running, server = start_site(engine, fake, Clock(NOW), secret=None)

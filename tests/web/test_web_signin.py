@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from urllib.request import urlopen
 
 from tests import slack_harness as h
-from tests import web_harness as w
-from tests.web_harness import CLIENT_ID, sign_in
+from tests.web import web_harness as w
+from tests.web.web_harness import CLIENT_ID, sign_in
 
 desktop = w.desktop  # a fixture
 site = w.site  # a fixture

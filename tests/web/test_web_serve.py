@@ -16,7 +16,7 @@ from tests.conftest import SMALL_SETUP_TOML as CONFIG
 from tests.fake_slack import FakeSlack
 from tests.slack_harness import texts
 from tests.test_e2e_serve import Server, _send, bot_env, free_port
-from tests.web_harness import CLIENT_ID, CLIENT_SECRET, WEB_SECRET
+from tests.web.web_harness import CLIENT_ID, CLIENT_SECRET, WEB_SECRET
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from bot.teams.package import DESCRIPTION_LIMIT, TITLE_LIMIT, package
 from commands.registry import FAMILIES
-from tests.teams_harness import CLIENT_ID, TENANT_ID
+from tests.teams.teams_harness import CLIENT_ID, TENANT_ID
 from tests.test_e2e_serve import bot_env
 
 

@@ -12,8 +12,8 @@ from bot.teams.token import ClientCredentialsToken
 from commands.events.view import alert_view
 from storage.db import session_scope
 from storage.models import Event, Workspace
-from tests import teams_harness
-from tests.teams_harness import (
+from tests.teams import teams_harness
+from tests.teams.teams_harness import (
     BOT_ID,
     COORDINATOR,
     POLICE,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests import web_scale as ws
 from tests.conftest import Chat
 from tests.test_at_scale import AREAS, PARTNERS
-from tests.web_harness import DESKTOP, PHONE, axe_violations, sign_in
-from tests.web_scale import COORD, report_shooting
+from tests.web import web_scale as ws
+from tests.web.web_harness import DESKTOP, PHONE, axe_violations, sign_in
+from tests.web.web_scale import COORD, report_shooting
 
 big_site = ws.big_site  # a fixture
 

@@ -21,7 +21,7 @@ from storage import outbox
 from storage.db import session_scope
 from storage.models import Event, OutboxMessage
 from tests.conftest import NOW
-from tests.teams_harness import BOT_ID, COORDINATOR, POLICE, TEAMS_SETUP_TOML, TENANT_ID, TeamsHarness
+from tests.teams.teams_harness import BOT_ID, COORDINATOR, POLICE, TEAMS_SETUP_TOML, TENANT_ID, TeamsHarness
 
 ALERTS = "19:alerts0channel0id0bbbbbbbbbbbbbbbbb@thread.tacv2"
 SUMMARY = "19:summary0channel0id0aaaaaaaaaaaaaaa@thread.tacv2"
@@ -329,8 +329,8 @@ def test_python_m_bot_teams_delivers_an_alert_typed_in_teams(tmp_path) -> None:
     with no other process running."""
     import httpx
 
-    from tests.fake_bot_framework import FakeBotFramework
-    from tests.teams_harness import CLIENT_ID
+    from tests.teams.fake_bot_framework import FakeBotFramework
+    from tests.teams.teams_harness import CLIENT_ID
     from tests.test_e2e_serve import bot_env, free_port
     from tests.test_processes import Process
 

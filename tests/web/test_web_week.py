@@ -5,9 +5,9 @@ from __future__ import annotations
 from commands.core.context import Invocation
 from commands.events.manage import acknowledge
 from storage.db import session_scope
-from tests import web_harness as w
 from tests.conftest import NOW
-from tests.web_harness import sign_in
+from tests.web import web_harness as w
+from tests.web.web_harness import sign_in
 
 desktop = w.desktop  # a fixture
 phone = w.phone  # a fixture

@@ -13,8 +13,8 @@ from commands.core.reply import Notice
 from storage.db import session_scope
 from storage.queries import conversation_refs
 from tests.conftest import NOW
-from tests.fake_bot_framework import FakeBotFramework
-from tests.teams_harness import BOT_ID, CHANNEL, CLIENT_ID, POLICE, TENANT_ID
+from tests.teams.fake_bot_framework import FakeBotFramework
+from tests.teams.teams_harness import BOT_ID, CHANNEL, CLIENT_ID, POLICE, TENANT_ID
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_a_reminder_card_opens_the_form_for_its_week(engine) -> None:
     from commands.rhythm.reminders import Reminder
     from commands.setup.file import parse_setup
     from commands.setup.sync import sync_setup
-    from tests.teams_harness import TEAMS_SETUP_TOML, TeamsHarness, now_clock
+    from tests.teams.teams_harness import TEAMS_SETUP_TOML, TeamsHarness, now_clock
 
     with session_scope(engine) as session:
         sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)

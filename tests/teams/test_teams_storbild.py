@@ -14,7 +14,7 @@ from commands.setup.file import parse_setup
 from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from tests.conftest import NOW
-from tests.teams_harness import COORDINATOR, POLICE, TEAMS_SETUP_TOML, TeamsHarness, now_clock
+from tests.teams.teams_harness import COORDINATOR, POLICE, TEAMS_SETUP_TOML, TeamsHarness, now_clock
 
 BASE_URL = "https://veckolage.kommun.se"  # only written into the link, never called
 SUMMARY = "19:summary0channel0id0aaaaaaaaaaaaaaa@thread.tacv2"

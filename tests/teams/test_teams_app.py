@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from storage.db import session_scope
 from storage.models import ConversationRef
-from tests import teams_harness
-from tests.teams_harness import (
+from tests.teams import teams_harness
+from tests.teams.teams_harness import (
     CHANNEL,
     COORDINATOR,
     POLICE,

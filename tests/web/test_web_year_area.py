@@ -6,8 +6,8 @@ import io
 
 from PIL import Image
 
-from tests import web_harness as w
-from tests.web_harness import sign_in
+from tests.web import web_harness as w
+from tests.web.web_harness import sign_in
 
 desktop = w.desktop  # a fixture
 site = w.site  # a fixture

@@ -12,9 +12,9 @@ from bot.teams.outbox_messages import teams_message
 from bot.teams.token import ClientCredentialsToken
 from storage.db import session_scope
 from storage.models import OutboxMessage, Workspace
-from tests import teams_harness
 from tests.conftest import NOW
-from tests.teams_harness import (
+from tests.teams import teams_harness
+from tests.teams.teams_harness import (
     BOT_ID,
     COORDINATOR,
     POLICE,

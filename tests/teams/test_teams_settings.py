@@ -11,8 +11,8 @@ import pytest
 
 from bot.settings import SettingsError
 from bot.teams.settings import PUBLIC_OPENID_METADATA_URL, load_teams_settings
-from tests.fake_bot_framework import FakeBotFramework
-from tests.teams_harness import CLIENT_ID, POLICE, TEAMS_SETUP_TOML, TENANT_ID
+from tests.teams.fake_bot_framework import FakeBotFramework
+from tests.teams.teams_harness import CLIENT_ID, POLICE, TEAMS_SETUP_TOML, TENANT_ID
 from tests.test_e2e_serve import bot_env, free_port
 from tests.test_processes import Process
 

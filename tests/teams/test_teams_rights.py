@@ -13,7 +13,7 @@ from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from storage.models import Event, Insats, SkippedWeek
 from tests.conftest import BACKENDS, NOW, SETUP_TOML, clean
-from tests.teams_harness import TENANT_ID, TeamsHarness, now_clock
+from tests.teams.teams_harness import TENANT_ID, TeamsHarness, now_clock
 from tests.test_rights_matrix import ALLOWED, REFUSALS, USERS, snapshot
 
 GUIDS = {slack: f"{index:08d}-aaaa-4bbb-8ccc-{index:012d}" for index, slack in enumerate(

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from storage.db import session_scope
 from storage.models import ConversationRef, Rating
-from tests import teams_harness
-from tests.fake_bot_framework import OTHER_KEY
+from tests.teams import teams_harness
+from tests.teams.fake_bot_framework import OTHER_KEY
 
 teams = teams_harness.teams  # a fixture
 

@@ -14,8 +14,8 @@ from commands.core.weeks import Week
 from commands.rhythm.summary import build_summary
 from storage.db import session_scope
 from storage.models import Workspace
-from tests import teams_harness
-from tests.teams_harness import (
+from tests.teams import teams_harness
+from tests.teams.teams_harness import (
     BOT_ID,
     COORDINATOR,
     POLICE,

@@ -1,7 +1,7 @@
-"""The README's screenshot of the storbild: `.venv/bin/python -m tests.storbild_screenshot` writes docs/storbild.png.
+"""The README's screenshot of the storbild: `.venv/bin/python -m tests.web.storbild_screenshot` writes docs/storbild.png.
 
 The wall as a kiosk link shows it at 1920×1080: 20 areas × 10 partners with long names, an unacknowledged
-shooting, a missing partner. The PNG carries the SHA-256 of the page's HTML, CSS and script; tests/test_web_screenshot.py
+shooting, a missing partner. The PNG carries the SHA-256 of the page's HTML, CSS and script; tests/web/test_web_screenshot.py
 renders the page again and fails when the HTML changed and the picture was not made again.
 """
 
@@ -18,7 +18,7 @@ from urllib.request import urlopen
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-PNG = Path(__file__).resolve().parent.parent / "docs" / "storbild.png"
+PNG = Path(__file__).resolve().parents[2] / "docs" / "storbild.png"
 HASH_KEY = "veckolage-html-sha256"
 
 
@@ -30,8 +30,8 @@ def kiosk_page(shoot: bool) -> tuple[str, bytes | None]:
     from storage.db import make_engine, session_scope
     from tests.conftest import NOW, Chat
     from tests.fake_slack import FakeSlack
-    from tests.web_harness import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Clock, start_site
-    from tests.web_scale import COORD, fill, report_shooting
+    from tests.web.web_harness import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Clock, start_site
+    from tests.web.web_scale import COORD, fill, report_shooting
 
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{folder}/storbild.db")

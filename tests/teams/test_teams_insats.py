@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from tests import teams_harness
-from tests.teams_harness import COORDINATOR
+from tests.teams import teams_harness
+from tests.teams.teams_harness import COORDINATOR
 
 teams = teams_harness.teams  # a fixture
 

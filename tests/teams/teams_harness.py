@@ -20,7 +20,7 @@ import uvicorn
 
 from bot.teams.app import create_teams_app
 from bot.teams.settings import load_teams_settings
-from tests.fake_bot_framework import FakeBotFramework
+from tests.teams.fake_bot_framework import FakeBotFramework
 
 CLIENT_ID = "6d1f3c2a-0b7e-4f55-9a3c-1e2d3f4a5b6c"
 TENANT_ID = "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e"

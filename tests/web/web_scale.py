@@ -18,7 +18,7 @@ from storage.models import AgreedLevel, Rating
 from tests.conftest import NOW
 from tests.fake_slack import FakeSlack
 from tests.test_at_scale import AREAS, COMMENT, DESCRIPTION, setup_toml
-from tests.web_harness import Clock, Site, start_site
+from tests.web.web_harness import Clock, Site, start_site
 
 COORD = "U0COORD"
 
