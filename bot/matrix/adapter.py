@@ -80,6 +80,8 @@ class MatrixBot:
         typed = read(event.body)
         if typed is None:
             return
+        if set(room.users) == {self.client.user_id, event.sender}:
+            calls.wrote_directly(self.client, event.sender, room.room_id)
         try:
             reply = await asyncio.to_thread(run, self.engine, typed, team=self.team, user=event.sender,
                                             room=room.room_id, event_id=event.event_id, now=self.clock,

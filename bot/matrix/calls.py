@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import weakref
 from collections.abc import Coroutine
 from typing import Any
 from uuid import uuid4
@@ -126,14 +127,23 @@ async def find(client: AsyncClient, room: str, key: str) -> str | None:
     return None
 
 
+WRITTEN_IN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # client → person → direct room last used
+
+
+def wrote_directly(client: AsyncClient, user: str, room: str) -> None:
+    """A person wrote to the bot in a room of just the two of them: their direct chat from now on."""
+    WRITTEN_IN.setdefault(client, {})[user] = room
+
+
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 
 
 async def direct_room(client: AsyncClient, user: str, *, shared: set[str] = frozenset()) -> str:
     """The bot's direct chat with a person: a room with just the two of them (encrypted or not) that is not one
     of the collaboration's `shared` rooms (an alert room may have only two members), else a new one, encrypted
-    as Element makes them."""
-    for room in client.rooms.values():
+    as Element makes them. The one the person last wrote in comes first (there may be several)."""
+    last = client.rooms.get(WRITTEN_IN.get(client, {}).get(user, ""))
+    for room in ([last] if last is not None else []) + list(client.rooms.values()):
         members = set(room.users) | set(room.invited_users)
         if members == {client.user_id, user} and room.room_id not in shared:
             return room.room_id
