@@ -80,15 +80,6 @@ def test_a_reminder_goes_into_the_encrypted_direct_chat_a_person_started(world) 
     assert on_the_wire(world, "per", direct, reminder["event_id"])["type"] == "m.room.encrypted"
 
 
-def test_a_direct_chat_the_bot_opens_is_encrypted(world) -> None:
-    world.clock.now = FRIDAY_1200
-    clock_tick(world.engine, now=FRIDAY_1200)
-    world.deliver(FRIDAY_1200)
-    sara = world.people["sara"]
-    reminder = sara.direct_message(world.bot_id, "Påminnelse: Stadsdelen har inte bedömt")
-    assert reminder["decrypted"] and reminder["room_id"] not in (world.room, world.alerts)
-
-
 def test_an_alert_in_an_encrypted_alert_room_is_edited_on_a_reaction_and_posted_once(world) -> None:
     anna = world.people["anna"]
     secret = anna.create_room(invite=(world.bot_id,), encrypted=True, name="Larm (krypterat)")
