@@ -44,7 +44,7 @@ class MatrixBot:
                  present: Callable[[object], object] = lambda reply: reply) -> None:
         self.client, self.engine, self.team, self.clock, self.notify = client, engine, team, clock, notify
         self.present = present  # what only this process adds to a reply (a kiosk link's address, bot/web/)
-        self.told_encrypted: set[str] = set()  # rooms told (once per process) that the bot cannot read them
+        self.told_unreadable: set[str] = set()  # rooms told (once per process) a message could not be decrypted
 
     def listen(self) -> None:
         """Attach the listeners to the client (after the first sync: history is not answered again)."""
@@ -54,12 +54,24 @@ class MatrixBot:
         self.client.add_event_callback(self.on_encrypted, MegolmEvent)
 
     async def on_encrypted(self, room: MatrixRoom, event: MegolmEvent) -> None:
-        """An encrypted message the bot cannot read (no encryption yet): say so once, instead of staying silent."""
-        if event.sender == self.client.user_id or room.room_id in self.told_encrypted:
+        """An encrypted message nio could not decrypt (its room key has not reached this device): logged, its key
+        asked for, and the room told once that a message could not be read; the sync goes on."""
+        if event.sender == self.client.user_id:
             return
-        self.told_encrypted.add(room.room_id)
-        content = Doc().add(t("matrix.encrypted.notice"), lead="🔒 ").content()
-        await calls.send(self.client, room.room_id, content, into_encrypted=True)
+        log.warning("Could not decrypt %s from %s in %s (session %s)", event.event_id, event.sender, room.room_id,
+                    event.session_id)
+        try:
+            await self.client.request_room_key(event)
+        except Exception as error:  # noqa: BLE001 - a key request is best effort (one already sent, no network)
+            log.info("No key request for %s: %s", event.event_id, error)
+        if room.room_id in self.told_unreadable:
+            return
+        self.told_unreadable.add(room.room_id)
+        try:
+            await calls.send(self.client, room.room_id, Doc().add(t("matrix.encrypted.unreadable"), lead="🔒 ")
+                             .content())
+        except (calls.Permanent, calls.RetryLater, calls.RateLimited) as error:
+            log.warning("Could not say so in %s: %s", room.room_id, error)
 
     async def on_message(self, room: MatrixRoom, event: RoomMessageText) -> None:
         """A command → its reply, where it was typed."""
@@ -68,6 +80,8 @@ class MatrixBot:
         typed = read(event.body)
         if typed is None:
             return
+        if set(room.users) == {self.client.user_id, event.sender}:
+            calls.wrote_directly(self.client, event.sender, room.room_id)
         try:
             reply = await asyncio.to_thread(run, self.engine, typed, team=self.team, user=event.sender,
                                             room=room.room_id, event_id=event.event_id, now=self.clock,

@@ -2,6 +2,11 @@
 classified for the outbox (bot/delivery_errors.py): M_LIMIT_EXCEEDED waits its retry_after_ms, a server error
 or a lost answer is tried again, a refusal (M_FORBIDDEN, M_NOT_FOUND …) is permanent.
 
+Into an encrypted room every event is sent encrypted (Megolm), its room key shared with every device of the
+room's members, verified or not (a closed collaboration's bot cannot verify people's devices interactively);
+the relation (thread, reply, edit) stays outside the ciphertext, as the specification asks, so threads and
+edits show. A room the client has not synced yet is asked whether it is encrypted before anything is sent.
+
 nio is asynchronous and runs in the bot's event loop; the outbox delivers from a thread, so `Bridge` runs a
 call in that loop and waits for its answer."""
 
@@ -9,11 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import re
+import weakref
 from collections.abc import Coroutine
 from typing import Any
+from uuid import uuid4
 
 from aiohttp import ClientError
-from nio import AsyncClient, ErrorResponse, RoomMessagesResponse
+from nio import (
+    AsyncClient,
+    ErrorResponse,
+    MatrixRoom,
+    RoomGetStateEventError,
+    RoomMessagesResponse,
+    RoomSendResponse,
+)
+from nio.api import Api
 
 from bot.delivery_errors import RateLimited, RetryLater
 from bot.jobs.deliveries import Permanent
@@ -44,18 +59,49 @@ def check(response: Any, method: str) -> Any:
     raise Permanent(t("outbox.refused", code=f"{code}: {response.message}"))
 
 
-async def send(client: AsyncClient, room: str, content: dict, *, txn: str | None = None,
-               into_encrypted: bool = False) -> str:
-    """Post an event; its id. Never in plain text into an encrypted room (its people expect confidentiality),
-    unless `into_encrypted` (the notice that says the bot cannot read it)."""
-    known = client.rooms.get(room)
-    if known is not None and known.encrypted and not into_encrypted:
-        raise Permanent(t("matrix.encrypted.refused", room=room))
+async def send(client: AsyncClient, room: str, content: dict, *, txn: str | None = None) -> str:
+    """Post an event; its id. Encrypted in an encrypted room, never in plain text there."""
     try:
-        response = await client.room_send(room, "m.room.message", content, tx_id=txn)
+        known = client.rooms.get(room)
+        if client.olm is not None and known is None:
+            await _plain_or_wait(client, room)
+        if client.olm is not None and known is not None and known.encrypted:
+            kind, body = await _encrypted(client, known, content)
+        else:
+            kind, body = "m.room.message", content
+        method, path, data = Api.room_send(client.access_token, room, kind, body, txn or uuid4())
+        response = await client._send(RoomSendResponse, method, path, data, (room,))
     except NETWORK as error:
         raise RetryLater(f"{type(error).__name__}: {error}") from error
     return check(response, "send").event_id
+
+
+async def _plain_or_wait(client: AsyncClient, room: str) -> None:
+    """A room the client has not synced: plain text is right only when it is not encrypted; an encrypted one
+    waits for the sync (its members and keys); a room the bot is not in is refused by the homeserver here."""
+    answer = await client.room_get_state_event(room, "m.room.encryption")
+    if isinstance(answer, RoomGetStateEventError) and answer.status_code == "M_NOT_FOUND":
+        return
+    check(answer, "state")
+    raise RetryLater(f"the encrypted room {room} is not synced yet")
+
+
+async def _encrypted(client: AsyncClient, room: MatrixRoom, content: dict) -> tuple[str, dict]:
+    """The event encrypted for the room (what nio's room_send does, with the relation kept in the clear)."""
+    if not room.members_synced:
+        check(await client.joined_members(room.room_id), "members")
+        if client.should_query_keys:
+            check(await client.keys_query(), "keys")
+    if client.olm.should_share_group_session(room.room_id):
+        sharing = client.sharing_session.get(room.room_id)
+        if sharing is not None:
+            await sharing.wait()
+        else:
+            check(await client.share_group_session(room.room_id, ignore_unverified_devices=True), "keys")
+    kind, body = client.encrypt(room.room_id, "m.room.message", content)
+    if "m.relates_to" in content:
+        body["m.relates_to"] = content["m.relates_to"]
+    return kind, body
 
 
 def edit_of(event_id: str, content: dict) -> dict:
@@ -81,30 +127,57 @@ async def find(client: AsyncClient, room: str, key: str) -> str | None:
     return None
 
 
+WRITTEN_IN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # client → person → direct room last used
+
+
+def wrote_directly(client: AsyncClient, user: str, room: str) -> None:
+    """A person wrote to the bot in a room of just the two of them: their direct chat from now on."""
+    WRITTEN_IN.setdefault(client, {})[user] = room
+
+
+ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+
+
 async def direct_room(client: AsyncClient, user: str, *, shared: set[str] = frozenset()) -> str:
-    """The bot's direct chat with a person: an unencrypted room with just the two of them that is not one of the
-    collaboration's `shared` rooms (an alert room may have only two members), else a new one."""
-    for room in client.rooms.values():
+    """The bot's direct chat with a person: a room with just the two of them (encrypted or not) that is not one
+    of the collaboration's `shared` rooms (an alert room may have only two members), else a new one, encrypted
+    as Element makes them. The one the person last wrote in comes first (there may be several)."""
+    last = client.rooms.get(WRITTEN_IN.get(client, {}).get(user, ""))
+    for room in ([last] if last is not None else []) + list(client.rooms.values()):
         members = set(room.users) | set(room.invited_users)
-        if members == {client.user_id, user} and room.room_id not in shared and not room.encrypted:
+        if members == {client.user_id, user} and room.room_id not in shared:
             return room.room_id
+    encrypted = client.olm is not None
     try:
-        response = await client.room_create(is_direct=True, invite=[user])
+        response = await client.room_create(is_direct=True, invite=[user], initial_state=[ENCRYPTION] if encrypted
+                                            else ())
     except NETWORK as error:
         raise RetryLater(f"{type(error).__name__}: {error}") from error
-    return check(response, "createRoom").room_id
+    room_id = check(response, "createRoom").room_id
+    if encrypted and room_id not in client.rooms:  # known before the sync brings it: sent to at once
+        room = MatrixRoom(room_id, client.user_id, encrypted=True)
+        room.add_member(client.user_id, None, None)
+        room.add_member(user, None, None, invited=True)
+        client.rooms[room_id] = room
+        client.encrypted_rooms.add(room_id)
+        client.olm.update_tracked_users(room)
+    return room_id
 
 
-async def upload(client: AsyncClient, data: bytes, *, name: str, mimetype: str) -> str:
-    """A file into the homeserver's media store; its mxc:// address."""
+async def upload(client: AsyncClient, data: bytes, *, name: str, mimetype: str, room: str) -> dict:
+    """A file into the homeserver's media store: the content fields that point to it (`url`, or in an
+    encrypted room `file`: the media store holds only ciphertext, its key travels in the encrypted event)."""
     import io
 
+    known = client.rooms.get(room)
+    encrypt = client.olm is not None and known is not None and known.encrypted
     try:
-        response, _ = await client.upload(io.BytesIO(data), content_type=mimetype, filename=name,
-                                          filesize=len(data))
+        response, keys = await client.upload(io.BytesIO(data), content_type="application/octet-stream" if encrypt
+                                             else mimetype, filename=name, filesize=len(data), encrypt=encrypt)
     except NETWORK as error:
         raise RetryLater(f"{type(error).__name__}: {error}") from error
-    return check(response, "upload").content_uri
+    uri = check(response, "upload").content_uri
+    return {"file": {**keys, "url": uri, "mimetype": mimetype}} if encrypt else {"url": uri}
 
 
 class Bridge:

@@ -1,5 +1,6 @@
 """Files on Matrix: the year picture as an image where it was asked for, exports, the quarter's workbook and
-the audit log's CSV as files in the asker's direct chat (never in a shared room)."""
+the audit log's CSV as files in the asker's direct chat (never in a shared room). In an encrypted room the
+file is encrypted before it is uploaded."""
 
 from __future__ import annotations
 
@@ -51,13 +52,13 @@ async def send_files(bot, reply, *, room: MatrixRoom, asker: str) -> None:
         target = room.room_id if isinstance(reply, YearRequest) and reply.channel_id else \
             await calls.direct_room(bot.client, asker, shared=shared)
         mimetype = MIMETYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
-        uri = await calls.upload(bot.client, data, name=name, mimetype=mimetype)
+        where = await calls.upload(bot.client, data, name=name, mimetype=mimetype, room=target)
         doc = Doc()
         for index, line in enumerate(lines):
             doc.add(line, strong=index == 0, lead="" if index == 0 else "• ")
         await bot.say(target, doc.content())
         await bot.say(target, {"msgtype": "m.image" if mimetype.startswith("image/") else "m.file", "body": name,
-                               "filename": name, "url": uri, "info": {"mimetype": mimetype, "size": len(data)}})
+                               "filename": name, **where, "info": {"mimetype": mimetype, "size": len(data)}})
     except Exception:  # after the answer: log it and tell the asker
         log.exception("Sending a file failed")
         await bot.say(room.room_id, Doc().add(t("matrix.file.failed")).content())

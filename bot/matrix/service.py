@@ -2,7 +2,9 @@
 answer commands, and deliver the outbox from a thread through the same client.
 
 The sync position is kept in MATRIX_STORE_PATH, so commands typed while the bot was away are answered when it
-comes back; on the very first start the room history is not answered."""
+comes back; on the very first start the room history is not answered. The same directory holds the end-to-end
+encryption store (matrix-nio with vodozemac: the device's Olm account and the Megolm sessions) and the device id
+the bot keeps using, so encrypted rooms and direct chats are read and written in encrypted form."""
 
 from __future__ import annotations
 
@@ -14,7 +16,15 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, LoginError, SyncError, WhoamiError
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    ErrorResponse,
+    InviteMemberEvent,
+    LoginError,
+    SyncError,
+    WhoamiError,
+)
 
 from bot.jobs.outbox_worker import OutboxThread
 from bot.matrix.adapter import MatrixBot
@@ -33,14 +43,45 @@ class Refused(Exception):
 
 
 def client_config() -> AsyncClientConfig:
-    """No hidden retries (the outbox and the sync loop decide), no encryption yet."""
-    return AsyncClientConfig(encryption_enabled=False, max_limit_exceeded=0, max_timeouts=0, request_timeout=45)
+    """No hidden retries (the outbox and the sync loop decide); end-to-end encryption on (its store is loaded
+    only for a client given a store path: the bot's)."""
+    return AsyncClientConfig(encryption_enabled=True, max_limit_exceeded=0, max_timeouts=0, request_timeout=45)
+
+
+class DeviceFile:
+    """The bot's device id, kept in the store directory: a password login goes on as the same device (its
+    encryption keys stay valid) instead of becoming a new one at every start."""
+
+    def __init__(self, store_path: str | None, user_id: str) -> None:
+        safe = user_id.replace(":", "_").replace("@", "")
+        self.path = Path(store_path) / f"device-{safe}" if store_path else None
+
+    def read(self) -> str | None:
+        """The kept device id, if any."""
+        return self.path.read_text().strip() or None if self.path and self.path.exists() else None
+
+    def save(self, device_id: str) -> None:
+        """Keep the device id (written whole, then renamed)."""
+        if self.path is None or not device_id or self.read() == device_id:
+            return
+        partial = self.path.with_suffix(".tmp")
+        partial.write_text(device_id)
+        partial.replace(self.path)
+
+
+def store_directory(path: str) -> str:
+    """The store directory, made readable by the bot's user only (it holds the encryption keys)."""
+    Path(path).mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
 
 
 async def connect(settings: MatrixSettings, *, wait: Callable[[float], object] | None = None) -> AsyncClient:
-    """A logged-in client; raises Refused for a token or password the homeserver rejects."""
-    client = AsyncClient(settings.homeserver, settings.user_id, device_id=settings.device_id or "",
-                         config=client_config())
+    """A logged-in client with its encryption store loaded; raises Refused for a token or password the
+    homeserver rejects. The device is MATRIX_DEVICE_ID, else the one kept in the store, else the login's new one
+    (then kept); with an access token it is the token's device."""
+    kept = DeviceFile(settings.store_path, settings.user_id)
+    client = AsyncClient(settings.homeserver, settings.user_id, device_id=settings.device_id or kept.read() or "",
+                         store_path=store_directory(settings.store_path), config=client_config())
     attempt = 0
     while True:
         try:
@@ -54,7 +95,13 @@ async def connect(settings: MatrixSettings, *, wait: Callable[[float], object] |
                     raise OSError(f"{answer.status_code}: {answer.message}")
                 if answer.user_id != settings.user_id:
                     raise Refused(t("matrix.wrong_user", actual=answer.user_id, expected=settings.user_id))
-                client.user_id, client.device_id = answer.user_id, answer.device_id or client.device_id
+                device = answer.device_id or settings.device_id
+                if not device:
+                    raise Refused(t("matrix.no_device", user=settings.user_id))
+                if settings.device_id and device != settings.device_id:
+                    log.warning("MATRIX_DEVICE_ID %s is not the access token's device %s: using %s",
+                                settings.device_id, device, device)
+                client.restore_login(answer.user_id, device, settings.access_token)  # loads the crypto store
             else:
                 answer = await client.login(settings.password, device_name="Veckoläge")
                 if isinstance(answer, LoginError):
@@ -62,6 +109,7 @@ async def connect(settings: MatrixSettings, *, wait: Callable[[float], object] |
                         raise Refused(t("matrix.login_refused", homeserver=settings.homeserver,
                                         user=settings.user_id, code=answer.status_code, error=answer.message))
                     raise OSError(f"{answer.status_code}: {answer.message}")
+            kept.save(client.device_id)
             return client
         except NETWORK as error:
             seconds = BACKOFF[min(attempt, len(BACKOFF) - 1)]
@@ -96,6 +144,7 @@ async def run_sync(bot: MatrixBot, position: SyncPosition, *, stop: asyncio.Even
     """Sync until `stop`: the first time without answering history, then every event as it comes."""
     client, saved, attempt = bot.client, position.read(), 0
     first = await _first_sync(client)  # the rooms' state, without answering their history
+    await keep_keys(client)  # the device's keys published before anyone is told the bot is ready
     since = saved or first.next_batch
     client.next_batch = since  # nio skips an answer whose position it has seen: the first sync's is later
     if saved is None:
@@ -124,8 +173,31 @@ async def run_sync(bot: MatrixBot, position: SyncPosition, *, stop: asyncio.Even
             continue
         attempt, since = 0, answer.next_batch
         position.save(since)
+        await keep_keys(client)
         if ready is not None and not ready.is_set():
             ready.set()
+
+
+async def keep_keys(client: AsyncClient) -> None:
+    """What end-to-end encryption needs after a sync (as nio's sync_forever does it): the device's keys
+    uploaded, new devices of people in encrypted rooms queried, Olm sessions claimed, queued to-device messages
+    (key requests, key shares) sent. A refusal is logged; a network failure is the sync loop's to wait out."""
+    if client.olm is None:
+        return
+    pending = []
+    if client.should_upload_keys:
+        pending.append(client.keys_upload())
+    if client.should_query_keys:
+        pending.append(client.keys_query())
+    if client.should_claim_keys:
+        pending.append(client.keys_claim(client.get_users_for_key_claiming()))
+    if client.outgoing_to_device_messages:
+        pending.append(client.send_to_device_messages())
+    for call in pending:
+        answer = await call
+        for part in answer if isinstance(answer, list) else [answer]:
+            if isinstance(part, ErrorResponse):
+                log.warning("Matrix encryption keys: %s %s", part.status_code, part.message)
 
 
 async def _until_stopped(call, stop: asyncio.Event):

@@ -401,10 +401,10 @@ SV: dict[str, str] = {
     "matrix.alert.unacknowledged": "⏳ Inte kvitterat ännu – reagera med ✅ eller skriv {command} när någon tar "
     "ansvar.",
     "matrix.reminder.how": "Skriv {rate}, eller bara {form} för att se alla områden. Inga fler påminnelser: {mute}",
-    "matrix.encrypted.notice": "Veckoläge kan inte läsa krypterade rum ännu, så det som skrivs här når inte "
-    "boten. Skriv kommandona i ett okrypterat rum eller i en okrypterad direktchatt med boten.",
-    "matrix.encrypted.refused": "rummet {room} är krypterat, och Veckoläge skriver inte okrypterat i ett krypterat "
-    "rum: välj ett okrypterat rum (lagesadmin kanal)",
+    "matrix.encrypted.unreadable": "Ett krypterat meddelande här kunde inte läsas: nyckeln har inte nått "
+    "Veckoläges enhet. Var det ett kommando, skriv det igen (din app skickar då nyckeln på nytt).",
+    "matrix.no_device": "Åtkomsttoken för {user} hör inte till någon enhet, och kryptering kräver en. Skapa en "
+    "token genom att logga in (Element: Inställningar → Hjälp och om), eller ange MATRIX_PASSWORD i stället.",
     "matrix.kvittera.usage": "kvittera <nr>",
     "matrix.kvittera.bad_number": "Ange larmets nummer (det står i larmet).",
     "matrix.unknown_command": "Okänt kommando {command}. Kommandona är {commands}.",

@@ -1,5 +1,6 @@
 """The Matrix fixtures: one real Synapse per test session, its users, and a running bot per test (on the
-test's SQLite or PostgreSQL database), with people in Element reading what it posts."""
+test's SQLite or PostgreSQL database), with people in Element reading what it posts (their clients encrypt
+and decrypt as Element does)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ class World:
     handled: threading.Event = field(default_factory=threading.Event)
     halt: object = None  # stops the running bot
     start: object = None  # starts it again (same store: it goes on where its sync stopped)
+    synapse: Synapse | None = None  # the homeserver (to read an event as it stores it)
 
     def service_halt(self) -> None:
         """Stop the bot (as a process stops)."""
@@ -147,9 +149,10 @@ def start_bot(service: Service) -> tuple[threading.Thread, callable]:
 
 
 def bot_settings(synapse: Synapse, account: tuple[str, str], store: str) -> MatrixSettings:
-    """The bot's settings for the test homeserver."""
-    return MatrixSettings(homeserver=synapse.url, user_id=account[0], access_token=account[1], password=None,
-                          device_id=None, store_path=store)
+    """The bot's settings for the test homeserver: a password login, so each test's bot is a device of its own
+    (its encryption keys in the test's store; the device id kept there for a restart)."""
+    return MatrixSettings(homeserver=synapse.url, user_id=account[0], access_token=None,
+                          password=synapse.password(account[0]), device_id=None, store_path=store)
 
 
 @pytest.fixture
@@ -157,7 +160,8 @@ def world(engine, synapse, accounts, tmp_path) -> Iterator[World]:
     """A collaboration with a shared room (everyone joined) and an alert room, and the bot running."""
     ids = {name: accounts[name][0] for name in PEOPLE}
     bot_id = accounts["veckolage"][0]
-    people = {name: Element(synapse.url, *accounts[name]) for name in PEOPLE}
+    people = {name: Element(synapse.url, *accounts[name], password=synapse.password(accounts[name][0]),
+                            store=tmp_path / "element" / name) for name in PEOPLE}
     room = people["anna"].create_room(invite=(bot_id, ids["per"], ids["sara"], ids["eve"]), name="Samverkan")
     alerts = people["anna"].create_room(invite=(bot_id,), name="Larm")
     for name in ("per", "sara", "eve"):
@@ -173,7 +177,8 @@ def world(engine, synapse, accounts, tmp_path) -> Iterator[World]:
         return service, start_bot(service)[1]
 
     service, halt = start()
-    world = World(bot_id, room, alerts, people, ids, workspace_id, clock, service, engine, handled, halt, start)
+    world = World(bot_id, room, alerts, people, ids, workspace_id, clock, service, engine, handled, halt, start,
+                  synapse)
     try:
         people["anna"].joined(room, bot_id)  # the bot accepted the coordinator's invitations
         people["anna"].joined(alerts, bot_id)

@@ -1,13 +1,27 @@
 """A person in Element, as the tests see them: a real Matrix client (matrix-nio) of a test user on the test
-homeserver, reading what the bot posted the way Element shows it (an edit shows its newest content)."""
+homeserver, reading what the bot posted the way Element shows it (an edit shows its newest content).
+
+Given a store, the client encrypts as Element does (matrix-nio with vodozemac): it logs in as a new device of its
+own, publishes its keys, encrypts what it sends into encrypted rooms (for every device, verified or not) and
+decrypts what it reads there; on close it logs out, so the device and its keys are gone again."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomPreset, RoomSendResponse, SyncResponse
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    LoginResponse,
+    MegolmEvent,
+    RoomCreateResponse,
+    RoomPreset,
+    RoomSendResponse,
+    SyncResponse,
+)
 
 WAIT = 30.0  # seconds a test waits for something the homeserver should show far sooner
 
@@ -15,13 +29,23 @@ WAIT = 30.0  # seconds a test waits for something the homeserver should show far
 class Element:
     """One user's client; `wait_for` syncs (long-polling, never sleeping) until an event matches."""
 
-    def __init__(self, homeserver: str, user_id: str, token: str) -> None:
-        self.user_id = user_id
+    def __init__(self, homeserver: str, user_id: str, token: str, *, password: str | None = None,
+                 store: Path | None = None) -> None:
+        self.user_id, self.encrypted = user_id, store is not None
         self.loop = asyncio.new_event_loop()
-        self.client = AsyncClient(homeserver, user_id, config=AsyncClientConfig(encryption_enabled=False))
-        self.client.access_token, self.client.user_id = token, user_id
-        self.events: list[dict] = []  # every timeline event seen, with its room id
+        self.events: list[dict] = []  # every timeline event seen, with its room id (decrypted when we could)
+        self.undecrypted: list[dict] = []  # encrypted events we had no key for
         self.invites: list[str] = []
+        if store is None:
+            self.client = AsyncClient(homeserver, user_id, config=AsyncClientConfig(encryption_enabled=False))
+            self.client.access_token, self.client.user_id = token, user_id
+        else:
+            store.mkdir(parents=True, exist_ok=True)
+            self.client = AsyncClient(homeserver, user_id, store_path=str(store),
+                                      config=AsyncClientConfig(encryption_enabled=True))
+            answer = self.run(self.client.login(password, device_name="Element (test)"))
+            assert isinstance(answer, LoginResponse), answer
+            assert self.client.olm is not None, "no encryption: is matrix-nio's e2e extra installed?"
         self.since = self._sync(0)
 
     def run(self, call):
@@ -29,17 +53,37 @@ class Element:
         return self.loop.run_until_complete(call)
 
     def close(self) -> None:
-        """Close the client and its loop."""
+        """Close the client and its loop (an encrypting client logs out: its device is deleted)."""
+        if self.encrypted:
+            self.run(self.client.logout())
         self.run(self.client.close())
         self.loop.close()
+
+    def _keys(self) -> None:
+        """What Element does for encryption after a sync: publish, query, claim, send to devices."""
+        client = self.client
+        if client.olm is None:
+            return
+        if client.should_upload_keys:
+            self.run(client.keys_upload())
+        if client.should_query_keys:
+            self.run(client.keys_query())
+        if client.should_claim_keys:
+            self.run(client.keys_claim(client.get_users_for_key_claiming()))
+        self.run(client.send_to_device_messages())
 
     def _sync(self, timeout_ms: int, since: str | None = None) -> str:
         answer = self.run(self.client.sync(timeout=timeout_ms, since=since))
         assert isinstance(answer, SyncResponse), answer
         for room_id, room in answer.rooms.join.items():
-            for event in room.timeline.events:
-                self.events.append({**event.source, "room_id": room_id})
+            for event in room.timeline.events:  # nio has replaced what it could decrypt by the decrypted event
+                if isinstance(event, MegolmEvent):
+                    self.undecrypted.append({**event.source, "room_id": room_id})
+                else:
+                    self.events.append({**event.source, "room_id": room_id,
+                                        "decrypted": getattr(event, "decrypted", False)})
         self.invites += list(answer.rooms.invite)
+        self._keys()
         return answer.next_batch
 
     def wait_for(self, match: Callable[[dict], bool], *, what: str = "an event") -> dict:
@@ -89,12 +133,20 @@ class Element:
             assert time.monotonic() < deadline, f"{self.user_id} never got a direct message with {contains!r}"
             self.since = self._sync(1000, self.since)
 
+    def _known(self, room_id: str) -> None:
+        """An encrypting client sends only into a room it has synced (it must know whether it is encrypted)."""
+        deadline = time.monotonic() + WAIT
+        while self.client.olm is not None and room_id not in self.client.rooms:
+            assert time.monotonic() < deadline, f"{self.user_id} never synced {room_id}"
+            self.since = self._sync(1000, self.since)
+
     def send(self, room_id: str, body: str, *, thread: str | None = None) -> str:
         """Type a message (in a thread when given); its event id."""
         content = {"msgtype": "m.text", "body": body}
         if thread:
             content["m.relates_to"] = {"rel_type": "m.thread", "event_id": thread}
-        answer = self.run(self.client.room_send(room_id, "m.room.message", content))
+        self._known(room_id)
+        answer = self.run(self.client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True))
         assert isinstance(answer, RoomSendResponse), answer
         return answer.event_id
 
@@ -111,7 +163,8 @@ class Element:
     def react(self, room_id: str, event_id: str, key: str = "✅") -> None:
         """React to a message."""
         content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
-        answer = self.run(self.client.room_send(room_id, "m.reaction", content))
+        self._known(room_id)
+        answer = self.run(self.client.room_send(room_id, "m.reaction", content, ignore_unverified_devices=True))
         assert isinstance(answer, RoomSendResponse), answer
 
     def reply_to(self, room_id: str, event_id: str, sender: str) -> dict:
@@ -143,6 +196,7 @@ class Element:
     def messages(self, room_id: str, sender: str) -> list[dict]:
         """Every message (no edits) from `sender` in a room, as the room's history holds them now."""
         answer = self.run(self.client.room_messages(room_id, start=None, limit=100))
+        assert not [e for e in answer.chunk if isinstance(e, MegolmEvent) and e.sender == sender], "undecryptable"
         return [e.source for e in reversed(answer.chunk) if e.sender == sender and e.source["type"] == "m.room.message"
                 and ((e.source["content"].get("m.relates_to") or {}).get("rel_type") != "m.replace")]
 

@@ -79,6 +79,11 @@ class Synapse:
     directory: Path
     process: subprocess.Popen
 
+    @staticmethod
+    def password(user_id: str) -> str:
+        """A registered user's password (a login makes a new device: a client with its own encryption keys)."""
+        return f"pw-{user_id[1:].split(':', 1)[0]}"
+
     def register(self, localpart: str, *, admin: bool = False) -> tuple[str, str]:
         """A new user (user id, access token) through /_synapse/admin/v1/register."""
         nonce = self._call("GET", "/_synapse/admin/v1/register")["nonce"]

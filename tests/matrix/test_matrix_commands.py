@@ -126,18 +126,3 @@ def test_handelse_alone_lists_areas_types_and_what_to_type(world) -> None:
     assert body.startswith(t("matrix.event_form.title", partner="Polisen"))
     assert "Finnsta, Råby, Vällingby, Hässelby gård" in body and "Skjutning" in body
     assert "!handelse [vecka] <område> <typ> [när] [beskrivning]" in body
-
-
-def test_an_encrypted_room_is_told_once_that_the_bot_cannot_read_it(world) -> None:
-    """No encryption yet: the bot says so (once) instead of staying silent, and never writes plain text there."""
-    per = world.people["per"]
-    room = per.create_room(invite=(world.bot_id,), encrypted=True)
-    per.joined(room, world.bot_id)
-    for _ in range(2):  # what an Element client sends into it: ciphertext the bot has no key for
-        per.send_raw(room, "m.room.encrypted", {"algorithm": "m.megolm.v1.aes-sha2", "sender_key": "k" * 43,
-                                                "device_id": "ELEMENT", "session_id": "s" * 43,
-                                                "ciphertext": "AwgAEnB" + "x" * 60})
-    notice = per.message_from(room, world.bot_id, t("matrix.encrypted.notice"))
-    assert notice["content"]["body"] == "🔒 " + t("matrix.encrypted.notice")
-    world.ask("per", "!veckolage")  # answered after both encrypted events were read (in order)
-    assert len(per.messages(room, world.bot_id)) == 1

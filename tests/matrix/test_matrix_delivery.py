@@ -145,15 +145,3 @@ def test_reminders_are_direct_messages(world) -> None:
     assert rows["@per"].status == "sent"
     remote = rows["@pia.polis"]  # the test homeserver federates with nobody: its refusal is final, and said
     assert (remote.status, remote.last_error.split(":")[0]) == ("failed", "Chattjänsten svarade M_FORBIDDEN")
-
-
-def test_an_encrypted_alert_room_is_refused_loudly_never_written_in_plain_text(world) -> None:
-    anna = world.people["anna"]
-    secret = anna.create_room(invite=(world.bot_id,), encrypted=True)
-    anna.joined(secret, world.bot_id)
-    assert world.ask("anna", f"!lagesadmin kanal larm {secret}")["content"]["body"].startswith("✅ ")
-    report_shooting(world)
-    world.deliver()
-    assert anna.messages(secret, world.bot_id) == []
-    grid = world.ask("anna", "!veckolage")["content"]["body"]
-    assert "är krypterat, och Veckoläge skriver inte okrypterat i ett krypterat rum" in grid  # on every grid
