@@ -23,9 +23,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot.delivery_errors import RateLimited, RetryLater
 from bot.jobs import deliveries
 from bot.jobs.deliveries import Permanent
+from bot.jobs.delivery_errors import RateLimited, RetryLater
 from bot.slack.calls import LookingFurther, SlackCalls
 from commands.core.texts import t
 from storage import outbox
@@ -185,7 +185,7 @@ class Deliverer(SlackCalls):
 
     def prepare(self, session, row: OutboxMessage) -> deliveries.Action:
         """The platform's call for a row, built from the current state (Slack here; another platform's
-        deliverer overrides this and `record`, and raises bot.delivery_errors for what went wrong)."""
+        deliverer overrides this and `record`, and raises bot.jobs.delivery_errors for what went wrong)."""
         return deliveries.prepare(session, row, self)
 
     def record(self, session, row: OutboxMessage, outcome: deliveries.Outcome, now: datetime) -> None:

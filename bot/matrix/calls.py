@@ -1,5 +1,5 @@
 """The homeserver calls Veckoläge makes (send, edit, find by outbox key, direct room, upload), each failure
-classified for the outbox (bot/delivery_errors.py): M_LIMIT_EXCEEDED waits its retry_after_ms, a server error
+classified for the outbox (bot/jobs/delivery_errors.py): M_LIMIT_EXCEEDED waits its retry_after_ms, a server error
 or a lost answer is tried again, a refusal (M_FORBIDDEN, M_NOT_FOUND …) is permanent.
 
 Into an encrypted room every event is sent encrypted (Megolm), its room key shared with every device of the
@@ -30,8 +30,8 @@ from nio import (
 )
 from nio.api import Api
 
-from bot.delivery_errors import RateLimited, RetryLater
 from bot.jobs.deliveries import Permanent
+from bot.jobs.delivery_errors import RateLimited, RetryLater
 from commands.core.texts import t
 
 KEY_FIELD = "se.veckolage.outbox_key"  # the outbox key in the event's content: found again after a lost answer

@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.delivery_errors import RateLimited
-from bot.jobs.deliveries import NOTHING, Action, Outcome, Permanent, record
-from bot.jobs.outbox_worker import Deliverer, Policy
+from bot.jobs.chat_deliverer import ChatDeliverer
+from bot.jobs.deliveries import NOTHING, Action, Outcome, Permanent
+from bot.jobs.delivery_errors import RateLimited
+from bot.jobs.outbox_worker import Policy
 from bot.matrix import calls
 from bot.matrix.calls import KEY_FIELD, Bridge
 from bot.matrix.messages import alert_doc, note_doc, reminder_doc, renotify_doc, summary_doc, summary_thread
@@ -42,35 +43,18 @@ def in_thread(content: dict, root: str) -> dict:
                                         "m.in_reply_to": {"event_id": root}}}
 
 
-class MatrixDeliverer(Deliverer):
+class MatrixDeliverer(ChatDeliverer):
     """Delivers due outbox rows to Matrix rooms; safe in several threads or processes at once."""
+
+    POLICY = MATRIX_POLICY
 
     def __init__(self, engine: Engine, bridge: Bridge, *, clock: Callable[[], datetime],
                  policy: Policy | None = None, worker_id: str | None = None, batch: int = 10) -> None:
-        super().__init__(engine, None, clock=clock, policy=policy or Policy(**MATRIX_POLICY), worker_id=worker_id,
-                         batch=batch)
+        super().__init__(engine, clock=clock, policy=policy, worker_id=worker_id, batch=batch)
         self.bridge = bridge
 
-    def _held(self, workspace_id: int, kind: str, now: datetime) -> datetime | None:
-        """Matrix limits a sender as a whole: after an M_LIMIT_EXCEEDED every row of the workspace waits."""
-        until = max((u for (ws, _), u in self._holds.items() if ws == workspace_id), default=None)
-        return until if until is not None and until > now else None
-
-    def prepare(self, session: Session, row: OutboxMessage) -> Action:
-        """The Matrix call for a row, built from the current state."""
-        workspace = session.get(Workspace, row.workspace_id)
-        kind = row.kind.split(".")[0]
-        if kind == "alert":
-            return self._alert(session, row, workspace)
-        if kind == "summary":
-            return self._summary(session, row, workspace)
-        if kind == "reminder":
-            return self._reminder(session, row, workspace)
-        raise Permanent(t("outbox.unknown_kind", kind=row.kind))
-
-    def record(self, session: Session, row: OutboxMessage, outcome: Outcome, now: datetime) -> None:
-        """As on Slack, with Matrix's split of the summary's thread."""
-        record(session, row, outcome, now, thread_parts=lambda summary: len(summary_thread(summary)))
+    def thread_parts(self, summary) -> int:
+        return len(summary_thread(summary))
 
     # -- the calls ------------------------------------------------------------------------------------------
 

@@ -27,9 +27,10 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.delivery_errors import RateLimited, RetryLater
-from bot.jobs.deliveries import NOTHING, Action, Outcome, Permanent, record
-from bot.jobs.outbox_worker import Deliverer, Policy
+from bot.jobs.chat_deliverer import ChatDeliverer
+from bot.jobs.deliveries import NOTHING, Action, Outcome, Permanent
+from bot.jobs.delivery_errors import RateLimited, RetryLater
+from bot.jobs.outbox_worker import Policy
 from bot.teams.delivery import PLATFORM, TeamsDelivery, TeamsRefused, TeamsRetry
 from bot.teams.outbox_messages import summary_replies, teams_message
 from bot.teams.render import TeamsMessage
@@ -54,35 +55,18 @@ def _fails(problem: str) -> Action:
     return action
 
 
-class TeamsDeliverer(Deliverer):
+class TeamsDeliverer(ChatDeliverer):
     """Delivers due outbox rows to Teams; safe in several threads or processes at once."""
+
+    POLICY = TEAMS_POLICY
 
     def __init__(self, engine: Engine, delivery: TeamsDelivery, *, clock: Callable[[], datetime],
                  policy: Policy | None = None, worker_id: str | None = None, batch: int = 10) -> None:
-        super().__init__(engine, None, clock=clock, policy=policy or Policy(**TEAMS_POLICY), worker_id=worker_id,
-                         batch=batch)
+        super().__init__(engine, clock=clock, policy=policy, worker_id=worker_id, batch=batch)
         self.delivery = delivery
 
-    def _held(self, workspace_id: int, kind: str, now: datetime) -> datetime | None:
-        """After a 429 every row of the workspace waits (Teams limits the bot, not a method)."""
-        until = max((u for (ws, _), u in self._holds.items() if ws == workspace_id), default=None)
-        return until if until is not None and until > now else None
-
-    def prepare(self, session: Session, row: OutboxMessage) -> Action:
-        """The Teams call for a row, built from the current state."""
-        workspace = session.get(Workspace, row.workspace_id)
-        kind = row.kind.split(".")[0]
-        if kind == "alert":
-            return self._alert(session, row, workspace)
-        if kind == "summary":
-            return self._summary(session, row, workspace)
-        if kind == "reminder":
-            return self._reminder(session, row, workspace)
-        raise Permanent(t("outbox.unknown_kind", kind=row.kind))
-
-    def record(self, session: Session, row: OutboxMessage, outcome: Outcome, now: datetime) -> None:
-        """As on Slack, with Teams' split of the summary's thread."""
-        record(session, row, outcome, now, thread_parts=lambda summary: len(summary_replies(summary)))
+    def thread_parts(self, summary) -> int:
+        return len(summary_replies(summary))
 
     # -- the calls ------------------------------------------------------------------------------------------
 
