@@ -19,9 +19,9 @@ MAX_LINES = 40  # a wall is read from four metres: the rest are counted
 
 def decisions_section(session: Session, workspace_id: int, week: Week) -> PageSection:
     """Priorities and open insatser as seen in `week` (a follow-up before it is overdue)."""
-    priorities = [str(p) for p in priority_lines(session, workspace_id, (week, week.shift(1)))]
     found = insats_queries.insatser(session, workspace_id=workspace_id, open_only=True)
-    areas, partners = names(session, workspace_id)
+    areas, partners = names(session, workspace_id) if found else ({}, {})
+    priorities = [str(p) for p in priority_lines(session, workspace_id, (week, week.shift(1)), areas or None)]
     open_lines = sorted((line(i, areas, partners, week) for i in found), key=lambda x: (not x.overdue, x.number))
     lines = [("⏰ " if x.overdue else "") + insats_text(x) for x in open_lines]
     if len(lines) > MAX_LINES:
