@@ -81,7 +81,10 @@ class MatrixBot:
         if typed is None:
             return
         if set(room.users) == {self.client.user_id, event.sender}:
-            calls.wrote_directly(self.client, event.sender, room.room_id)
+            try:
+                await calls.wrote_directly(self.client, event.sender, room.room_id)
+            except (calls.Permanent, calls.RetryLater, calls.RateLimited) as error:  # kept here; said next time
+                log.warning("Could not keep %s as the direct chat with %s: %s", room.room_id, event.sender, error)
         try:
             reply = await asyncio.to_thread(run, self.engine, typed, team=self.team, user=event.sender,
                                             room=room.room_id, event_id=event.event_id, now=self.clock,

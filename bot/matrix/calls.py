@@ -13,6 +13,8 @@ call in that loop and waits for its answer."""
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import re
 import weakref
 from collections.abc import Coroutine
@@ -22,6 +24,7 @@ from uuid import uuid4
 from aiohttp import ClientError
 from nio import (
     AsyncClient,
+    DirectRoomsErrorResponse,
     ErrorResponse,
     MatrixRoom,
     RoomGetStateEventError,
@@ -29,11 +32,13 @@ from nio import (
     RoomSendResponse,
 )
 from nio.api import Api
+from nio.responses import EmptyResponse
 
 from bot.jobs.deliveries import Permanent
 from bot.jobs.delivery_errors import RateLimited, RetryLater
 from commands.core.texts import t
 
+log = logging.getLogger("veckolage.matrix")
 KEY_FIELD = "se.veckolage.outbox_key"  # the outbox key in the event's content: found again after a lost answer
 NETWORK = (OSError, TimeoutError, ClientError)  # no answer: refused, reset, timed out, disconnected
 CALL_TIMEOUT = 30.0
@@ -127,12 +132,48 @@ async def find(client: AsyncClient, room: str, key: str) -> str | None:
     return None
 
 
-WRITTEN_IN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # client → person → direct room last used
+DIRECTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # client → its m.direct: person → rooms
 
 
-def wrote_directly(client: AsyncClient, user: str, room: str) -> None:
-    """A person wrote to the bot in a room of just the two of them: their direct chat from now on."""
-    WRITTEN_IN.setdefault(client, {})[user] = room
+async def _directs(client: AsyncClient) -> dict[str, list[str]]:
+    """The bot's m.direct account data (person → direct rooms, the one they last wrote in first), read from the
+    homeserver once per process: it outlives a restart, a new device and a lost store."""
+    known = DIRECTS.get(client)
+    if known is None:
+        try:
+            answer = await client.list_direct_rooms()
+        except NETWORK as error:
+            raise RetryLater(f"{type(error).__name__}: {error}") from error
+        if isinstance(answer, DirectRoomsErrorResponse) and answer.status_code == "M_NOT_FOUND":
+            known = {}  # never written
+        else:
+            rooms = check(answer, "directs").rooms
+            known = {user: [room for room in listed if isinstance(room, str)] for user, listed in rooms.items()
+                     if isinstance(listed, list)}
+        DIRECTS[client] = known
+    return known
+
+
+async def _remember_direct(client: AsyncClient, user: str, room: str) -> None:
+    """Put `room` first among the person's direct rooms, here and in m.direct on the homeserver."""
+    directs = await _directs(client)
+    listed = directs.get(user) or []
+    if listed[:1] == [room]:
+        return
+    directs[user] = [room, *(other for other in listed if other != room)]
+    path = Api._build_path(["user", client.user_id, "account_data", "m.direct"],
+                           {"access_token": client.access_token})
+    try:
+        response = await client._send(EmptyResponse, "PUT", path, json.dumps(directs))
+    except NETWORK as error:
+        raise RetryLater(f"{type(error).__name__}: {error}") from error
+    check(response, "directs")
+
+
+async def wrote_directly(client: AsyncClient, user: str, room: str) -> None:
+    """A person wrote to the bot in a room of just the two of them: their direct chat from now on (kept in the
+    bot's m.direct, so a restart or a new device of the bot goes on using it)."""
+    await _remember_direct(client, user, room)
 
 
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
@@ -141,12 +182,21 @@ ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorit
 async def direct_room(client: AsyncClient, user: str, *, shared: set[str] = frozenset()) -> str:
     """The bot's direct chat with a person: a room with just the two of them (encrypted or not) that is not one
     of the collaboration's `shared` rooms (an alert room may have only two members), else a new one, encrypted
-    as Element makes them. The one the person last wrote in comes first (there may be several)."""
-    last = client.rooms.get(WRITTEN_IN.get(client, {}).get(user, ""))
-    for room in ([last] if last is not None else []) + list(client.rooms.values()):
-        members = set(room.users) | set(room.invited_users)
-        if members == {client.user_id, user} and room.room_id not in shared:
-            return room.room_id
+    as Element makes them. There may be several: the one the person last wrote in comes first (the bot's
+    m.direct account data), then the one the bot opened last; without either, encrypted rooms before plain ones,
+    then by room id (the same choice at every start)."""
+    def direct(room: MatrixRoom | None) -> bool:
+        return (room is not None and room.room_id not in shared
+                and set(room.users) | set(room.invited_users) == {client.user_id, user})
+
+    directs = await _directs(client)
+    for room_id in directs.get(user) or []:
+        if direct(client.rooms.get(room_id)):
+            return room_id
+    others = sorted((room for room in client.rooms.values() if direct(room)),
+                    key=lambda room: (not room.encrypted, room.room_id))
+    if others:
+        return others[0].room_id
     encrypted = client.olm is not None
     try:
         response = await client.room_create(is_direct=True, invite=[user], initial_state=[ENCRYPTION] if encrypted
@@ -161,6 +211,10 @@ async def direct_room(client: AsyncClient, user: str, *, shared: set[str] = froz
         client.rooms[room_id] = room
         client.encrypted_rooms.add(room_id)
         client.olm.update_tracked_users(room)
+    try:
+        await _remember_direct(client, user, room_id)
+    except (RetryLater, Permanent, RateLimited) as error:  # the room is known: it is found again without it
+        log.warning("Could not keep %s as the direct chat with %s: %s", room_id, user, error)
     return room_id
 
 

@@ -25,6 +25,7 @@ from nio import (
     SyncError,
     WhoamiError,
 )
+from peewee import DatabaseError as StoreError  # nio's crypto store is peewee on SQLite
 
 from bot.jobs.outbox_worker import OutboxThread
 from bot.matrix.adapter import MatrixBot
@@ -162,7 +163,7 @@ async def run_sync(bot: MatrixBot, position: SyncPosition, *, stop: asyncio.Even
                 break
             if isinstance(answer, SyncError):
                 raise OSError(f"{answer.status_code}: {answer.message}")
-        except NETWORK as error:
+        except (*NETWORK, StoreError) as error:  # a store error: the same answer is fetched and stored again
             seconds = BACKOFF[min(attempt, len(BACKOFF) - 1)]
             log.warning(t("matrix.waiting", homeserver=homeserver, reason=error, seconds=seconds))
             attempt += 1
@@ -181,7 +182,8 @@ async def run_sync(bot: MatrixBot, position: SyncPosition, *, stop: asyncio.Even
 async def keep_keys(client: AsyncClient) -> None:
     """What end-to-end encryption needs after a sync (as nio's sync_forever does it): the device's keys
     uploaded, new devices of people in encrypted rooms queried, Olm sessions claimed, queued to-device messages
-    (key requests, key shares) sent. A refusal is logged; a network failure is the sync loop's to wait out."""
+    (key requests, key shares) sent. A refusal or an error of nio's store is logged (nio asks again after the
+    next sync); a network failure is the sync loop's to wait out."""
     if client.olm is None:
         return
     pending = []
@@ -194,7 +196,11 @@ async def keep_keys(client: AsyncClient) -> None:
     if client.outgoing_to_device_messages:
         pending.append(client.send_to_device_messages())
     for call in pending:
-        answer = await call
+        try:
+            answer = await call
+        except StoreError as error:  # nio's store refused a write (seen: a device's keys saved twice); asked again
+            log.warning("Matrix encryption store: %s: %s", type(error).__name__, error)
+            continue
         for part in answer if isinstance(answer, list) else [answer]:
             if isinstance(part, ErrorResponse):
                 log.warning("Matrix encryption keys: %s %s", part.status_code, part.message)

@@ -21,7 +21,7 @@ from commands.setup.file import parse_setup
 from commands.setup.sync import sync_setup
 from storage.db import session_scope
 from tests.conftest import NOW
-from tests.matrix.element import WAIT, Element
+from tests.matrix.element import WAIT, Element, one_store_at_a_time
 from tests.matrix.synapse_server import SERVER_NAME, Synapse, start
 
 WEB_SECRET, WEB_BASE_URL = "matrix-test-secret-" + "k" * 24, "https://veckolage.kommun.se"  # never called
@@ -31,9 +31,11 @@ REMOTE = "@pia.polis:polisen.example"  # a member from another homeserver (feder
 
 @pytest.fixture(scope="session")
 def synapse(tmp_path_factory) -> Iterator[Synapse]:
-    """A real homeserver on 127.0.0.1, started once for the whole run."""
+    """A real homeserver on 127.0.0.1, started once for the whole run; while it runs, the bot's and the
+    people's encryption stores are used one at a time (element.one_store_at_a_time)."""
     server = start(tmp_path_factory.mktemp("synapse"))
-    yield server
+    with one_store_at_a_time():
+        yield server
     server.stop()
 
 

@@ -8,10 +8,13 @@ decrypts what it reads there; on close it logs out, so the device and its keys a
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import peewee
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -24,6 +27,47 @@ from nio import (
 )
 
 WAIT = 30.0  # seconds a test waits for something the homeserver should show far sooner
+STORES = threading.RLock()
+
+
+class _OneStoreAtATime:
+    """A binding of nio's store models to one store's database, holding STORES while it lasts."""
+
+    def __init__(self, binding) -> None:
+        self.binding = binding
+
+    def __enter__(self):
+        STORES.acquire()
+        try:
+            return self.binding.__enter__()
+        except BaseException:
+            STORES.release()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.binding.__exit__(*exc)
+        finally:
+            STORES.release()
+
+
+@contextmanager
+def one_store_at_a_time() -> Iterator[None]:
+    """nio's crypto store binds its peewee models (classes shared by every store of the process) to its own
+    database for each call (`bind_ctx`). The bot has one store in one thread; these tests run the bot's client in
+    a thread and the people's clients in the test's thread, so two stores would be bound at once and one
+    client's keys read from, or written to, the other's database (seen as UNIQUE constraint failed:
+    devicekeys). While this lasts, a store call waits until no other thread's store call is running."""
+    original = peewee.Database.bind_ctx
+
+    def bind_ctx(self, *args, **kwargs):
+        return _OneStoreAtATime(original(self, *args, **kwargs))
+
+    peewee.Database.bind_ctx = bind_ctx
+    try:
+        yield
+    finally:
+        peewee.Database.bind_ctx = original
 
 
 class Element:
@@ -34,6 +78,7 @@ class Element:
         self.user_id, self.encrypted = user_id, store is not None
         self.loop = asyncio.new_event_loop()
         self.events: list[dict] = []  # every timeline event seen, with its room id (decrypted when we could)
+        self.history: list[dict] = []  # what the first sync showed (from before this client logged in)
         self.undecrypted: list[dict] = []  # encrypted events we had no key for
         self.invites: list[str] = []
         if store is None:
@@ -47,6 +92,9 @@ class Element:
             assert isinstance(answer, LoginResponse), answer
             assert self.client.olm is not None, "no encryption: is matrix-nio's e2e extra installed?"
         self.since = self._sync(0)
+        # What the first sync brought is history: earlier tests' rooms of the same account (the homeserver lives
+        # for the whole run). Kept apart, so that no test finds an earlier test's message as its own.
+        self.history, self.events = self.events, []
 
     def run(self, call):
         """Run one client call to its end."""

@@ -6,6 +6,7 @@ on."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -78,6 +79,26 @@ def test_a_reminder_goes_into_the_encrypted_direct_chat_a_person_started(world) 
     reminder = per.direct_message(world.bot_id, "Påminnelse: Polisen har inte bedömt 4 av 4 områden")
     assert reminder["room_id"] == direct and reminder["decrypted"]
     assert on_the_wire(world, "per", direct, reminder["event_id"])["type"] == "m.room.encrypted"
+
+
+def test_a_reminder_goes_into_the_direct_chat_last_written_in_even_for_a_new_device_of_the_bot(world) -> None:
+    """Two direct chats with the bot (one from each of a person's clients, say): the reminder goes into the one
+    the person last wrote in, also when the bot comes back as a new device with an empty store."""
+    per = world.people["per"]
+    older, newer = (per.create_room(invite=(world.bot_id,), direct=True, encrypted=True) for _ in range(2))
+    for room in (older, newer):
+        per.joined(room, world.bot_id)
+    for room in (newer, older):  # the older one last
+        asked = per.send(room, "!veckolage")
+        assert per.reply_to(room, asked, world.bot_id)["decrypted"]
+    world.service_halt()
+    shutil.rmtree(world.service.settings.store_path)  # its keys, device id and sync position gone
+    world.restart()
+    world.clock.now = FRIDAY_1200
+    clock_tick(world.engine, now=FRIDAY_1200)
+    world.deliver(FRIDAY_1200)
+    reminder = per.direct_message(world.bot_id, "Påminnelse: Polisen har inte bedömt 4 av 4 områden")
+    assert reminder["room_id"] == older and reminder["decrypted"]
 
 
 def test_an_alert_in_an_encrypted_alert_room_is_edited_on_a_reaction_and_posted_once(world) -> None:

@@ -4,14 +4,21 @@ coordinator's direct chat, downloaded back from the homeserver as Element would.
 from __future__ import annotations
 
 from nio import DownloadResponse
+from nio.crypto.attachments import decrypt_attachment
 
 from commands.core.texts import t
 
 
-def download(person, url: str) -> bytes:
-    answer = person.run(person.client.download(url))
+def download(person, content: dict) -> bytes:
+    """The file of a message, as Element opens it: from `url`, or in an encrypted room from `file` (the media
+    store holds ciphertext; the key came inside the encrypted event)."""
+    file = content.get("file")
+    answer = person.run(person.client.download(file["url"] if file else content["url"]))
     assert isinstance(answer, DownloadResponse), answer
-    return answer.body
+    if file is None:
+        return answer.body
+    assert not answer.body.startswith(b"\x89PNG") and b"V\xc3\xa4llingby" not in answer.body  # ciphertext only
+    return decrypt_attachment(answer.body, file["key"]["k"], file["hashes"]["sha256"], file["iv"])
 
 
 def test_the_year_picture_is_an_image_in_the_room(world) -> None:
@@ -22,7 +29,7 @@ def test_the_year_picture_is_an_image_in_the_room(world) -> None:
     image = sara.wait_for(lambda e: e["room_id"] == world.room and e["sender"] == world.bot_id
                           and e["content"].get("msgtype") == "m.image", what="the year picture")
     assert image["content"]["body"] == "lagesbild-2026.png" and image["content"]["info"]["mimetype"] == "image/png"
-    assert download(sara, image["content"]["url"]).startswith(b"\x89PNG")
+    assert download(sara, image["content"]).startswith(b"\x89PNG")
     summary = sara.message_from(world.room, world.bot_id, t("year.summary.title", year=2026))
     assert "Vällingby" in summary["content"]["body"]
 
@@ -36,7 +43,7 @@ def test_an_export_goes_to_the_coordinators_direct_chat(world) -> None:
     file = anna.wait_for(lambda e: e["sender"] == world.bot_id and e["content"].get("msgtype") == "m.file",
                          what="the export")
     assert file["room_id"] not in (world.room, world.alerts) and file["content"]["body"] == "lagesbild-2026.csv"
-    assert "Vällingby" in download(anna, file["content"]["url"]).decode("utf-8-sig")
+    assert "Vällingby" in download(anna, file["content"]).decode("utf-8-sig")
 
 
 def test_only_a_coordinator_may_export(world) -> None:
