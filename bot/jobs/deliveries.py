@@ -20,11 +20,11 @@ from bot.slack.summary_blocks import note_text, summary_message, summary_thread
 from commands.core.texts import t
 from commands.core.weeks import Week
 from commands.events.manage import renotify_key
-from commands.events.view import alert_view
-from commands.rhythm.reminders import reminder_for
+from commands.events.view import AlertView, alert_view
+from commands.rhythm.reminders import Reminder, reminder_for
 from commands.rhythm.summary import Summary, body_week, build_summary, summary_key
 from storage import outbox
-from storage.models import OutboxMessage, Workspace
+from storage.models import Event, OutboxMessage, Workspace
 from storage.queries import events as event_queries
 
 
@@ -102,14 +102,50 @@ def record(session: Session, row: OutboxMessage, outcome: Outcome, now: datetime
                             body=json.dumps({**body, "part": part}))
 
 
-def _alert(session: Session, row: OutboxMessage, workspace: Workspace, slack: Slack) -> Action:
+
+# -- what every platform's delivery reads the same way ---------------------------------------------------------
+
+def alert_place(session: Session, row: OutboxMessage, workspace: Workspace) -> tuple[Event, str] | None:
+    """An alert row's event and the channel its alert lives in; None when the event is gone."""
     event = event_queries.event_by_id(session, workspace_id=row.workspace_id, event_id=row.subject_id)
     if event is None:
-        return NOTHING
-    view = alert_view(session, workspace, event)
-    channel, ts, key = event.alert_channel or row.channel or workspace.alert_channel, event.alert_ts, row.key
+        return None
+    channel = event.alert_channel or row.channel or workspace.alert_channel
     if not channel:
         raise Permanent(t("outbox.no_alert_channel"))
+    return event, channel
+
+
+def renotify_due(view: AlertView) -> bool:
+    """Still worth a re-notification: not acknowledged, not withdrawn, still critical."""
+    return not (view.acknowledged_by or view.withdrawn_by or not view.critical)
+
+
+def summary_place(row: OutboxMessage, workspace: Workspace) -> str:
+    """The channel a summary row goes to."""
+    channel = row.channel or workspace.summary_channel
+    if not channel:
+        raise Permanent(t("outbox.no_summary_channel"))
+    return channel
+
+
+def sent_summary(session: Session, workspace: Workspace, week: Week) -> OutboxMessage | None:
+    """The week's summary post once the platform has confirmed it (its `ts` is the message to thread under)."""
+    posted = outbox.message(session, key=summary_key(workspace, week))
+    return posted if posted is not None and posted.status == outbox.SENT and posted.ts else None
+
+
+def row_reminder(session: Session, row: OutboxMessage, workspace: Workspace) -> Reminder | None:
+    """A reminder row's reminder as it stands now; None when the partner has reported (or muted) since."""
+    body = json.loads(row.body or "{}")
+    return reminder_for(session, workspace, body["user"], Week(*map(int, body["week"].split("-W"))))
+
+def _alert(session: Session, row: OutboxMessage, workspace: Workspace, slack: Slack) -> Action:
+    place = alert_place(session, row, workspace)
+    if place is None:
+        return NOTHING
+    event, channel = place
+    view, ts, key = alert_view(session, workspace, event), event.alert_ts, row.key
     if row.kind == "alert.post":
         message = alert_message(view, outbox_key=key)
         if ts:  # already posted (found earlier): bring it up to date instead
@@ -121,7 +157,7 @@ def _alert(session: Session, row: OutboxMessage, workspace: Workspace, slack: Sl
         message = alert_message(view, outbox_key=f"alert.post:{event.id}")
         return lambda _: slack.update(channel, ts, message)
     if row.kind == "alert.renotify":
-        if not ts or view.acknowledged_by or view.withdrawn_by or not view.critical:
+        if not ts or not renotify_due(view):
             return NOTHING
         message = {"text": renotify_text(view), "metadata": metadata(key)}
         return lambda uncertain: slack.post(channel, message, key=key, check_first=uncertain,
@@ -132,16 +168,14 @@ def _alert(session: Session, row: OutboxMessage, workspace: Workspace, slack: Sl
 def _summary(session: Session, row: OutboxMessage, workspace: Workspace, slack: Slack) -> Action:
     body = json.loads(row.body or "{}")
     week = body_week(row.body)
-    channel, key = row.channel or workspace.summary_channel, row.key
-    if not channel:
-        raise Permanent(t("outbox.no_summary_channel"))
+    channel, key = summary_place(row, workspace), row.key
     if row.kind == "summary.post":
         message = {**summary_message(build_summary(session, workspace, week)), "metadata": metadata(key)}
         return lambda uncertain: slack.post(channel, message, key=key, check_first=uncertain)
-    posted = outbox.message(session, key=summary_key(workspace, week))
-    ts = posted.ts if posted is not None and posted.status == outbox.SENT else None
-    if not ts:
+    posted = sent_summary(session, workspace, week)
+    if posted is None:
         return NOTHING
+    ts = posted.ts
     if row.kind == "summary.update":
         message = {**summary_message(build_summary(session, workspace, week)), "metadata": metadata(posted.key)}
         return lambda _: slack.update(channel, ts, message)
@@ -158,8 +192,7 @@ def _summary(session: Session, row: OutboxMessage, workspace: Workspace, slack: 
 
 
 def _reminder(session: Session, row: OutboxMessage, workspace: Workspace, slack: Slack) -> Action:
-    body = json.loads(row.body or "{}")
-    reminder = reminder_for(session, workspace, body["user"], Week(*map(int, body["week"].split("-W"))))
+    reminder = row_reminder(session, row, workspace)
     if reminder is None:
         return NOTHING  # reported (or muted) since the reminder was queued: nothing to nag about
     message = {**reminder_message(reminder), "metadata": metadata(row.key)}

@@ -18,20 +18,26 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.jobs.chat_deliverer import ChatDeliverer
-from bot.jobs.deliveries import NOTHING, Action, Outcome, Permanent
+from bot.jobs.deliveries import (
+    NOTHING,
+    Action,
+    Outcome,
+    Permanent,
+    alert_place,
+    renotify_due,
+    row_reminder,
+    sent_summary,
+    summary_place,
+)
 from bot.jobs.delivery_errors import RateLimited
 from bot.jobs.outbox_worker import Policy
 from bot.matrix import calls
 from bot.matrix.calls import KEY_FIELD, Bridge
 from bot.matrix.messages import alert_doc, note_doc, reminder_doc, renotify_doc, summary_doc, summary_thread
 from commands.core.texts import t
-from commands.core.weeks import Week
 from commands.events.view import alert_view
-from commands.rhythm.reminders import reminder_for
-from commands.rhythm.summary import body_week, build_summary, summary_key
-from storage import outbox
+from commands.rhythm.summary import body_week, build_summary
 from storage.models import OutboxMessage, Workspace
-from storage.queries import events as event_queries
 
 # No lookup window to wait out: the transaction id makes a re-send safe at once.
 MATRIX_POLICY = dict(confirm_window=timedelta(0), lookup_pace=timedelta(0))
@@ -91,13 +97,11 @@ class MatrixDeliverer(ChatDeliverer):
     # -- the kinds ------------------------------------------------------------------------------------------
 
     def _alert(self, session: Session, row: OutboxMessage, workspace: Workspace) -> Action:
-        event = event_queries.event_by_id(session, workspace_id=row.workspace_id, event_id=row.subject_id)
-        if event is None:
+        place = alert_place(session, row, workspace)
+        if place is None:
             return NOTHING
-        view = alert_view(session, workspace, event)
-        room, posted, key = event.alert_channel or row.channel or workspace.alert_channel, event.alert_ts, row.key
-        if not room:
-            raise Permanent(t("outbox.no_alert_channel"))
+        event, room = place
+        view, posted, key = alert_view(session, workspace, event), event.alert_ts, row.key
         content = alert_doc(view).content("m.text")
         if row.kind == "alert.post":
             if posted:
@@ -106,7 +110,7 @@ class MatrixDeliverer(ChatDeliverer):
         if row.kind == "alert.update":
             return (lambda _: self.edit(room, posted, content)) if posted else NOTHING
         if row.kind == "alert.renotify":
-            if not posted or view.acknowledged_by or view.withdrawn_by or not view.critical:
+            if not posted or not renotify_due(view):
                 return NOTHING
             message = in_thread(renotify_doc(view).content("m.text"), posted)
             return lambda uncertain: self.post(room, message, key=key, uncertain=uncertain)
@@ -114,16 +118,14 @@ class MatrixDeliverer(ChatDeliverer):
 
     def _summary(self, session: Session, row: OutboxMessage, workspace: Workspace) -> Action:
         body, week = json.loads(row.body or "{}"), body_week(row.body)
-        room, key = row.channel or workspace.summary_channel, row.key
-        if not room:
-            raise Permanent(t("outbox.no_summary_channel"))
+        room, key = summary_place(row, workspace), row.key
         if row.kind == "summary.post":
             content = summary_doc(build_summary(session, workspace, week)).content("m.text")
             return lambda uncertain: self.post(room, content, key=key, uncertain=uncertain)
-        posted = outbox.message(session, key=summary_key(workspace, week))
-        root = posted.ts if posted is not None and posted.status == outbox.SENT else None
-        if not root:
+        posted = sent_summary(session, workspace, week)
+        if posted is None:
             return NOTHING
+        root = posted.ts
         if row.kind == "summary.update":
             content = summary_doc(build_summary(session, workspace, week)).content("m.text")
             return lambda _: self.edit(room, root, content)
@@ -140,8 +142,7 @@ class MatrixDeliverer(ChatDeliverer):
         return lambda uncertain: self.post(room, message, key=key, uncertain=uncertain)
 
     def _reminder(self, session: Session, row: OutboxMessage, workspace: Workspace) -> Action:
-        body = json.loads(row.body or "{}")
-        reminder = reminder_for(session, workspace, body["user"], Week(*map(int, body["week"].split("-W"))))
+        reminder = row_reminder(session, row, workspace)
         if reminder is None:
             return NOTHING  # reported (or muted) since the reminder was queued
         content, key = reminder_doc(reminder).content("m.text"), row.key

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.jobs.chat_deliverer import ChatDeliverer
-from bot.jobs.deliveries import NOTHING, Action, Outcome, Permanent
+from bot.jobs.deliveries import NOTHING, Action, Outcome, Permanent, alert_place, sent_summary, summary_place
 from bot.jobs.delivery_errors import RateLimited, RetryLater
 from bot.jobs.outbox_worker import Policy
 from bot.teams.delivery import PLATFORM, TeamsDelivery, TeamsRefused, TeamsRetry
@@ -36,11 +36,9 @@ from bot.teams.outbox_messages import summary_replies, teams_message
 from bot.teams.render import TeamsMessage
 from bot.teams.token import TokenRefused
 from commands.core.texts import t
-from commands.rhythm.summary import body_week, summary_key
-from storage import outbox
+from commands.rhythm.summary import body_week
 from storage.models import OutboxMessage, Workspace
 from storage.queries import conversation_refs
-from storage.queries import events as event_queries
 
 log = logging.getLogger("veckolage.teams.outbox")
 # Nothing to look for after a lost answer (Teams cannot be searched by our key): no window to wait out.
@@ -123,14 +121,12 @@ class TeamsDeliverer(ChatDeliverer):
     # -- the kinds ------------------------------------------------------------------------------------------
 
     def _alert(self, session: Session, row: OutboxMessage, workspace: Workspace) -> Action:
-        event = event_queries.event_by_id(session, workspace_id=row.workspace_id, event_id=row.subject_id)
-        if event is None:
+        place = alert_place(session, row, workspace)
+        if place is None:
             return NOTHING
-        channel = event.alert_channel or row.channel or workspace.alert_channel
+        event, channel = place
         posted, key = event.alert_ts, row.key
-        if not channel:
-            raise Permanent(t("outbox.no_alert_channel"))
-        message = teams_message(session, row, workspace)
+        message = teams_message(session, row, workspace, event=event)
         if row.kind == "alert.update" and not posted:
             return NOTHING  # not posted yet: the post will show the current state
         if row.kind == "alert.renotify" and (not posted or message is None):
@@ -146,13 +142,11 @@ class TeamsDeliverer(ChatDeliverer):
 
     def _summary(self, session: Session, row: OutboxMessage, workspace: Workspace) -> Action:
         week, key = body_week(row.body), row.key
-        channel = row.channel or workspace.summary_channel
-        if not channel:
-            raise Permanent(t("outbox.no_summary_channel"))
+        channel = summary_place(row, workspace)
         root = None
         if row.kind != "summary.post":
-            posted = outbox.message(session, key=summary_key(workspace, week))
-            if posted is None or posted.status != outbox.SENT or not posted.ts:
+            posted = sent_summary(session, workspace, week)
+            if posted is None:
                 return NOTHING
             root, channel = posted.ts, posted.channel or channel
         message = teams_message(session, row, workspace)

@@ -12,6 +12,7 @@ import json
 
 from sqlmodel import Session
 
+from bot.jobs.deliveries import renotify_due, row_reminder
 from bot.teams.alert_card import alert_card, alert_summary
 from bot.teams.card_text import block, card
 from bot.teams.reminder_card import reminder_card
@@ -19,37 +20,37 @@ from bot.teams.render import TeamsMessage
 from bot.teams.summary_card import comment_cards, note_card, summary_cards
 from commands.core.spans import join, mention, rich
 from commands.core.texts import t
-from commands.core.weeks import Week
 from commands.events.view import alert_view
-from commands.rhythm.reminders import reminder_for
 from commands.rhythm.summary import Summary, body_week, build_summary
-from storage.models import OutboxMessage, Workspace
+from storage.models import Event, OutboxMessage, Workspace
 from storage.queries import events as event_queries
 
 
-def teams_message(session: Session, row: OutboxMessage, workspace: Workspace) -> TeamsMessage | None:
-    """The Teams message for an outbox row (alert.*, summary.*, reminder), or None: nothing to send."""
+def teams_message(session: Session, row: OutboxMessage, workspace: Workspace, *,
+                  event: Event | None = None) -> TeamsMessage | None:
+    """The Teams message for an outbox row (alert.*, summary.*, reminder), or None: nothing to send (`event`:
+    an alert row's event when the caller has read it already)."""
     kind = row.kind.split(".")[0]
     if kind == "alert":
-        return _alert(session, row, workspace)
+        return _alert(session, row, workspace, event)
     if kind == "summary":
         return _summary(session, row, workspace)
     if kind == "reminder":
-        body = json.loads(row.body or "{}")
-        reminder = reminder_for(session, workspace, body["user"], Week(*map(int, body["week"].split("-W"))))
+        reminder = row_reminder(session, row, workspace)
         return None if reminder is None else TeamsMessage(t("reminder.button"), reminder_card(reminder))
     raise ValueError(t("outbox.unknown_kind", kind=row.kind))
 
 
-def _alert(session: Session, row: OutboxMessage, workspace: Workspace) -> TeamsMessage | None:
-    event = event_queries.event_by_id(session, workspace_id=row.workspace_id, event_id=row.subject_id)
+def _alert(session: Session, row: OutboxMessage, workspace: Workspace, event: Event | None) -> TeamsMessage | None:
+    if event is None:
+        event = event_queries.event_by_id(session, workspace_id=row.workspace_id, event_id=row.subject_id)
     if event is None:
         return None
     view = alert_view(session, workspace, event)
     if row.kind in ("alert.post", "alert.update"):
         return TeamsMessage(alert_summary(view), alert_card(view))
     if row.kind == "alert.renotify":
-        if view.acknowledged_by or view.withdrawn_by or not view.critical:
+        if not renotify_due(view):
             return None
         text = rich("alert.renotify", type=view.type_name, area=view.area, minutes=view.renotify_minutes,
                     coordinators=join(" ", [mention(user) for user in view.coordinators]))

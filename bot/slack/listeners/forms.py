@@ -25,11 +25,7 @@ def register(app: App, slack: Listening) -> None:
     @app.view(EVENT_CALLBACK_ID)
     def event_submitted(ack, body, view) -> None:
         fields = read_event_submission(view)
-        with session_scope(slack.engine) as session:  # the view id makes a double-click one event
-            inv = slack.invocation(session, body, f"view:{view.get('id')}")
-            reply = submit_event_form(inv, session, **fields) if inv else slack.not_set_up()
-        slack.notify()
-        close_form(ack, reply)
+        submit_once(slack, ack, body, view, lambda inv, session: submit_event_form(inv, session, **fields))
 
     @app.view(CALLBACK_ID)
     def rating_submitted(ack, body, view) -> None:
@@ -38,6 +34,16 @@ def register(app: App, slack: Listening) -> None:
             inv = slack.invocation(session, body)
             reply = submit_form(inv, session, week=week, entries=entries) if inv else slack.not_set_up()
         close_form(ack, reply)
+
+
+def submit_once(slack: Listening, ack, body, view, submit) -> None:
+    """A form that reports something: `submit(invocation, session)` in one transaction keyed by the view id
+    (a double-click acts once), then the outbox woken and the form closed."""
+    with session_scope(slack.engine) as session:
+        inv = slack.invocation(session, body, f"view:{view.get('id')}")
+        reply = submit(inv, session) if inv else slack.not_set_up()
+    slack.notify()
+    close_form(ack, reply)
 
 
 def close_form(ack, reply) -> None:

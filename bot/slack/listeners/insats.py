@@ -8,7 +8,7 @@ from slack_bolt import App
 
 from bot.slack.blocks import render
 from bot.slack.insats_modal import CALLBACK_ID, PLAN_ACTION, insats_view, read_insats_submission
-from bot.slack.listeners.forms import close_form
+from bot.slack.listeners.forms import submit_once
 from commands.core.context import load_caller
 from commands.core.matching import plain_int
 from commands.core.refusals import refusal, unknown_user_refusal
@@ -28,11 +28,7 @@ def register(app: App, slack: Listening) -> None:
     @app.view(CALLBACK_ID)
     def insats_submitted(ack, body, view) -> None:
         fields = read_insats_submission(view)
-        with session_scope(slack.engine) as session:  # the view id makes a double-click one insats
-            inv = slack.invocation(session, body, f"view:{view.get('id')}")
-            reply = submit_insats_form(inv, session, **fields) if inv else slack.not_set_up()
-        slack.notify()
-        close_form(ack, reply)
+        submit_once(slack, ack, body, view, lambda inv, session: submit_insats_form(inv, session, **fields))
 
     @app.action(PLAN_ACTION)
     def plan_from_alert(ack, body, action, client, respond) -> None:
