@@ -8,8 +8,8 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 
 from bot.matrix.inbound import Typed
+from commands.core.arguments import read_number
 from commands.core.context import Invocation, load_caller
-from commands.core.matching import plain_int
 from commands.core.refusals import refusal
 from commands.core.reply import Notice, Reply
 from commands.core.spans import line
@@ -52,7 +52,7 @@ def run(engine: Engine, typed: Typed, *, team: str, user: str, room: str, event_
                 return not_set_up()
             inv = Invocation(workspace.id, user, now(), room, f"matrix:{event_id}", workspace)
             if typed.family == "kvittera":
-                number = plain_int(typed.text.lstrip("#")) or 0
+                number = read_number(typed.text) or 0
                 if not number:
                     return refusal(t("matrix.kvittera.bad_number"), usage=t("matrix.kvittera.usage"))
                 return acknowledge(number, inv, session)

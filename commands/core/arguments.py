@@ -1,5 +1,5 @@
 """Reading a command's arguments the same way everywhere: a leading week, how far ahead it may reach, an area
-by name (with suggestions), a level 1–5."""
+by name (with suggestions), a level 1–5, the number of an event, insats or link."""
 
 from __future__ import annotations
 
@@ -65,3 +65,9 @@ def parse_level(text: str, usage: str | None = None) -> int:
     if value is None or not is_level(value):
         raise InputError(t("error.bad_level", value=text), usage=usage)
     return value
+
+
+def read_number(text: str | None) -> int | None:
+    """The number of something listed (an event, an insats, a kiosk link), written `12` or `#12`; None when it
+    is not a plain number."""
+    return plain_int((text or "").lstrip("#"))

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from commands.core.arguments import resolve_area, take_week
+from commands.core.arguments import read_number, resolve_area, take_week
 from commands.core.context import Caller, Invocation, load_caller, tokenize
-from commands.core.matching import fold, plain_int
+from commands.core.matching import fold
 from commands.core.refusals import InputError, input_refusal, refusal, unknown_user_refusal
 from commands.core.reply import EventList, Notice, Reply
 from commands.core.spans import Typed, channel_ref, mention, rich
@@ -49,7 +49,7 @@ def list_events(args: str, inv: Invocation, session: Session) -> Reply:
 
 
 def _own_event(session: Session, caller: Caller, number_text: str | None, usage: str) -> Event:
-    number = plain_int((number_text or "").lstrip("#"))
+    number = read_number(number_text)
     if number is None:
         raise InputError(rich("event.error.number", command=Typed("handelse lista")), usage=usage)
     event = event_queries.event_by_id(session, workspace_id=caller.workspace.id, event_id=number, lock=True)

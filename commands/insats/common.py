@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from commands.core.arguments import read_number
 from commands.core.context import Caller
-from commands.core.matching import plain_int
 from commands.core.refusals import InputError
 from commands.core.spans import Typed, rich
 from commands.core.texts import t
@@ -81,7 +81,7 @@ def may_change(caller: Caller, insats: Insats) -> bool:
 
 def find(session: Session, caller: Caller, number_text: str | None, usage: str) -> Insats:
     """The insats a number names, locked for a change; an InputError when there is none."""
-    number = plain_int((number_text or "").lstrip("#"))
+    number = read_number(number_text)
     if number is None:
         raise InputError(rich("insats.error.number", command=Typed("insats lista")), usage=usage)
     insats = insats_queries.insats_by_id(session, workspace_id=caller.workspace.id, insats_id=number, lock=True)

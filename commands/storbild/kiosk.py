@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from commands.core.arguments import read_number
 from commands.core.context import Invocation, load_caller
 from commands.core.matching import fold, plain_int
 from commands.core.refusals import refusal
@@ -76,7 +77,7 @@ def kiosk_command(args: str, inv: Invocation, session: Session) -> Notice:
         return refusal(t("storbild.not_coordinator"), usage=KIOSK_USAGE)
     words = args.split()
     if words and fold(words[0]) in {fold(w) for w in REVOKE_WORDS}:
-        number = plain_int(words[1].lstrip("#")) if len(words) == 2 else None
+        number = read_number(words[1]) if len(words) == 2 else None
         if number is None:
             return refusal(t("storbild.revoke.number"), usage=KIOSK_USAGE)
         if not revoke_kiosk_link(session, workspace_id=caller.workspace.id, link_id=number, user_id=inv.user_id,
