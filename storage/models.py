@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -246,6 +246,25 @@ class KioskLink(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=_utc_column())
     revoked_by: str | None = Field(default=None, max_length=ID_LENGTH)
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class HeldFile(SQLModel, table=True):
+    """A file made for one person and kept until they accept it (where a platform asks the person before a bot
+    may save a file for them); emptied once delivered, deleted at `expires_at` whatever happened."""
+
+    __table_args__ = (Index("ix_heldfile_expires", "expires_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 of the random token the offer carries
+    user_id: str = Field(max_length=ID_LENGTH)
+    filename: str = Field(max_length=200)
+    content: bytes = Field(sa_column=Column(LargeBinary(), nullable=False))
+    created_at: datetime = Field(sa_column=_utc_column())
+    expires_at: datetime = Field(sa_column=_utc_column())
+    taken_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))  # an upload under way
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
 class Insats(SQLModel, table=True):
     """An action the meeting decided: what is done where, by which partner, from which week to which.
 

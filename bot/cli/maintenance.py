@@ -145,7 +145,7 @@ def import_file(settings: Settings, *, path: str, year: int, create_areas: bool)
 def export(settings: Settings, *, year: int, fmt: str, out: str | None, demo: bool = False) -> int:
     """`export --year Y --format csv|xlsx|png [--out FILE] [--demo]`: says which database it reads."""
     from bot.cli.wiring import DEMO_DATABASE, demo_settings
-    from bot.slack.year_delivery import export_bytes, save_export
+    from bot.files.chat_file import export_bytes, save_export
     from commands.year.table import build_year_table
     from storage.db import session_scope
 

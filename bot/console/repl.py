@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 
 from bot.console.outbox import snapshot, take_back, tell
 from bot.console.render import PREFIX, render_text, year_text
-from bot.slack.year_delivery import export_bytes, save_export
+from bot.files.chat_file import FILE_REPLIES, chat_file, save_export
 from commands.core.context import Invocation
-from commands.core.reply import ExportRequest, FileReply, QuarterExport, YearRequest
+from commands.core.reply import YearRequest
 from commands.core.texts import t
 from commands.registry import FAMILIES, canonical, dispatch, help_reply
 from commands.year.table import build_year_table
@@ -21,7 +21,7 @@ from storage.db import session_scope
 
 log = logging.getLogger("veckolage.console")
 QUIT = {"avsluta", "sluta", "exit", "quit", "q"}
-FILES = (YearRequest, ExportRequest, FileReply, QuarterExport)  # the console writes these itself: the year table, or a file
+FILES = FILE_REPLIES  # the console writes these itself: the year table, or a file
 
 
 def run_console(
@@ -54,26 +54,18 @@ def run_console(
                     stdout.write(t("cli.console.unknown_command", word=word))
                     reply = help_reply("lage", inv, session)
                 reply = tell(reply, take_back(session, workspace_id, before))  # nothing for a later start to send
-                if isinstance(reply, YearRequest | ExportRequest):
+                if isinstance(reply, YearRequest):
                     table = build_year_table(session, workspace_id=workspace_id, year=reply.year)
             if not isinstance(reply, FILES):
                 stdout.write(render_text(reply, color=color) + "\n\n")
             elif isinstance(reply, YearRequest):
                 stdout.write(year_text(table, color=color) + "\n\n")
             else:
-                data, name = (export_bytes(table, reply.format) if isinstance(reply, ExportRequest)
-                              else quarter_file(reply) if isinstance(reply, QuarterExport)
-                              else (reply.content.encode("utf-8"), reply.filename))
-                stdout.write(t("cli.exported", path=save_export(data, name), size=len(data)) + "\n\n")
+                made = chat_file(engine, reply, workspace_id)
+                stdout.write(t("cli.exported", path=save_export(made.data, made.name), size=len(made.data)) + "\n\n")
         except Exception:  # one bad line must not end the session; nothing was saved (rolled back)
             log.exception("Console command failed: %s", line)
             stdout.write(t("error.internal") + "\n\n")
         stdout.flush()
     return 0
 
-
-def quarter_file(reply: QuarterExport) -> tuple[bytes, str]:
-    """The quarter's XLSX and its file name."""
-    from bot.files.quarter_xlsx import quarter_file as workbook
-
-    return workbook(reply.report)

@@ -9,36 +9,14 @@ import logging
 
 from nio import MatrixRoom
 
+from bot.files.chat_file import FILE_REPLIES, chat_file
 from bot.matrix import calls
 from bot.matrix.text import Doc
-from bot.slack.year_delivery import export_bytes
-from commands.core.reply import ExportRequest, FileReply, QuarterExport, YearRequest
+from commands.core.reply import YearRequest
 from commands.core.texts import t
-from commands.year.table import build_year_table, summary_lines
-from storage.db import session_scope
 
 log = logging.getLogger("veckolage.matrix")
-FILES = (YearRequest, ExportRequest, FileReply, QuarterExport)
-MIMETYPES = {"png": "image/png", "csv": "text/csv",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def _build(engine, reply, workspace_id: int) -> tuple[bytes, str, list[str]]:
-    """The file's bytes, its name, and the lines said with it."""
-    if isinstance(reply, FileReply):
-        return reply.content.encode("utf-8"), reply.filename, [reply.comment]
-    if isinstance(reply, QuarterExport):
-        from bot.files.quarter_xlsx import quarter_file
-
-        data, name = quarter_file(reply.report)
-        return data, name, [t("insats.quarter.comment", name=reply.report.name)]
-    with session_scope(engine) as session:
-        table = build_year_table(session, workspace_id=workspace_id, year=reply.year)
-    fmt = "png" if isinstance(reply, YearRequest) else reply.format
-    data, name = export_bytes(table, fmt)
-    if isinstance(reply, YearRequest):
-        return data, name, [t("year.summary.title", year=table.year), *summary_lines(table)]
-    return data, name, [t("export.comment", year=table.year, format=reply.format)]
+FILES = FILE_REPLIES
 
 
 async def send_files(bot, reply, *, room: MatrixRoom, asker: str) -> None:
@@ -48,10 +26,10 @@ async def send_files(bot, reply, *, room: MatrixRoom, asker: str) -> None:
 
     try:
         workspace_id, shared = await asyncio.to_thread(shared_rooms, bot.engine, bot.team)
-        data, name, lines = await asyncio.to_thread(_build, bot.engine, reply, workspace_id)
+        made = await asyncio.to_thread(chat_file, bot.engine, reply, workspace_id)
+        data, name, lines, mimetype = made.data, made.name, made.lines, made.mimetype
         target = room.room_id if isinstance(reply, YearRequest) and reply.channel_id else \
             await calls.direct_room(bot.client, asker, shared=shared)
-        mimetype = MIMETYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
         where = await calls.upload(bot.client, data, name=name, mimetype=mimetype, room=target)
         doc = Doc()
         for index, line in enumerate(lines):

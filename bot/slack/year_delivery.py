@@ -3,42 +3,19 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
+from bot.files.chat_file import chat_file, export_bytes
 from bot.slack.text import escape
-from commands.core.reply import ExportRequest, FileReply, QuarterExport, YearRequest
+from commands.core.reply import YearRequest
 from commands.core.texts import t
-from commands.year.export import year_csv
 from commands.year.table import YearTable, build_year_table, summary_lines
 from storage.db import session_scope
 
 log = logging.getLogger("veckolage.year")
-EXPORTS = Path("exports")  # relative to where the command runs; .gitignore keeps it out of the repository
-
-
-def export_bytes(table: YearTable, fmt: str) -> tuple[bytes, str]:
-    """The file and its name for a format: csv, xlsx or png (heavy libraries load only here)."""
-    if fmt == "csv":
-        return year_csv(table).encode("utf-8"), f"lagesbild-{table.year}.csv"
-    if fmt == "xlsx":
-        from bot.files.year_xlsx import year_xlsx
-
-        return year_xlsx(table), f"lagesbild-{table.year}.xlsx"
-    from bot.files.year_picture import year_png
-
-    return year_png(table), f"lagesbild-{table.year}.png"
-
-
-def save_export(data: bytes, name: str, out: str | None = None) -> Path:
-    """Write a file the terminal asked for: to `out`, else into `exports/` where the command runs (git-ignored)."""
-    path = Path(out) if out else EXPORTS / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path.resolve()
 
 
 def _table(engine: Engine, workspace_id: int, year: int) -> YearTable:
@@ -85,21 +62,7 @@ def _to_dm(client: WebClient, user_id: str, data: bytes, name: str, comment: str
                 text=escape(t(failed, error=error.response.get("error"))))
 
 
-def send_export(engine: Engine, client: WebClient, request: ExportRequest, *, workspace_id: int, respond) -> None:
-    """The year table file, to the coordinator's DM."""
-    table = _table(engine, workspace_id, request.year)
-    data, name = export_bytes(table, request.format)
-    _to_dm(client, request.user_id, data, name, t("export.comment", year=table.year, format=request.format), respond)
-
-
-def send_file(client: WebClient, reply: FileReply, *, respond) -> None:
-    """A ready file (the audit log as CSV), to the asker's DM."""
-    _to_dm(client, reply.user_id, reply.content.encode("utf-8"), reply.filename, reply.comment, respond)
-
-
-def send_quarter(client: WebClient, reply: QuarterExport, *, respond) -> None:
-    """The quarter as XLSX, to the coordinator's DM."""
-    from bot.files.quarter_xlsx import quarter_file
-
-    data, filename = quarter_file(reply.report)
-    _to_dm(client, reply.user_id, data, filename, t("insats.quarter.comment", name=reply.report.name), respond)
+def send_to_dm(engine: Engine, client: WebClient, reply, *, workspace_id: int, respond) -> None:
+    """An export, the audit log's CSV or the quarter's workbook, to the asker's DM (never to a channel)."""
+    made = chat_file(engine, reply, workspace_id)
+    _to_dm(client, reply.user_id, made.data, made.name, made.lines[0], respond)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+import httpx
 from microsoft_teams.api import Account, AdaptiveCardActionMessageResponse, Attachment, MessageActivityInput
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
 from microsoft_teams.api.clients.conversation.params import CreateConversationParams
@@ -19,7 +20,7 @@ from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.apps.http import FastAPIAdapter
 from sqlalchemy.engine import Engine
 
-from bot.teams import turn
+from bot.teams import file_consent, turn
 from bot.teams.alert_card import ACK_VERB, alert_card, alert_summary
 from bot.teams.card_text import CARD_TYPE, block, card, plain_text
 from bot.teams.event_card import event_form_card
@@ -29,7 +30,7 @@ from bot.teams.settings import TeamsSettings
 from bot.teams.token import ClientCredentialsToken
 from bot.teams.year_image import year_activity
 from commands.core.refusals import refusal
-from commands.core.reply import EventForm, FieldErrors, YearRequest
+from commands.core.reply import EventForm, FieldErrors, Notice, YearRequest
 from commands.core.texts import t
 from storage.db import CommitUnknown, rolled_back, session_scope
 from storage.queries import conversation_refs
@@ -95,6 +96,9 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
             messages = [TeamsMessage(t("error.title"), event_form_card(result.form, result.reply, result.typed))]
         elif isinstance(result.reply, FieldErrors) and result.form is not None:
             messages = [TeamsMessage(t("error.title"), form_card(result.form, result.reply))]
+        elif isinstance(result.reply, file_consent.OFFERED):  # made now, held until the person says yes
+            messages = [await asyncio.to_thread(file_consent.offer, engine, result.reply, result.workspace_id,
+                                                clock())]
         else:
             messages = render(present(result.reply))
         if isinstance(result.reply, YearRequest):
@@ -142,6 +146,25 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
             await ctx.send(updated)  # an activity with an id is an update of that activity
         reason = f": {plain_text(reply.lines[0])}" if reply.tone == "error" and reply.lines else ""
         return AdaptiveCardActionMessageResponse(value=plain_text(reply.title) + reason)
+
+    @app.on_file_consent
+    async def on_file_consent(ctx: ActivityContext) -> None:
+        """Yes or no on a file's consent card: upload it to the person's OneDrive and show it, or say why not."""
+        activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
+        outcome = await asyncio.to_thread(file_consent.decide, engine, activity, clock())
+        if isinstance(outcome, file_consent.Upload):
+            async with httpx.AsyncClient(timeout=60.0) as client:
+                saved = await file_consent.upload(client, outcome)
+            await asyncio.to_thread(file_consent.finish, engine, outcome, saved, clock())
+            if saved:
+                await ctx.send(file_consent.file_card(outcome))
+            outcome = file_consent.Answer(Notice("ok", t("teams.file.sent", name=outcome.name)), final=True) \
+                if saved else file_consent.Answer(refusal(t("teams.file.failed", name=outcome.name)), final=False)
+        [message] = render(outcome.notice)
+        answer = activity_input(message)
+        if outcome.final and activity.get("replyToId"):
+            answer.id = activity["replyToId"]  # the consent card becomes the receipt: nothing left to press
+        await ctx.send(answer)
 
     async def remember(ctx: ActivityContext) -> None:
         activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")

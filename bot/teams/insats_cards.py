@@ -1,5 +1,5 @@
 """The insats replies in Teams: lists and the quarter as cards of lines; the form as what to type (a card
-form for insatser is not built yet); the quarter's workbook as the console command that writes it (Teams gets no files yet)."""
+form for insatser is not built yet). The quarter's workbook is a file (bot/teams/file_consent.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from commands.core.spans import Typed, rich
 from commands.core.texts import t
 from commands.insats.lines import insats_text, quarter_lines, result_text
 from commands.insats.parse import USAGE
-from commands.insats.replies import InsatsForm, InsatsList, QuarterExport, QuarterReport
+from commands.insats.replies import InsatsForm, InsatsList, QuarterReport
 
 
 @render.register
@@ -45,9 +45,3 @@ def _quarter(report: QuarterReport) -> list[TeamsMessage]:
         body.append(block(t("notice.more", count=len(rest) - MAX_LINES)))
     return [TeamsMessage(lines[0], card(body))]
 
-
-@render.register
-def _quarter_file(reply: QuarterExport) -> list[TeamsMessage]:
-    text = rich("teams.quarter.not_sent", console=Typed("python -m bot console"),
-                command=Typed(f"/veckolage kvartal {reply.report.name} xlsx"))
-    return [TeamsMessage(plain_text(text), card([block(text)]))]

@@ -45,7 +45,7 @@ def manifest(client_id: str, host: str) -> dict:
                                 "kommer av sig själv."},
         "icons": {"color": "color.png", "outline": "outline.png"},
         "accentColor": "#5B1A8C",
-        "bots": [{"botId": client_id, "scopes": SCOPES, "supportsFiles": False, "isNotificationOnly": False,
+        "bots": [{"botId": client_id, "scopes": SCOPES, "supportsFiles": True, "isNotificationOnly": False,
                   "commandLists": [{"scopes": SCOPES, "commands": commands()}]}],
         "permissions": ["identity", "messageTeamMembers"],
         "validDomains": [host],

@@ -2,7 +2,8 @@
 
 Every reply becomes one or more cards with a plain summary (what a notification shows). `personal(reply)` says
 which replies belong in the person's 1:1 chat when the command came from a channel: Teams has no private
-replies in channels, so errors, forms, files and help go there.
+replies in channels, so errors, forms, files and help go there. Files (exports, the audit log's CSV, the
+quarter's workbook) have no rendering here: they are offered with a consent card (bot/teams/file_consent.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from commands.core.reply import (
 )
 from commands.core.spans import Typed, rich
 from commands.core.texts import t
+from commands.insats.replies import QuarterExport
 from commands.rating.rate import USAGE as RATE_USAGE
 from commands.storbild.kiosk import KioskLinkCreated
 
@@ -48,8 +50,8 @@ class TeamsMessage:
 
 def personal(reply: Reply) -> bool:
     """True when the reply is for the asker alone (sent to their 1:1 chat when asked in a channel)."""
-    return isinstance(reply, RatingForm | EventForm | FieldErrors | FileReply | ExportRequest | HelpReply
-                      | KioskLinkCreated) or (
+    return isinstance(reply, RatingForm | EventForm | FieldErrors | ExportRequest | FileReply | QuarterExport
+                      | HelpReply | KioskLinkCreated) or (
         isinstance(reply, Notice) and reply.tone == "error") or (isinstance(reply, YearRequest) and not reply.channel_id)
 
 
@@ -138,19 +140,6 @@ def _trend(reply: Trend) -> list[TeamsMessage]:
 def _year(reply: YearRequest) -> list[TeamsMessage]:  # the picture follows (bot/teams/year_image.py)
     text = t("year.working", year=reply.year)
     return [TeamsMessage(text, card([block(text)]))]
-
-
-@render.register
-def _export(reply: ExportRequest) -> list[TeamsMessage]:
-    text = rich("teams.file.not_sent", command=Typed(f"python -m bot export --year {reply.year} "
-                                                      f"--format {reply.format}"))
-    return [TeamsMessage(plain_text(text), card([block(text)]))]
-
-
-@render.register
-def _file(reply: FileReply) -> list[TeamsMessage]:
-    text = rich("teams.file.not_sent", command=Typed("python -m bot export"))
-    return [TeamsMessage(plain_text(text), card([block(text)]))]
 
 
 USAGE_EXAMPLE = RATE_USAGE

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from commands.insats.retention import INSATS_TEXTS, insats_audit_blank
-from storage import queries
+from storage import held_files, queries
 from storage.models import AuditEntry
 from storage.queries import answered, retention, rhythm
 from storage.queries import insats as insats_queries
@@ -104,6 +104,7 @@ def daily_purge(session: Session, *, now: datetime) -> list[str]:
         return []
     for ws, _ in due:
         answered.forget(session, workspace_id=ws.id, before=now - answered.KEEP)
+    held_files.drop_expired(session, now=now)  # files nobody accepted (the offer also drops them)
     reports = purge_many(session, {ws.id: months_before(now, ws.retention_months) for ws, _ in due}, now=now)
     for today in {day for _, day in due}:  # one statement per local date, not a flush of a thousand rows
         for ids in chunks([ws.id for ws, day in due if day == today]):

@@ -989,10 +989,16 @@ Användning:
     "teams.form.title": "Bedöm veckan för {partner}",
     "teams.form.hint": "{week}. Ifyllt med det ni redan rapporterat; välj nivå per område och spara en gång.",
     "teams.form.stale": "Formuläret går inte att läsa (det är gammalt eller ofullständigt). Öppna ett nytt med {usage}.",
-    "teams.quarter.not_sent": "Filer skickas inte hit ännu. I konsolen på servern ({console}) ger {command} samma "
-    "Excel-fil.",
-    "teams.file.not_sent": "Filer skickas inte hit ännu. Kör {command} på servern "
-    "(eller i konsolen).",
+    "teams.file.offer": "{comment} Teams frågar först: godkänn, så sparas filen i din OneDrive och öppnas "
+    "härifrån. Erbjudandet gäller i 24 timmar.",
+    "teams.file.sent": "{name} är sparad i din OneDrive.",
+    "teams.file.already": "{name} är redan sparad i din OneDrive.",
+    "teams.file.declined": "Du tackade nej till {name}; filen är borttagen.",
+    "teams.file.gone": "Den filen finns inte längre (en fil väntar i 24 timmar på ditt svar). Be om den igen med "
+    "samma kommando.",
+    "teams.file.busy": "{name} sparas just nu; den kommer strax.",
+    "teams.file.failed": "{name} kunde inte sparas i din OneDrive just nu. Godkänn igen om en stund, eller be "
+    "om filen på nytt.",
 }
 
 

@@ -5,6 +5,11 @@ It runs in a thread of its own: the Teams SDK fetches signing keys synchronously
 `token_for(...)` signs an inbound activity's token the way the Bot Framework does (issuer, audience = the
 bot's client id, the activity's serviceurl claim), so requests go through the SDK's real validation;
 `fail_next(status)` makes the connector answer 429/412/502/504 to the next calls.
+
+It also plays the person's OneDrive for files: `upload_session(name)` is what Teams puts in a fileConsent/invoke
+when the person accepts (an upload address on this fake), and the fake takes a PUT there as an upload session
+does: the whole file in one request with a matching Content-Range, no Authorization header (the address is its
+own authorisation), at most 60 MiB, once; `fail_next_upload(status)` makes it answer an error.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ BOT_TOKEN = jwt.encode({"aud": "https://api.botframework.com", "iss": "https://l
                         "exp": int(time.time()) + 86_400}, TEST_KEY, algorithm="RS256")
 _ACTIVITY = re.compile(r"^(?P<base>.*)/v3/conversations/(?P<conversation>[^/?]+)/activities(?:/(?P<activity>[^/?]+))?$")
 _CREATE = re.compile(r"^(?P<base>.*)/v3/conversations$")
+_UPLOAD = re.compile(r"^/upload/(?P<session>[0-9a-f]{32})$")
+_RANGE = re.compile(r"^bytes (?P<first>\d+)-(?P<last>\d+)/(?P<total>\d+)$")
+MAX_FRAGMENT = 60 * 1024 * 1024  # OneDrive: at most 60 MiB in one request of an upload session
 
 
 @dataclass
@@ -42,6 +50,11 @@ class Sent:
     activity_id: str | None
     body: dict
     service_path: str  # the serviceUrl's path the call used (`/emea`)
+    new_id: str | None = None  # the id the connector gave a new activity
+
+    def attachments(self, content_type: str) -> list[dict]:
+        """The activity's attachments of one type (a file consent card, a file info card)."""
+        return [a for a in self.body.get("attachments") or [] if a.get("contentType") == content_type]
 
     def cards(self) -> list[dict]:
         """The Adaptive Cards the activity carried."""
@@ -83,6 +96,9 @@ class FakeBotFramework:
     sent: list[Sent] = field(default_factory=list)
     token_requests: list[dict] = field(default_factory=list)
     failures: list[tuple[int, float | None]] = field(default_factory=list)
+    sessions: dict[str, dict] = field(default_factory=dict)  # upload session → its uploadInfo
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file name → the bytes saved in "OneDrive"
+    upload_failures: list[int] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: threading.Condition = field(default_factory=threading.Condition)
 
@@ -131,6 +147,18 @@ class FakeBotFramework:
         """The next `count` connector calls answer `status` (429, 412, 502, 504 …)."""
         self.failures += [(status, retry_after)] * count
 
+    def fail_next_upload(self, status: int) -> None:
+        """The next PUT to an upload session answers `status` (and saves nothing)."""
+        self.upload_failures.append(status)
+
+    def upload_session(self, name: str) -> dict:
+        """A new upload session in the person's OneDrive, as the uploadInfo of an accepted fileConsent/invoke."""
+        session = uuid.uuid4().hex
+        info = {"contentUrl": f"{self.url}/files/{name}", "name": name, "uploadUrl": f"{self.url}/upload/{session}",
+                "uniqueId": str(uuid.uuid4()).upper(), "fileType": name.rsplit(".", 1)[-1], "etag": "1"}
+        self.sessions[session] = info
+        return info
+
     def token_for(self, *, audience: str | None = None, service_url: str | None = None, key=TEST_KEY,
                   issuer: str = ISSUER, lifetime: int = 3600, kid: str = KEY_ID) -> str:
         """A connector token for an inbound activity, signed like the Bot Framework's."""
@@ -178,6 +206,9 @@ class FakeBotFramework:
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
         path = handler.path.split("?")[0]
+        if match := _UPLOAD.match(path):
+            self._upload(handler, verb, match["session"], raw)
+            return
         if path == "/tenant/oauth2/v2.0/token":
             form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
             self.token_requests.append(form)
@@ -207,5 +238,31 @@ class FakeBotFramework:
         conversation, activity = unquote(match["conversation"]), match["activity"] and unquote(match["activity"])
         method = "update" if verb == "PUT" else "reply" if activity else "send"
         new_id = activity if method == "update" else f"act-{next(self._ids)}"
-        self._record(Sent(method, conversation, activity, body, match["base"]))
+        self._record(Sent(method, conversation, activity, body, match["base"], new_id))
         self._json(handler, 200 if method == "update" else 201, {"id": new_id})
+
+    def _upload(self, handler, verb: str, session: str, raw: bytes) -> None:
+        """A PUT to an upload session, checked as OneDrive checks one (the whole file in one fragment)."""
+        info = self.sessions.get(session)
+        if verb != "PUT" or info is None:
+            self._json(handler, 404 if info is None else 405, {"error": {"code": "itemNotFound"}})
+            return
+        if handler.headers.get("Authorization"):  # the address is pre-authenticated; a token is refused
+            self._json(handler, 401, {"error": {"code": "unauthenticated"}})
+            return
+        byte_range = _RANGE.match(handler.headers.get("Content-Range") or "")
+        if byte_range is None or int(byte_range["first"]) != 0 or int(byte_range["last"]) + 1 != len(raw) \
+                or int(byte_range["total"]) != len(raw) or len(raw) == 0:
+            self._json(handler, 400, {"error": {"code": "invalidRange"}})
+            return
+        if len(raw) > MAX_FRAGMENT:
+            self._json(handler, 413, {"error": {"code": "requestTooLarge"}})
+            return
+        if self.upload_failures:
+            self._json(handler, self.upload_failures.pop(0), {"error": {"code": "serviceNotAvailable"}})
+            return
+        del self.sessions[session]  # an upload session takes one file, once
+        self.uploads[info["name"]] = raw
+        with self._changed:
+            self._changed.notify_all()
+        self._json(handler, 201, {"id": info["uniqueId"], "name": info["name"], "size": len(raw), "file": {}})

@@ -19,6 +19,7 @@ import pytest
 import uvicorn
 
 from bot.teams.app import create_teams_app
+from bot.teams.file_consent import CONSENT_TYPE
 from bot.teams.settings import load_teams_settings
 from tests.teams.fake_bot_framework import FakeBotFramework
 
@@ -135,6 +136,19 @@ class TeamsHarness:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         return self.http.post("/api/messages", json=activity, headers=headers)
+
+    def consent(self, offer, *, accept: bool = True, user: str | None = POLICE, context=None) -> httpx.Response:
+        """The person's answer on a file consent card (`offer`, what the bot sent), as Teams sends it: a
+        fileConsent/invoke in reply to the card, with a new upload session in their OneDrive when accepted."""
+        [attachment] = offer.attachments(CONSENT_TYPE)
+        content = attachment["content"]
+        value = {"type": "fileUpload", "action": "accept" if accept else "decline",
+                 "context": content["acceptContext" if accept else "declineContext"] if context is None else context}
+        if accept:
+            value["uploadInfo"] = self.fake.upload_session(attachment["name"])
+        activity = self.activity(user=user, conversation=offer.conversation_id, activity_type="invoke", value=value)
+        activity.update(name="fileConsent/invoke", replyToId=offer.new_id)
+        return self.post(activity)
 
     def say(self, text: str, **kw) -> list:
         """Send a message and return what the bot sent in answer (the connector calls it made)."""

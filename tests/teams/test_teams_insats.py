@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from tests.teams import teams_harness
-from tests.teams.teams_harness import COORDINATOR
 
 teams = teams_harness.teams  # a fixture
 
@@ -29,8 +28,3 @@ def test_the_form_answers_with_what_to_type(teams) -> None:
     text = answer.text()
     assert "Skriv insatsen på en rad: insats <område>" in text
     assert "Vällingby" in text
-
-
-def test_the_quarter_workbook_points_to_the_console(teams) -> None:
-    answers = teams.say("veckolage kvartal 2026-Q4 xlsx", user=COORDINATOR)
-    assert "python -m bot console" in answers[-1].text()

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
+from bot.files.chat_file import FILE_REPLIES
 from bot.slack.blocks import render
 from bot.slack.inbound import neutral
 from bot.slack.manifest import family, slash_commands
 from bot.slack.views import VIEWS
-from bot.slack.year_delivery import send_export, send_file, send_quarter, send_year_picture
+from bot.slack.year_delivery import send_to_dm, send_year_picture
 from commands.core.context import Invocation
-from commands.core.reply import ExportRequest, FileReply, Notice, QuarterExport, YearRequest
+from commands.core.reply import Notice, YearRequest
 from commands.core.texts import t
 from commands.registry import canonical, dispatch
 from storage.db import session_scope
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from bot.slack.listeners import Listening
 
 log = logging.getLogger("veckolage.slack")
-FILES = YearRequest | ExportRequest | FileReply | QuarterExport  # made after the ack, then uploaded
+FILES = FILE_REPLIES  # made after the ack, then uploaded
 
 
 def register(app: App, slack: Listening) -> None:
@@ -86,12 +87,8 @@ def _send_file(slack: Listening, reply, inv: Invocation, client, respond) -> Non
         if isinstance(reply, YearRequest):
             send_year_picture(slack.engine, client, reply, workspace_id=inv.workspace_id, user_id=inv.user_id,
                               respond=respond)
-        elif isinstance(reply, FileReply):
-            send_file(client, reply, respond=respond)
-        elif isinstance(reply, QuarterExport):
-            send_quarter(client, reply, respond=respond)
         else:
-            send_export(slack.engine, client, reply, workspace_id=inv.workspace_id, respond=respond)
+            send_to_dm(slack.engine, client, reply, workspace_id=inv.workspace_id, respond=respond)
     except Exception:  # after the ack no error handler sees this: log it and tell the user
         log.exception("Building or sending a file failed")
         respond(response_type="ephemeral", replace_original=False, text=t("error.internal"))
