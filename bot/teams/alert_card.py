@@ -1,4 +1,5 @@
-"""The alert in the alert channel as an Adaptive Card, with Kvittera as a Universal Action (Action.Execute).
+"""The alert in the alert channel as an Adaptive Card, with Kvittera as a Universal Action (Action.Execute) and
+*Planera insats* (the insats form, bot/teams/insats_form_card.py).
 
 Built from the event's current state (commands/events/view.py's AlertView) at each delivery and again after
 Kvittera, when the card is updated in place for everyone in the channel.
@@ -7,6 +8,7 @@ Kvittera, when the card is updated in place for everyone in the channel.
 from __future__ import annotations
 
 from bot.teams.card_text import block, card, cell_text
+from bot.teams.insats_form_card import plan_action
 from commands.core.scale import level as scale_level
 from commands.core.spans import Strong, mention, rich
 from commands.core.texts import t
@@ -41,6 +43,8 @@ def alert_card(view: AlertView) -> dict:
         body.append(block(t("alert.unacknowledged"), isSubtle=True))
         actions = [{"type": "Action.Execute", "title": t("alert.button"), "verb": ACK_VERB, "style": "destructive",
                     "data": {"event": view.number}}]
+    if view.critical and not view.withdrawn_by:  # the form comes to the presser's 1:1 chat
+        actions = [*(actions or []), plan_action(view.number)]
     return card(body, actions)
 
 

@@ -25,6 +25,7 @@ from bot.teams.alert_card import ACK_VERB, alert_card, alert_summary
 from bot.teams.card_text import CARD_TYPE, block, card, plain_text
 from bot.teams.event_card import event_form_card
 from bot.teams.form_card import form_card
+from bot.teams.insats_form_card import insats_form_card
 from bot.teams.render import TeamsMessage, personal, render
 from bot.teams.settings import TeamsSettings
 from bot.teams.token import ClientCredentialsToken
@@ -32,6 +33,7 @@ from bot.teams.year_image import year_activity
 from commands.core.refusals import refusal
 from commands.core.reply import EventForm, FieldErrors, Notice, YearRequest
 from commands.core.texts import t
+from commands.insats.replies import InsatsForm
 from storage.db import CommitUnknown, rolled_back, session_scope
 from storage.queries import conversation_refs
 
@@ -94,6 +96,8 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
     async def answer(ctx: ActivityContext, activity: dict, result: turn.Turn) -> None:
         if isinstance(result.reply, FieldErrors) and isinstance(result.form, EventForm):
             messages = [TeamsMessage(t("error.title"), event_form_card(result.form, result.reply, result.typed))]
+        elif isinstance(result.reply, FieldErrors) and isinstance(result.form, InsatsForm):
+            messages = [TeamsMessage(t("error.title"), insats_form_card(result.form, result.reply, result.typed))]
         elif isinstance(result.reply, FieldErrors) and result.form is not None:
             messages = [TeamsMessage(t("error.title"), form_card(result.form, result.reply))]
         elif isinstance(result.reply, file_consent.OFFERED):  # made now, held until the person says yes

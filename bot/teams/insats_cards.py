@@ -1,14 +1,13 @@
-"""The insats replies in Teams: lists and the quarter as cards of lines; the form as what to type (a card
-form for insatser is not built yet). The quarter's workbook is a file (bot/teams/file_consent.py)."""
+"""The insats replies in Teams: lists and the quarter as cards of lines, the form as a card
+(bot/teams/insats_form_card.py). The quarter's workbook is a file (bot/teams/file_consent.py)."""
 
 from __future__ import annotations
 
 from bot.teams.card_text import block, card, plain_text
+from bot.teams.insats_form_card import insats_form_card
 from bot.teams.render import MAX_LINES, TeamsMessage, render
-from commands.core.spans import Typed, rich
 from commands.core.texts import t
 from commands.insats.lines import insats_text, quarter_lines, result_text
-from commands.insats.parse import USAGE
 from commands.insats.replies import InsatsForm, InsatsList, QuarterReport
 
 
@@ -29,9 +28,7 @@ def _insats_list(reply: InsatsList) -> list[TeamsMessage]:
 
 @render.register
 def _insats_form(reply: InsatsForm) -> list[TeamsMessage]:
-    areas = ", ".join(name for _, name in reply.areas)
-    text = rich("insats.form.as_text", usage=Typed(USAGE), areas=areas)
-    return [TeamsMessage(plain_text(text), card([block(text)]))]
+    return [TeamsMessage(t("insats.form.title"), insats_form_card(reply))]
 
 
 @render.register

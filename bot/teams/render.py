@@ -32,7 +32,7 @@ from commands.core.reply import (
 )
 from commands.core.spans import Typed, rich
 from commands.core.texts import t
-from commands.insats.replies import QuarterExport
+from commands.insats.replies import InsatsForm, QuarterExport
 from commands.rating.rate import USAGE as RATE_USAGE
 from commands.storbild.kiosk import KioskLinkCreated
 
@@ -50,8 +50,8 @@ class TeamsMessage:
 
 def personal(reply: Reply) -> bool:
     """True when the reply is for the asker alone (sent to their 1:1 chat when asked in a channel)."""
-    return isinstance(reply, RatingForm | EventForm | FieldErrors | ExportRequest | FileReply | QuarterExport
-                      | HelpReply | KioskLinkCreated) or (
+    return isinstance(reply, RatingForm | EventForm | InsatsForm | FieldErrors | ExportRequest | FileReply
+                      | QuarterExport | HelpReply | KioskLinkCreated) or (
         isinstance(reply, Notice) and reply.tone == "error") or (isinstance(reply, YearRequest) and not reply.channel_id)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from bot.teams import inbound
 from bot.teams.event_card import is_event_submission, read_event_submission
 from bot.teams.form_card import is_form_submission, read_submission
+from bot.teams.insats_form_card import is_insats_submission, planned_event, read_insats_submission
 from bot.teams.reminder_card import form_week
 from commands.core.context import Invocation
 from commands.core.matching import plain_int
@@ -25,6 +26,8 @@ from commands.core.texts import t
 from commands.events import manage as event_manage
 from commands.events.report import submit_event_form
 from commands.events.view import AlertView, alert_view
+from commands.insats.register import plan_form, submit_insats_form
+from commands.insats.replies import InsatsForm
 from commands.rating.rate_form import submit_form
 from commands.registry import dispatch
 from storage import queries
@@ -41,7 +44,7 @@ class Turn:
     """The reply to one message, and the form to show again with it when a submission had errors."""
 
     reply: Reply
-    form: RatingForm | EventForm | None = None  # with FieldErrors: the form to show again
+    form: RatingForm | EventForm | InsatsForm | None = None  # with FieldErrors: the form to show again
     typed: dict | None = None  # what was typed into the event form
     workspace_id: int | None = None  # whose data a picture drawn after the answer shows
     shared: bool = False  # asked in the collaboration's summary or alert channel: answers may stay there
@@ -90,7 +93,8 @@ def handle_message(engine: Engine, activity: dict, now: datetime, *, remember: b
     """Run a typed command or a submitted form, or answer other words with a hint (storing the conversation's
     reference unless `remember` is False: the process has stored this very reference already)."""
     value = activity.get("value")
-    submitted = is_form_submission(value) or is_event_submission(value) or form_week(value) is not None
+    submitted = is_form_submission(value) or is_event_submission(value) or is_insats_submission(value) or \
+        form_week(value) is not None or planned_event(value) is not None
     parsed = None if submitted else inbound.command(activity.get("text") or "", bot_names(activity))
     with session_scope(engine) as session:  # committed before anything goes to Teams
         if remember and activity.get("serviceUrl"):
@@ -105,6 +109,10 @@ def handle_message(engine: Engine, activity: dict, now: datetime, *, remember: b
             return _submitted(inv, session, value)
         if is_event_submission(value):
             return _event_submitted(inv, session, value, workspace.timezone)
+        if is_insats_submission(value):
+            return _insats_submitted(inv, session, value)
+        if (number := planned_event(value)) is not None:  # Planera insats on an alert: the form, area chosen
+            return Turn(plan_form(inv, session, number), workspace_id=workspace.id)
         if (week := form_week(value)) is not None:  # Rapportera nu on a reminder: that week's form
             return Turn(dispatch("lage", str(week), inv, session), workspace_id=workspace.id)
         if parsed is None:
@@ -158,3 +166,13 @@ def _event_submitted(inv: Invocation, session, value: dict, timezone: str) -> Tu
         return Turn(reply)
     form = dispatch("handelse", "", inv, session)
     return Turn(reply, form if isinstance(form, EventForm) else None, typed)
+
+
+def _insats_submitted(inv: Invocation, session, value: dict) -> Turn:
+    token, fields, typed = read_insats_submission(value)
+    inv = replace(inv, request_id=f"teams-form:{token}" if token else inv.request_id)  # a second press: one insats
+    reply = submit_insats_form(inv, session, **fields)
+    if not isinstance(reply, FieldErrors):
+        return Turn(reply)
+    form = dispatch("insats", "", inv, session)
+    return Turn(reply, form if isinstance(form, InsatsForm) else None, typed)

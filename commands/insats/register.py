@@ -26,6 +26,7 @@ from commands.insats.parse import USAGE, parse_proposal, week_range
 from commands.insats.replies import InsatsForm
 from storage import queries
 from storage.models import Insats
+from storage.queries import events as event_queries
 from storage.queries import insats as insats_queries
 from storage.queries.directory import AreaRef
 
@@ -54,6 +55,19 @@ def propose(args: str, inv: Invocation, session: Session) -> Reply:
         return input_refusal(error, usage=USAGE)
     return record(session, caller, inv, area=found.area, place=place, what=what, partner_id=partner_id,
                   start=start, end=end)
+
+
+def plan_form(inv: Invocation, session: Session, event_number: int) -> Reply:
+    """An alert's *Planera insats*: the form with the event's area chosen, for members of a partner and
+    coordinators (an unknown event number gives the form without an area)."""
+    caller = load_caller(session, inv)
+    if not caller.known:
+        return unknown_user_refusal()
+    if caller.partner is None and not caller.coordinator:
+        return refusal(t("insats.error.not_member"))
+    event = event_queries.event_by_id(session, workspace_id=caller.workspace.id, event_id=event_number)
+    return form(caller, queries.active_partners(session, workspace_id=caller.workspace.id),
+                event.area_id if event else None)
 
 
 def form(caller: Caller, partners, area_id: int | None = None) -> InsatsForm:

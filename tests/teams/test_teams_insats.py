@@ -1,11 +1,19 @@
-"""Insatser in Teams: proposing, listing and the quarter answer as cards through the real SDK app; the form, which
-Teams has no card for yet, answers with what to type and the areas; the quarter's workbook names the console."""
+"""Insatser in Teams: proposing, listing and the quarter answer as cards through the real SDK app; the form is a
+card (submitted once however often it is pressed, problems shown under their fields), also opened from an
+alert's *Planera insats* in the presser's 1:1 chat. The quarter's workbook: tests/teams/test_teams_files.py."""
 
 from __future__ import annotations
 
 import re
 
+from sqlalchemy import func, select
+
+from storage.db import session_scope
+from storage.models import Insats
 from tests.teams import teams_harness
+from tests.teams.teams_harness import POLICE, STRANGER
+from tests.teams.test_teams_alert import ALERTS, deliver_alert
+from tests.teams.test_teams_form import inputs
 
 teams = teams_harness.teams  # a fixture
 
@@ -23,8 +31,73 @@ def test_an_insats_is_saved_listed_and_counted_in_the_quarter(teams) -> None:
     assert f"#{number} Vällingby (torget): trygghetsvandring fredagar" in text
 
 
-def test_the_form_answers_with_what_to_type(teams) -> None:
+def _submit(teams, card: dict, values: dict[str, str], **kw) -> list:
+    typed = {key: node.get("value", "") for key, node in inputs(card).items()}
+    before = len(teams.fake.sent)
+    answer = teams.post(teams.activity(value={**card["actions"][0]["data"], **typed, **values}, **kw))
+    assert answer.status_code in (200, 201), answer.text
+    return teams.fake.sent[before:]
+
+
+def _count(engine) -> int:
+    with session_scope(engine) as session:
+        return session.execute(select(func.count()).select_from(Insats)).scalar()
+
+
+def test_the_form_stores_one_insats_however_often_it_is_pressed(teams, engine) -> None:
     [answer] = teams.say("insats")
+    card = answer.cards()[0]
+    fields = inputs(card)
+    assert set(fields) == {"area", "place", "what", "partner", "weeks"}
+    assert "inga personuppgifter" in answer.text()
+    areas = {c["title"]: c["value"] for c in fields["area"]["choices"]}
+    partners = {c["value"]: c["title"] for c in fields["partner"]["choices"]}
+    assert partners[fields["partner"]["value"]] == "Polisen"  # the asker's own partner, chosen
+    values = {"area": areas["Vällingby"], "place": "torget", "what": "trygghetsvandring fredagar", "weeks": "v48-v51"}
+    [saved] = _submit(teams, card, values)
+    assert saved.text().startswith("✅") and "Vällingby (torget)" in saved.text(), saved.text()
+    [again] = _submit(teams, card, values)  # the same card pressed twice
+    assert again.text().startswith("✅")
+    assert _count(engine) == 1
+    [listed] = teams.say("insats lista")
+    assert "Vällingby (torget): trygghetsvandring fredagar" in listed.text() and "v48–v51" in listed.text()
+
+
+def test_a_form_with_problems_comes_back_with_what_was_typed(teams, engine) -> None:
+    card = teams.say("insats")[0].cards()[0]
+    [answer] = _submit(teams, card, {"place": "torget", "what": "", "weeks": "v99"})
+    again = answer.cards()[0]
     text = answer.text()
-    assert "Skriv insatsen på en rad: insats <område>" in text
-    assert "Vällingby" in text
+    assert text.count("⚠️") >= 3, text  # no area, nothing to do, no such week
+    assert inputs(again)["place"]["value"] == "torget" and inputs(again)["weeks"]["value"] == "v99"
+    assert again["actions"][0]["data"]["form"] == card["actions"][0]["data"]["form"]  # still the same form
+    assert _count(engine) == 0
+
+
+def test_planera_insats_on_an_alert_opens_the_form_in_the_1on1_chat(teams, engine) -> None:
+    number, _ = deliver_alert(teams, engine)
+    [plan] = [a for a in teams.fake.sent[-1].cards()[0]["actions"] if a["type"] == "Action.Submit"]
+    assert plan["title"] == "Planera insats"
+    answers = [s for s in _press(teams, plan, POLICE)]
+    [form] = [s for s in answers if s.cards() and inputs(s.cards()[0])]
+    assert form.conversation_id.startswith("a:")  # the presser's 1:1 chat, not the alert channel
+    fields = inputs(form.cards()[0])
+    areas = {c["value"]: c["title"] for c in fields["area"]["choices"]}
+    assert areas[fields["area"]["value"]] == "Vällingby"  # the event's area, chosen
+    assert any("svaret kom i din chatt" in s.text() for s in answers if s.conversation_id.startswith(ALERTS))
+
+
+def test_someone_outside_the_collaboration_gets_no_form(teams, engine) -> None:
+    deliver_alert(teams, engine)
+    [plan] = [a for a in teams.fake.sent[-1].cards()[0]["actions"] if a["type"] == "Action.Submit"]
+    answers = _press(teams, plan, STRANGER)
+    assert not any(inputs(s.cards()[0]) for s in answers if s.cards())
+    assert any("⚠️" in s.text() for s in answers)
+
+
+def _press(teams, action: dict, user: str) -> list:
+    """An Action.Submit pressed on the alert card in the alert channel: a message with the action's data."""
+    before = len(teams.fake.sent)
+    activity = teams.activity(user=user, kind="channel", conversation=ALERTS, value=action["data"])
+    assert teams.post(activity).status_code in (200, 201)
+    return teams.fake.sent[before:]

@@ -125,7 +125,8 @@ def test_kvittera_updates_the_alert_in_place_and_no_renotification_follows(world
     assert world.deliver(NOW + timedelta(seconds=5)) == 1  # the outbox's alert.update
     updates = [s for s in world.fake.sent_by("update") if s.activity_id == activity_id]
     assert updates and all(f"✅ Kvitterad av @{COORDINATOR}" in s.text() for s in updates)
-    assert updates[-1].conversation_id == ALERTS and "actions" not in updates[-1].cards()[0]
+    assert updates[-1].conversation_id == ALERTS
+    assert [a["title"] for a in updates[-1].cards()[0]["actions"]] == ["Planera insats"]  # Kvittera is gone
     assert world.deliver(NOW + timedelta(minutes=16)) == 0  # acknowledged: no reminder
     assert world.to(ALERTS, "send") == [alert] and world.to(ALERTS, "reply") == []
 
