@@ -331,3 +331,16 @@ class ConversationRef(SQLModel, table=True):
     team: str | None = Field(default=None, max_length=ID_LENGTH)  # the tenant / workspace key
     endpoint: str = Field(max_length=KEY_LENGTH)
     updated_at: datetime = Field(sa_column=_utc_column())
+
+
+class PersonName(SQLModel, table=True):
+    """The name a chat platform showed for a person when they last wrote to the bot (where a platform's ids
+    are not names, as Teams' Entra object ids): replies name people by it. Forgotten with the texts."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "platform", "user_id", name="uq_person_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    platform: str = Field(max_length=16)
+    user_id: str = Field(max_length=ID_LENGTH)
+    name: str = Field(max_length=200)
+    seen_at: datetime = Field(sa_column=_utc_column())

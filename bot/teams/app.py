@@ -26,6 +26,7 @@ from bot.teams.card_text import CARD_TYPE, block, card, plain_text
 from bot.teams.event_card import event_form_card
 from bot.teams.form_card import form_card
 from bot.teams.insats_form_card import insats_form_card
+from bot.teams.names import names_shown
 from bot.teams.render import TeamsMessage, personal, render
 from bot.teams.settings import TeamsSettings
 from bot.teams.token import ClientCredentialsToken
@@ -63,7 +64,8 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
     stored: set[tuple] = set()  # references this process has written: unchanged ones are not written again
 
     def reference(activity: dict) -> tuple:
-        return (turn.conversation_id(activity), activity.get("serviceUrl"), turn.kind(activity), turn.person(activity))
+        return (turn.conversation_id(activity), activity.get("serviceUrl"), turn.kind(activity), turn.person(activity),
+                (activity.get("from") or {}).get("name"))  # a new display name is stored too
 
     async def send_personal(activity: dict, messages: list) -> None:
         """To the sender's 1:1 chat: the stored one, or a new one Teams creates for the bot."""
@@ -94,17 +96,8 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
             await app.send(found[0], outgoing, service_url=found[1])
 
     async def answer(ctx: ActivityContext, activity: dict, result: turn.Turn) -> None:
-        if isinstance(result.reply, FieldErrors) and isinstance(result.form, EventForm):
-            messages = [TeamsMessage(t("error.title"), event_form_card(result.form, result.reply, result.typed))]
-        elif isinstance(result.reply, FieldErrors) and isinstance(result.form, InsatsForm):
-            messages = [TeamsMessage(t("error.title"), insats_form_card(result.form, result.reply, result.typed))]
-        elif isinstance(result.reply, FieldErrors) and result.form is not None:
-            messages = [TeamsMessage(t("error.title"), form_card(result.form, result.reply))]
-        elif isinstance(result.reply, file_consent.OFFERED):  # made now, held until the person says yes
-            messages = [await asyncio.to_thread(file_consent.offer, engine, result.reply, result.workspace_id,
-                                                clock())]
-        else:
-            messages = render(present(result.reply))
+        with names_shown(result.names):
+            messages = await compose(result)
         if isinstance(result.reply, YearRequest):
             picture = await asyncio.to_thread(year_activity, engine, result.workspace_id, result.reply)
             messages = [*messages, picture]
@@ -119,6 +112,21 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
             return
         for message in messages:
             await ctx.send(message if isinstance(message, MessageActivityInput) else activity_input(message))
+
+    async def compose(result: turn.Turn) -> list:
+        """The messages of a reply: a form shown again with its problems, a file's offer, or the reply's cards."""
+        if isinstance(result.reply, FieldErrors) and isinstance(result.form, EventForm):
+            messages = [TeamsMessage(t("error.title"), event_form_card(result.form, result.reply, result.typed))]
+        elif isinstance(result.reply, FieldErrors) and isinstance(result.form, InsatsForm):
+            messages = [TeamsMessage(t("error.title"), insats_form_card(result.form, result.reply, result.typed))]
+        elif isinstance(result.reply, FieldErrors) and result.form is not None:
+            messages = [TeamsMessage(t("error.title"), form_card(result.form, result.reply))]
+        elif isinstance(result.reply, file_consent.OFFERED):  # made now, held until the person says yes
+            messages = [await asyncio.to_thread(file_consent.offer, engine, result.reply, result.workspace_id,
+                                                clock())]
+        else:
+            messages = render(present(result.reply))
+        return messages
 
     @app.on_message
     async def on_message(ctx: ActivityContext) -> None:
@@ -142,14 +150,16 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
         activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
         if ((activity.get("value") or {}).get("action") or {}).get("verb") != ACK_VERB:
             return AdaptiveCardActionMessageResponse(value=t("error.title"))
-        reply, view = await asyncio.to_thread(turn.acknowledge, engine, activity, clock())
+        reply, view, known = await asyncio.to_thread(turn.acknowledge, engine, activity, clock())
         notify()  # the alert's update is queued (the card pressed is updated below at once)
-        if view is not None and activity.get("replyToId"):
-            updated = activity_input(TeamsMessage(alert_summary(view), alert_card(view)))
+        with names_shown(known):
+            updated = activity_input(TeamsMessage(alert_summary(view), alert_card(view))) if view else None
+            reason = f": {plain_text(reply.lines[0])}" if reply.tone == "error" and reply.lines else ""
+            said = plain_text(reply.title) + reason
+        if updated is not None and activity.get("replyToId"):
             updated.id = activity["replyToId"]
             await ctx.send(updated)  # an activity with an id is an update of that activity
-        reason = f": {plain_text(reply.lines[0])}" if reply.tone == "error" and reply.lines else ""
-        return AdaptiveCardActionMessageResponse(value=plain_text(reply.title) + reason)
+        return AdaptiveCardActionMessageResponse(value=said)
 
     @app.on_file_consent
     async def on_file_consent(ctx: ActivityContext) -> None:

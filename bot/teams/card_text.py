@@ -2,11 +2,12 @@
 
 A TextBlock would read `**`, `_` and `[link](…)` typed by a user as formatting; a TextRun never does, so
 user text is shown as typed and nothing in it can turn into a mention. Spans become runs: Strong is bold,
-Typed a command in monospace, a Mention the written id.
+Typed a command in monospace, a Mention the person's name when known, else the written id.
 """
 
 from __future__ import annotations
 
+from bot.teams.names import name_of
 from commands.core.scale import MISSING_EMOJI, MISSING_MARK, level
 from commands.core.spans import Mention, Strong, Text, Typed, spans, written
 
@@ -24,7 +25,7 @@ def runs(text: Text, **style: object) -> list[dict]:
         elif isinstance(span, Typed):
             out.append({"type": "TextRun", "text": span.text, **style, "fontType": "Monospace"})
         elif isinstance(span, Mention):
-            out.append({"type": "TextRun", "text": written(span), **style})
+            out.append({"type": "TextRun", "text": _shown(span), **style})
         elif span:
             out.append({"type": "TextRun", "text": span, **style})
     return out
@@ -38,8 +39,13 @@ def block(text: Text, *, spacing: str | None = None, **style: object) -> dict:
 
 def plain_text(text: Text) -> str:
     """Reply text as plain words (a notification's summary): mentions written out, commands as typed."""
-    return "".join(written(s) if isinstance(s, Mention) else s if isinstance(s, str) else s.text
+    return "".join(_shown(s) if isinstance(s, Mention) else s if isinstance(s, str) else s.text
                    for s in spans(text))
+
+
+def _shown(span: Mention) -> str:
+    """A person by the name Teams last showed for them (bot/teams/names.py), else the written id."""
+    return (name_of(span.id) if span.kind == "person" else None) or written(span)
 
 
 def cell_text(value: int | None) -> str:

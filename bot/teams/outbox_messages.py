@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot.jobs.deliveries import renotify_due, row_reminder
 from bot.teams.alert_card import alert_card, alert_summary
 from bot.teams.card_text import block, card
+from bot.teams.names import names_for, names_shown
 from bot.teams.reminder_card import reminder_card
 from bot.teams.render import TeamsMessage
 from bot.teams.summary_card import comment_cards, note_card, summary_cards
@@ -29,7 +30,12 @@ from storage.queries import events as event_queries
 def teams_message(session: Session, row: OutboxMessage, workspace: Workspace, *,
                   event: Event | None = None) -> TeamsMessage | None:
     """The Teams message for an outbox row (alert.*, summary.*, reminder), or None: nothing to send (`event`:
-    an alert row's event when the caller has read it already)."""
+    an alert row's event when the caller has read it already). People are named as Teams last showed them."""
+    with names_shown(names_for(session, workspace.id)):
+        return _message(session, row, workspace, event)
+
+
+def _message(session: Session, row: OutboxMessage, workspace: Workspace, event: Event | None) -> TeamsMessage | None:
     kind = row.kind.split(".")[0]
     if kind == "alert":
         return _alert(session, row, workspace, event)

@@ -7,17 +7,18 @@ sends after the transaction has committed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from bot.teams import inbound
+from bot.teams import inbound, names
 from bot.teams.event_card import is_event_submission, read_event_submission
 from bot.teams.form_card import is_form_submission, read_submission
 from bot.teams.insats_form_card import is_insats_submission, planned_event, read_insats_submission
 from bot.teams.reminder_card import form_week
-from commands.core.context import Invocation
+from commands.core.context import Invocation, load_caller
 from commands.core.matching import plain_int
 from commands.core.refusals import refusal
 from commands.core.reply import EventForm, FieldErrors, FormArea, Notice, RatingForm, Reply
@@ -48,6 +49,7 @@ class Turn:
     typed: dict | None = None  # what was typed into the event form
     workspace_id: int | None = None  # whose data a picture drawn after the answer shows
     shared: bool = False  # asked in the collaboration's summary or alert channel: answers may stay there
+    names: Mapping[str, str] = field(default_factory=dict)  # the people the reply mentions, by name
 
 
 def tenant(activity: dict) -> str | None:
@@ -105,21 +107,30 @@ def handle_message(engine: Engine, activity: dict, now: datetime, *, remember: b
             return Turn(refusal(t("error.workspace")))
         inv = Invocation(workspace.id, user, now, conversation_id(activity),
                          f"teams:{activity.get('id')}" if activity.get("id") else None, workspace)
-        if is_form_submission(value):
-            return _submitted(inv, session, value)
-        if is_event_submission(value):
-            return _event_submitted(inv, session, value, workspace.timezone)
-        if is_insats_submission(value):
-            return _insats_submitted(inv, session, value)
-        if (number := planned_event(value)) is not None:  # Planera insats on an alert: the form, area chosen
-            return Turn(plan_form(inv, session, number), workspace_id=workspace.id)
-        if (week := form_week(value)) is not None:  # Rapportera nu on a reminder: that week's form
-            return Turn(dispatch("lage", str(week), inv, session), workspace_id=workspace.id)
-        if parsed is None:
-            return Turn(Notice("info", t("help.title"), (rich("teams.not_a_command", example=Typed("veckolage"),
-                                                                 help=Typed("lage hjälp")),)))
-        shared = conversation_id(activity) in (workspace.summary_channel, workspace.alert_channel)
-        return Turn(dispatch(parsed[0], parsed[1], inv, session), workspace_id=workspace.id, shared=shared)
+        if remember and load_caller(session, inv).known:  # the names of the collaboration's people only
+            names.remember(session, workspace.id, activity, now)
+        result = _run(inv, session, activity, parsed)
+        return replace(result, names=names.names_for(session, workspace.id, result.reply))
+
+
+def _run(inv: Invocation, session, activity: dict, parsed: tuple[str, str] | None) -> Turn:
+    """The command or form an activity carries, in the caller's transaction."""
+    value, workspace = activity.get("value"), inv.workspace
+    if is_form_submission(value):
+        return _submitted(inv, session, value)
+    if is_event_submission(value):
+        return _event_submitted(inv, session, value, workspace.timezone)
+    if is_insats_submission(value):
+        return _insats_submitted(inv, session, value)
+    if (number := planned_event(value)) is not None:  # Planera insats on an alert: the form, area chosen
+        return Turn(plan_form(inv, session, number), workspace_id=workspace.id)
+    if (week := form_week(value)) is not None:  # Rapportera nu on a reminder: that week's form
+        return Turn(dispatch("lage", str(week), inv, session), workspace_id=workspace.id)
+    if parsed is None:
+        return Turn(Notice("info", t("help.title"), (rich("teams.not_a_command", example=Typed("veckolage"),
+                                                             help=Typed("lage hjälp")),)))
+    shared = conversation_id(activity) in (workspace.summary_channel, workspace.alert_channel)
+    return Turn(dispatch(parsed[0], parsed[1], inv, session), workspace_id=workspace.id, shared=shared)
 
 
 def _submitted(inv: Invocation, session, value: dict) -> Turn:
@@ -140,22 +151,23 @@ def _submitted(inv: Invocation, session, value: dict) -> Turn:
     return Turn(reply, replace(form, areas=tuple(FormArea(a.area_id, a.area, a.level, a.comment) for a in areas)))
 
 
-def acknowledge(engine: Engine, activity: dict, now: datetime) -> tuple[Notice, AlertView | None]:
+def acknowledge(engine: Engine, activity: dict, now: datetime) -> tuple[Notice, AlertView | None, Mapping[str, str]]:
     """Kvittera from an alert card: record it through the core, and the alert as it now stands (to update the
-    card in place), or None when there is nothing to update (an unknown event, someone outside)."""
+    card in place), or None when there is nothing to update (an unknown event, someone outside); with the names
+    of the people they mention."""
     data = ((activity.get("value") or {}).get("action") or {}).get("data") or {}
     number = plain_int(str(data.get("event") or "")) or 0  # a number we put there; never trusted
     with session_scope(engine) as session:
         workspace = queries.workspace_for(session, key=tenant(activity))
         user = person(activity)
         if workspace is None or user is None:
-            return refusal(t("error.workspace")), None
+            return refusal(t("error.workspace")), None, {}
         inv = Invocation(workspace.id, user, now, conversation_id(activity), None, workspace)
         reply = event_manage.acknowledge(number, inv, session)
         event = event_queries.event_by_id(session, workspace_id=workspace.id, event_id=number)
         full = session.get(Workspace, workspace.id)
         view = alert_view(session, full, event) if event is not None and reply.tone != "error" else None
-        return reply, view
+        return reply, view, names.names_for(session, workspace.id, (reply, view))
 
 
 def _event_submitted(inv: Invocation, session, value: dict, timezone: str) -> Turn:

@@ -7,7 +7,7 @@ platform syntax is ever written into the core's text, and nothing a user typed c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from string import Formatter
 from typing import Literal
 
@@ -135,3 +135,23 @@ def from_data(data: str | list) -> Text:
         return data
     kinds = {kind.__name__.lower(): kind for kind in SPAN_TYPES}
     return tuple(item if isinstance(item, str) else next(kinds[k](**v) for k, v in item.items()) for item in data)
+
+
+def people_in(value: object) -> set[str]:
+    """The ids of every person a reply mentions, at any depth (dataclasses, tuples, lists, dicts)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mention):
+            if item.kind == "person":
+                found.add(item.id)
+        elif isinstance(item, str | int | float | bool | None):
+            continue
+        elif isinstance(item, tuple | list | set | frozenset):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in fields(item))
+    return found

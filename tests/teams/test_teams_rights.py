@@ -31,9 +31,10 @@ def teams_ids(text: str) -> str:
 
 
 def collaboration(engine) -> dict[str, list[str]]:
-    """Every table but the conversation references: where the bot may write back to someone who spoke to it is
-    kept for anyone (a person added to the collaboration later gets reminders at once), and is no change."""
-    return {name: rows for name, rows in snapshot(engine).items() if name != "conversationref"}
+    """Every table but the conversation references and people's names: where the bot may write back to someone
+    who spoke to it is kept for anyone (a person added to the collaboration later gets reminders at once), and a
+    member's display name whatever they asked: neither is a change. An outsider's name is never kept (tested)."""
+    return {name: rows for name, rows in snapshot(engine).items() if name not in ("conversationref", "personname")}
 
 
 TEAMS_REFUSALS = {refusal.replace("/lagesadmin", "lagesadmin") for refusal in REFUSALS}
