@@ -56,8 +56,24 @@ def cell_text(value: int | None) -> str:
     return f"{step.emoji}{value}{step.marker}"
 
 
-def card(body: list[dict], actions: list[dict] | None = None) -> dict:
-    """An Adaptive Card as wide as the chat allows."""
+def card(body: list[dict], actions: list[dict] | None = None, *, entities: list[dict] | None = None) -> dict:
+    """An Adaptive Card as wide as the chat allows (with the mentions of `mentions_block`, when given)."""
     content = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body,
-               "msteams": {"width": "Full"}}
+               "msteams": {"width": "Full", **({"entities": entities} if entities else {})}}
     return {**content, "actions": actions} if actions else content
+
+
+_MARKUP = str.maketrans("", "", "<>*_[]`#~\\")
+
+
+def mentions_block(people: list[str], fallback: str) -> tuple[dict, list[dict]]:
+    """Real Teams @mentions that notify (a TextBlock of `<at>` tags and the card's entities for them), by Entra
+    object id; the name shown is the one Teams last sent for the person, else `fallback`. Names are stripped of
+    markdown, as a TextBlock would read it."""
+    tags, entities = [], []
+    for user_id in people:
+        name = " ".join((name_of(user_id) or fallback).translate(_MARKUP).split()) or fallback
+        tag = f"<at>{name}</at>"
+        tags.append(tag)
+        entities.append({"type": "mention", "text": tag, "mentioned": {"id": user_id, "name": name}})
+    return {"type": "TextBlock", "text": " ".join(tags), "wrap": True}, entities

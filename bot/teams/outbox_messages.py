@@ -14,12 +14,12 @@ from sqlmodel import Session
 
 from bot.jobs.deliveries import renotify_due, row_reminder
 from bot.teams.alert_card import alert_card, alert_summary
-from bot.teams.card_text import block, card
+from bot.teams.card_text import block, card, mentions_block
 from bot.teams.names import names_for, names_shown
 from bot.teams.reminder_card import reminder_card
 from bot.teams.render import TeamsMessage
 from bot.teams.summary_card import comment_cards, note_card, summary_cards
-from commands.core.spans import join, mention, rich
+from commands.core.spans import rich
 from commands.core.texts import t
 from commands.events.view import alert_view
 from commands.rhythm.summary import Summary, body_week, build_summary
@@ -59,8 +59,10 @@ def _alert(session: Session, row: OutboxMessage, workspace: Workspace, event: Ev
         if not renotify_due(view):
             return None
         text = rich("alert.renotify", type=view.type_name, area=view.area, minutes=view.renotify_minutes,
-                    coordinators=join(" ", [mention(user) for user in view.coordinators]))
-        return TeamsMessage(t("alert.title", type=view.type_name, area=view.area), card([block(text)]))
+                    coordinators="").rstrip()
+        pinged, entities = mentions_block(list(view.coordinators), t("teams.mention.coordinator"))
+        body = [block(text), pinged] if entities else [block(text)]  # the coordinators are notified
+        return TeamsMessage(t("alert.title", type=view.type_name, area=view.area), card(body, entities=entities))
     raise ValueError(t("outbox.unknown_kind", kind=row.kind))
 
 

@@ -989,6 +989,7 @@ Användning:
     "teams.form.title": "Bedöm veckan för {partner}",
     "teams.form.hint": "{week}. Ifyllt med det ni redan rapporterat; välj nivå per område och spara en gång.",
     "teams.form.stale": "Formuläret går inte att läsa (det är gammalt eller ofullständigt). Öppna ett nytt med {usage}.",
+    "teams.mention.coordinator": "Samordnare",
     "teams.file.offer": "{comment} Teams frågar först: godkänn, så sparas filen i din OneDrive och öppnas "
     "härifrån. Erbjudandet gäller i 24 timmar.",
     "teams.file.sent": "{name} är sparad i din OneDrive.",

@@ -235,6 +235,9 @@ class FakeBotFramework:
         if not match:
             self._json(handler, 404, {"error": {"code": "NotFound"}})
             return
+        if problem := _mention_problem(body):  # Teams refuses a card whose mention it cannot place
+            self._json(handler, 400, {"error": {"code": "BadArgument", "message": problem}})
+            return
         conversation, activity = unquote(match["conversation"]), match["activity"] and unquote(match["activity"])
         method = "update" if verb == "PUT" else "reply" if activity else "send"
         new_id = activity if method == "update" else f"act-{next(self._ids)}"
@@ -266,3 +269,31 @@ class FakeBotFramework:
         with self._changed:
             self._changed.notify_all()
         self._json(handler, 201, {"id": info["uniqueId"], "name": info["name"], "size": len(raw), "file": {}})
+
+
+def _mention_problem(activity: dict) -> str | None:
+    """What is wrong with an Adaptive Card's mentions: each entity needs a person's id and a name, and its
+    `<at>` text must stand in one of the card's TextBlocks (the only element Teams looks for mentions in)."""
+    for attachment in activity.get("attachments") or []:
+        content = attachment.get("content") or {}
+        entities = (content.get("msteams") or {}).get("entities") if isinstance(content, dict) else None
+        if not entities:
+            continue
+        texts = _text_blocks(content.get("body"))
+        for entity in entities:
+            mentioned = entity.get("mentioned") or {}
+            if entity.get("type") != "mention" or not mentioned.get("id") or not mentioned.get("name"):
+                return "a mention needs mentioned.id and mentioned.name"
+            if not entity.get("text", "").startswith("<at>") or not any(entity["text"] in text for text in texts):
+                return f"the mention {entity.get('text')!r} is in no TextBlock"
+    return None
+
+
+def _text_blocks(node) -> list[str]:
+    """The text of every TextBlock under a node."""
+    if isinstance(node, list):
+        return [text for item in node for text in _text_blocks(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [str(node.get("text", ""))] if node.get("type") == "TextBlock" else []
+    return own + [text for value in node.values() for text in _text_blocks(value)]

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from bot.teams.card_text import card
+from bot.teams.delivery import TeamsDelivery, TeamsRefused
+from bot.teams.render import TeamsMessage
+from bot.teams.token import ClientCredentialsToken
 from commands.admin.retention import daily_purge
 from storage.db import session_scope
 from storage.models import OutboxMessage, PersonName
 from tests.conftest import NOW
 from tests.teams import teams_harness
-from tests.teams.teams_harness import COORDINATOR, POLICE, STRANGER
+from tests.teams.teams_harness import BOT_ID, COORDINATOR, POLICE, STRANGER, TENANT_ID
 from tests.teams.test_teams_outbox_messages import message_for
 
 teams = teams_harness.teams  # a fixture
@@ -32,7 +37,7 @@ def test_a_reply_names_people_by_their_teams_name(teams, engine) -> None:
     assert _names(engine) == {POLICE: "Anna Andersson", COORDINATOR: "Sara Samordnare"}
 
 
-def test_the_alert_names_the_reporter_and_the_renotification_the_coordinators(teams, engine) -> None:
+def test_the_alert_names_the_reporter_and_the_renotification_mentions_the_coordinators(teams, engine) -> None:
     teams.say("vad är detta", user=COORDINATOR, name="Sara Samordnare")
     teams.say("handelse Vällingby skjutning 11:15 skott mot port", name="Anna Andersson")
     alert = message_for(engine, "alert.post")
@@ -41,7 +46,9 @@ def test_the_alert_names_the_reporter_and_the_renotification_the_coordinators(te
     with session_scope(engine) as session:
         event_id = session.execute(select(OutboxMessage.subject_id).where(OutboxMessage.kind == "alert.post")).scalar()
     renotify = message_for(engine, "alert.renotify", subject_id=event_id)
-    assert renotify.card["body"][0]["inlines"][-1]["text"] == "Sara Samordnare"
+    assert renotify.card["body"][-1]["text"] == "<at>Sara Samordnare</at>"  # a real mention: it notifies
+    assert renotify.card["msteams"]["entities"] == [
+        {"type": "mention", "text": "<at>Sara Samordnare</at>", "mentioned": {"id": COORDINATOR, "name": "Sara Samordnare"}}]
 
 
 def test_an_outsiders_name_is_never_kept(teams, engine) -> None:
@@ -63,3 +70,13 @@ def test_names_are_forgotten_after_the_retention(teams, engine) -> None:
     with session_scope(engine) as session:
         daily_purge(session, now=NOW + timedelta(days=2 * 366))
     assert _names(engine) == {}
+
+
+def test_the_fake_refuses_a_mention_teams_could_not_place(teams, engine) -> None:
+    delivery = TeamsDelivery(engine=engine, token=ClientCredentialsToken(teams.settings).get, bot_id=BOT_ID,
+                             tenant_id=TENANT_ID)
+    stray = {"type": "mention", "text": "<at>Sara</at>", "mentioned": {"id": COORDINATOR, "name": "Sara"}}
+    broken = card([{"type": "TextBlock", "text": "Sara"}], entities=[stray])
+    with pytest.raises(TeamsRefused) as refused:
+        delivery.post(teams.fake.service_url, "19:x@thread.tacv2", TeamsMessage("x", broken))
+    assert refused.value.status == 400

@@ -139,7 +139,8 @@ def test_an_unacknowledged_alert_is_renotified_in_its_thread_once(world) -> None
     assert world.deliver(NOW + timedelta(minutes=16)) == 1
     [note] = world.to(ALERTS, "reply")
     assert note.activity_id == activity_id
-    assert note.text() == f"⏰ Larmet om Skjutning i Vällingby är inte kvitterat efter 15 minuter. @{COORDINATOR}"
+    assert note.text() == "⏰ Larmet om Skjutning i Vällingby är inte kvitterat efter 15 minuter.\n<at>Samordnare</at>"
+    assert note.cards()[0]["msteams"]["entities"][0]["mentioned"]["id"] == COORDINATOR  # the coordinator is notified
     assert world.deliver(NOW + timedelta(minutes=40)) == 0 and len(world.to(ALERTS, "reply")) == 1
 
 

@@ -52,8 +52,10 @@ def test_the_queued_alert_and_summary_and_a_reminder_reach_teams(teams, engine) 
     renotify = message_for(engine, "alert.renotify", subject_id=event_id)
     delivery.post(teams.fake.service_url, ALERTS, renotify, reply_to=posted.activity_id)
     assert teams.fake.sent[-1].method == "reply"
-    assert teams.fake.sent[-1].text() == (f"⏰ Larmet om Skjutning i Vällingby är inte kvitterat efter 15 minuter. "
-                                          f"@{COORDINATOR}")
+    assert teams.fake.sent[-1].text() == ("⏰ Larmet om Skjutning i Vällingby är inte kvitterat efter 15 minuter.\n"
+                                          "<at>Samordnare</at>")  # a coordinator who never wrote: no name known
+    [pinged] = teams.fake.sent[-1].cards()[0]["msteams"]["entities"]
+    assert pinged["mentioned"] == {"id": COORDINATOR, "name": "Samordnare"}  # notified by their object id
     teams.say("veckolage publicera v47", user=COORDINATOR)
     summary = message_for(engine, "summary.post")
     delivery.post(teams.fake.service_url, SUMMARY, summary)
