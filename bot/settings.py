@@ -45,6 +45,7 @@ class Settings:
     web_base_url: str | None = None  # the web view's public address, e.g. https://veckolage.kommun.se
     signin_client_id: str | None = None  # Sign in with Slack; defaults to SLACK_CLIENT_ID
     signin_client_secret: str | None = None
+    teams_signin: tuple[str, str, str] | None = None  # Sign in with Microsoft: client id, secret, token URL
 
     def missing(self, mode: str) -> list[str]:
         """The variables a mode (socket, serve) needs and does not have."""
@@ -139,4 +140,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         web_base_url=web_base_url,
         signin_client_id=get("SIGNIN_CLIENT_ID") or get("SLACK_CLIENT_ID"),
         signin_client_secret=get("SIGNIN_CLIENT_SECRET") or get("SLACK_CLIENT_SECRET"),
+        teams_signin=_teams_signin(get),
     )
+
+
+def _teams_signin(get) -> tuple[str, str, str] | None:
+    """The Teams bot's app registration, for signing in to the web view with Microsoft (None without one)."""
+    client_id, secret, tenant = get("TEAMS_CLIENT_ID"), get("TEAMS_CLIENT_SECRET"), get("TEAMS_TENANT_ID")
+    if not (client_id and secret and tenant):
+        return None
+    return client_id, secret, get("TEAMS_TOKEN_URL") or f"https://login.microsoftonline.com/{tenant.lower()}/oauth2/v2.0/token"

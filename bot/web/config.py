@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.web.signin import SignIn
+from bot.web.signin_entra import EntraSignIn, authority_of
 from bot.web.signing import kiosk_token
 from commands.storbild.kiosk import KioskLinkCreated
 
@@ -17,7 +18,7 @@ class WebConfig:
 
     secret: str | None
     base_url: str | None
-    signin: SignIn | None
+    signin: SignIn | EntraSignIn | None
 
     @property
     def secure(self) -> bool:
@@ -27,10 +28,12 @@ class WebConfig:
 
 def web_config(settings) -> WebConfig:
     """The web view's part of Settings."""
-    signin = None
+    signin, back = None, f"{settings.web_base_url}{PREFIX}/logga-in/klar"
     if settings.signin_client_id and settings.signin_client_secret and settings.web_base_url:
-        signin = SignIn(settings.signin_client_id, settings.signin_client_secret, settings.slack_api_url,
-                        f"{settings.web_base_url}{PREFIX}/logga-in/klar")
+        signin = SignIn(settings.signin_client_id, settings.signin_client_secret, settings.slack_api_url, back)
+    elif settings.teams_signin and settings.web_base_url:  # a collaboration on Teams: its app registration
+        client_id, secret, token_url = settings.teams_signin
+        signin = EntraSignIn(client_id, secret, authority_of(token_url), back)
     return WebConfig(settings.web_secret, settings.web_base_url, signin)
 
 

@@ -25,15 +25,15 @@ def accessibility_body() -> str:
     return "\n".join(parts)
 
 
-def signin_body(*, available: bool, problem: str | None, back: str = "") -> str:
-    """The sign-in page: one button to Slack, or why it cannot be used."""
+def signin_body(*, provider: str | None, problem: str | None, back: str = "") -> str:
+    """The sign-in page: one button to where people sign in (`slack`, `teams`: Microsoft), or why it cannot be used."""
     parts = [f"<h1>{e(t('storbild.signin.title'))}</h1>"]
     if problem:
         parts.append(f'<p class="banner" role="alert">{e(problem)}</p>')
     parts.append(f"<p>{e(t('storbild.signin.text'))}</p>")
-    if available:
-        href = "/storbild/logga-in/slack" + (f"?till={quote(back)}" if back else "")
-        parts.append(f'<p><a class="button primary" href="{e(href)}">{e(t("slack.signin.button"))}</a></p>')
+    if provider:
+        href = f"/storbild/logga-in/{provider}" + (f"?till={quote(back)}" if back else "")
+        parts.append(f'<p><a class="button primary" href="{e(href)}">{e(t(f"{provider}.signin.button"))}</a></p>')
     else:
         parts.append(f"<p>{e(t('storbild.signin.off'))}</p>")
     parts.append(f"<p>{e(t('storbild.signin.kiosk'))}</p>")

@@ -21,9 +21,9 @@ from commands.core.texts import t
 from storage import queries
 
 STATIC = Path(__file__).resolve().parent / "static"
-SIGNIN_PROBLEMS = {"state": "storbild.signin.problem.state", "denied": "slack.signin.denied",
-                   "slack": "slack.signin.failed", "unknown": "storbild.signin.problem.unknown",
-                   "out": "storbild.signin.problem.out"}
+SIGNIN_PROBLEMS = {"state": "storbild.signin.problem.state", "denied": "{provider}.signin.denied",
+                   "failed": "{provider}.signin.failed", "unknown": "storbild.signin.problem.unknown",
+                   "out": "storbild.signin.problem.out"}  # {provider}: where people sign in (slack, teams)
 STATE_SECONDS = 600
 log = logging.getLogger("veckolage.web")
 
@@ -58,11 +58,13 @@ def register(r: Router) -> None:
 
     @r.route("GET", r"/logga-in")
     def signin_page(req, match, session) -> Response:
-        problem = t(SIGNIN_PROBLEMS[req.arg("fel")]) if req.arg("fel") in SIGNIN_PROBLEMS else None
-        return html(page(t("storbild.signin.title"), signin_body(available=config.signin is not None,
+        provider = config.signin.provider if config.signin else "slack"
+        problem = t(SIGNIN_PROBLEMS[req.arg("fel")].format(provider=provider)) \
+            if req.arg("fel") in SIGNIN_PROBLEMS else None
+        return html(page(t("storbild.signin.title"), signin_body(provider=config.signin and provider,
                                                                 problem=problem, back=_back(req.arg("till")))))
 
-    @r.route("GET", r"/logga-in/slack")
+    @r.route("GET", r"/logga-in/(?:slack|teams)")
     def signin_start(req, match, session) -> Response:
         if config.signin is None:
             return redirect(f"{PREFIX}/logga-in")
@@ -83,8 +85,8 @@ def register(r: Router) -> None:
         try:
             identity = config.signin.finish(code=req.arg("code"), nonce=started["n"])
         except SignInFailed as error:
-            log.warning("Sign in with Slack failed: %s", error)
-            return redirect(f"{PREFIX}/logga-in?fel=slack")
+            log.warning("Sign in with %s failed: %s", config.signin.provider, error)
+            return redirect(f"{PREFIX}/logga-in?fel=failed")
         workspace = queries.workspace_for(session, key=identity.team_id)
         caller = load_caller(session, Invocation(workspace.id, identity.user_id, clock())) if workspace else None
         if caller is None or not caller.known:

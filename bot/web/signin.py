@@ -38,6 +38,7 @@ class SignIn:
     client_secret: str
     api_url: str  # https://slack.com/api/ (or the fake's)
     redirect_uri: str
+    provider: str = "slack"
 
     @property
     def issuer(self) -> str:

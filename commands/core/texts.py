@@ -733,8 +733,11 @@ Användning:
     "storbild.signin.text": "Lägesbilden visas bara för dem som är med i samverkan. Logga in med samma konto som "
     "i chattverktyget; dina roller är desamma där och här.",
     "slack.signin.button": "Logga in med Slack",
-    "storbild.signin.off": "Inloggning är inte inställd på den här servern (SIGNIN_CLIENT_ID, SIGNIN_CLIENT_SECRET "
-    "och WEB_BASE_URL). Be den som driftar Veckoläge.",
+    "teams.signin.button": "Logga in med Microsoft",
+    "teams.signin.denied": "Inloggningen avbröts hos Microsoft. Försök igen.",
+    "teams.signin.failed": "Microsoft bekräftade inte inloggningen. Försök igen om en stund.",
+    "storbild.signin.off": "Inloggning är inte inställd på den här servern (WEB_BASE_URL och appens klient-id och "
+    "hemlighet). Be den som driftar Veckoläge.",
     "storbild.signin.kiosk": "Till mötesrummets skärm: be en samordnare om en kiosklänk.",
     "storbild.signin.problem.state": "Inloggningen kunde inte slutföras (den tog för lång tid eller startades i "
     "en annan webbläsare). Försök igen.",
