@@ -172,19 +172,23 @@ def acknowledge(engine: Engine, activity: dict, now: datetime) -> tuple[Notice, 
 
 def _event_submitted(inv: Invocation, session, value: dict, timezone: str) -> Turn:
     token, fields, typed = read_event_submission(value, timezone)
-    inv = replace(inv, request_id=f"teams-form:{token}" if token else inv.request_id)  # a second press: one event
-    reply = submit_event_form(inv, session, **fields)
-    if not isinstance(reply, FieldErrors):
-        return Turn(reply)
-    form = dispatch("handelse", "", inv, session)
-    return Turn(reply, form if isinstance(form, EventForm) else None, typed)
+    return _card_submitted(inv, session, token, lambda i, s: submit_event_form(i, s, **fields), "handelse",
+                           EventForm, typed)
 
 
 def _insats_submitted(inv: Invocation, session, value: dict) -> Turn:
     token, fields, typed = read_insats_submission(value)
-    inv = replace(inv, request_id=f"teams-form:{token}" if token else inv.request_id)  # a second press: one insats
-    reply = submit_insats_form(inv, session, **fields)
+    return _card_submitted(inv, session, token, lambda i, s: submit_insats_form(i, s, **fields), "insats",
+                           InsatsForm, typed)
+
+
+def _card_submitted(inv: Invocation, session, token: str, submit, command: str, form_type: type,
+                    typed: dict) -> Turn:
+    """A card form's submission: the card's token is the request's id (a second press stores nothing new); with
+    problems, the form again (as `command` alone opens it) with what was typed."""
+    inv = replace(inv, request_id=f"teams-form:{token}" if token else inv.request_id)
+    reply = submit(inv, session)
     if not isinstance(reply, FieldErrors):
         return Turn(reply)
-    form = dispatch("insats", "", inv, session)
-    return Turn(reply, form if isinstance(form, InsatsForm) else None, typed)
+    form = dispatch(command, "", inv, session)
+    return Turn(reply, form if isinstance(form, form_type) else None, typed)
