@@ -116,17 +116,14 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
     async def compose(result: turn.Turn) -> list:
         """The messages of a reply: a form shown again with its problems, a file's offer, or the reply's cards."""
         if isinstance(result.reply, FieldErrors) and isinstance(result.form, EventForm):
-            messages = [TeamsMessage(t("error.title"), event_form_card(result.form, result.reply, result.typed))]
-        elif isinstance(result.reply, FieldErrors) and isinstance(result.form, InsatsForm):
-            messages = [TeamsMessage(t("error.title"), insats_form_card(result.form, result.reply, result.typed))]
-        elif isinstance(result.reply, FieldErrors) and result.form is not None:
-            messages = [TeamsMessage(t("error.title"), form_card(result.form, result.reply))]
-        elif isinstance(result.reply, file_consent.OFFERED):  # made now, held until the person says yes
-            messages = [await asyncio.to_thread(file_consent.offer, engine, result.reply, result.workspace_id,
-                                                clock())]
-        else:
-            messages = render(present(result.reply))
-        return messages
+            return [TeamsMessage(t("error.title"), event_form_card(result.form, result.reply, result.typed))]
+        if isinstance(result.reply, FieldErrors) and isinstance(result.form, InsatsForm):
+            return [TeamsMessage(t("error.title"), insats_form_card(result.form, result.reply, result.typed))]
+        if isinstance(result.reply, FieldErrors) and result.form is not None:
+            return [TeamsMessage(t("error.title"), form_card(result.form, result.reply))]
+        if isinstance(result.reply, file_consent.OFFERED):  # made now, held until the person says yes
+            return [await asyncio.to_thread(file_consent.offer, engine, result.reply, result.workspace_id, clock())]
+        return render(present(result.reply))
 
     @app.on_message
     async def on_message(ctx: ActivityContext) -> None:
@@ -165,7 +162,11 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
     async def on_file_consent(ctx: ActivityContext) -> None:
         """Yes or no on a file's consent card: upload it to the person's OneDrive and show it, or say why not."""
         activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
-        outcome = await asyncio.to_thread(file_consent.decide, engine, activity, clock())
+        try:
+            outcome = await asyncio.to_thread(file_consent.decide, engine, activity, clock())
+        except Exception as error:  # the database: say so in Swedish, the card stays to be pressed again
+            log.error("Teams file consent failed: %s", error, exc_info=error)
+            outcome = file_consent.Answer(refusal(t("error.internal")), final=False)
         if isinstance(outcome, file_consent.Upload):
             async with httpx.AsyncClient(timeout=60.0) as client:
                 saved = await file_consent.upload(client, outcome)
