@@ -122,7 +122,12 @@ def create_teams_app(settings: TeamsSettings, *, engine: Engine, clock: Callable
         if isinstance(result.reply, FieldErrors) and result.form is not None:
             return [TeamsMessage(t("error.title"), form_card(result.form, result.reply))]
         if isinstance(result.reply, file_consent.OFFERED):  # made now, held until the person says yes
-            return [await asyncio.to_thread(file_consent.offer, engine, result.reply, result.workspace_id, clock())]
+            try:
+                return [await asyncio.to_thread(file_consent.offer, engine, result.reply, result.workspace_id,
+                                                clock())]
+            except Exception as error:  # after the command's answer: log it, tell the person in Swedish
+                log.error("Making a file for Teams failed: %s", error, exc_info=error)
+                return render(refusal(t("error.internal")))
         return render(present(result.reply))
 
     @app.on_message

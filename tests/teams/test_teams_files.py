@@ -166,3 +166,9 @@ def test_a_file_waits_24_hours_for_another_process(teams, engine) -> None:
         assert "lagesbild-2026.xlsx" not in later.fake.uploads
     finally:
         later.close()
+
+
+def test_a_file_that_cannot_be_made_is_told_in_swedish(teams, monkeypatch) -> None:
+    monkeypatch.setattr("bot.teams.file_consent.chat_file", lambda *args: 1 / 0)
+    [answer] = teams.say("veckolage export csv", user=COORDINATOR)
+    assert answer.text().startswith("⚠️ Det gick inte") and not answer.attachments(CONSENT_TYPE)
