@@ -9,6 +9,7 @@ each other.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import DateTime, Integer, String, Text, any_, bindparam, or_, select, text, update
@@ -16,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, Workspace
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 
@@ -114,22 +115,37 @@ def _ready(now: datetime):
                (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now))
 
 
-def due(session: Session, *, now: datetime, limit: int = 20) -> list[OutboxMessage]:
-    """Rows ready to deliver: pending and due, or claimed by a worker whose lease ran out."""
-    query = select(OutboxMessage).where(_ready(now)).order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit)
+def due(session: Session, *, now: datetime, limit: int = 20, skip: Sequence[int] = ()) -> list[OutboxMessage]:
+    """Rows ready to deliver: pending and due, or claimed by a worker whose lease ran out (none of the
+    workspaces in `skip`)."""
+    query = (select(OutboxMessage).where(_ready(now), *_not_in(skip))
+             .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit))
     return list(session.execute(query).scalars())
 
 
-def claim_due(session: Session, *, worker: str, now: datetime, lease: timedelta, limit: int = 10) -> list[int]:
-    """Claim up to `limit` ready rows for `worker`, oldest first; returns their ids.
+def _not_in(skip: Sequence[int]) -> tuple:
+    return (OutboxMessage.workspace_id.not_in(list(skip)),) if skip else ()
+
+
+def workspace_channels(session: Session) -> list[tuple[int, str | None, str | None]]:
+    """Every workspace's id with its summary and alert channel (whose form says which platform it is on)."""
+    return [tuple(row) for row in session.execute(select(Workspace.id, Workspace.summary_channel,
+                                                         Workspace.alert_channel))]
+
+
+def claim_due(session: Session, *, worker: str, now: datetime, lease: timedelta, limit: int = 10,
+              skip: Sequence[int] = ()) -> list[int]:
+    """Claim up to `limit` ready rows for `worker`, oldest first, leaving the workspaces in `skip` alone
+    (another platform's); returns their ids.
 
     PostgreSQL: one UPDATE over rows picked `FOR UPDATE SKIP LOCKED`, so concurrent claimers take
     disjoint rows without waiting for each other. SQLite has one writer at a time: the ready rows,
     then a compare-and-set per row (`claim`), as safe across processes."""
     if session.get_bind().dialect.name != "postgresql":
-        return [row.id for row in due(session, now=now, limit=limit)
+        return [row.id for row in due(session, now=now, limit=limit, skip=skip)
                 if claim(session, row, worker=worker, now=now, lease=lease)]
-    picked = (select(OutboxMessage.id).where(_ready(now)).order_by(OutboxMessage.due_at, OutboxMessage.id)
+    picked = (select(OutboxMessage.id).where(_ready(now), *_not_in(skip))
+              .order_by(OutboxMessage.due_at, OutboxMessage.id)
               .limit(limit).with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED"))
     claimed = session.execute(  # (an `IN (subquery)` may be run again per row and claim more than `limit`)
         update(OutboxMessage).where(OutboxMessage.id == picked.c.id)

@@ -26,7 +26,9 @@ from sqlalchemy.engine import Engine
 from bot.jobs import deliveries
 from bot.jobs.deliveries import Permanent
 from bot.jobs.delivery_errors import RateLimited, RetryLater
+from bot.jobs.platform_scope import PlatformScope
 from bot.slack.calls import LookingFurther, SlackCalls
+from commands.core.identity import SLACK
 from commands.core.texts import t
 from storage import outbox
 from storage.db import session_scope
@@ -93,6 +95,8 @@ def outbox_client(token: str | None, base_url: str) -> WebClient:
 class Deliverer(SlackCalls):
     """Delivers due outbox rows; safe to run in several threads or processes at once."""
 
+    PLATFORM = SLACK  # whose collaborations it delivers (bot/jobs/platform_scope.py)
+
     def __init__(self, engine: Engine, client: WebClient | None, *, clock: Callable[[], datetime],
                  policy: Policy | None = None, worker_id: str | None = None,
                  client_for: Callable[[str], WebClient] | None = None, batch: int = 10) -> None:
@@ -109,6 +113,7 @@ class Deliverer(SlackCalls):
         self._known_dm: str | None = None  # the reminder row's DM channel, kept from an earlier attempt
         self._opened_dm: str | None = None  # the DM channel this attempt opened
         self.batch = batch
+        self.scope = PlatformScope(self.PLATFORM)  # another platform's collaborations are left alone
         self._now = clock()
         self._row: tuple[int, int] = (0, 0)  # (row id, workspace id) being delivered
         self._unsure: datetime | None = None  # when a post of it that may have landed started
@@ -124,7 +129,7 @@ class Deliverer(SlackCalls):
         self._holds.clear()  # rows claimed from here on were claimed after any hold, which moved them already
         with session_scope(self.engine) as session:
             ids = outbox.claim_due(session, worker=self.worker_id, now=start, lease=self.policy.lease,
-                                   limit=self.batch)
+                                   limit=self.batch, skip=self.scope.skip(session, start))
         expires = start + max(self.policy.lease - LEASE_MARGIN, self.policy.lease / 2)
         tried = 0
         for index, row_id in enumerate(ids):

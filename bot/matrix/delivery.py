@@ -34,6 +34,7 @@ from bot.jobs.outbox_worker import Policy
 from bot.matrix import calls
 from bot.matrix.calls import KEY_FIELD, Bridge
 from bot.matrix.messages import alert_doc, note_doc, reminder_doc, renotify_doc, summary_doc, summary_thread
+from commands.core.identity import MATRIX
 from commands.core.texts import t
 from commands.events.view import alert_view
 from commands.rhythm.summary import body_week, build_summary
@@ -53,6 +54,7 @@ class MatrixDeliverer(ChatDeliverer):
     """Delivers due outbox rows to Matrix rooms; safe in several threads or processes at once."""
 
     POLICY = MATRIX_POLICY
+    PLATFORM = MATRIX
 
     def __init__(self, engine: Engine, bridge: Bridge, *, clock: Callable[[], datetime],
                  policy: Policy | None = None, worker_id: str | None = None, batch: int = 10) -> None:

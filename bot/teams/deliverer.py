@@ -35,6 +35,7 @@ from bot.teams.delivery import PLATFORM, TeamsDelivery, TeamsRefused, TeamsRetry
 from bot.teams.outbox_messages import summary_replies, teams_message
 from bot.teams.render import TeamsMessage
 from bot.teams.token import TokenRefused
+from commands.core.identity import TEAMS
 from commands.core.texts import t
 from commands.rhythm.summary import body_week
 from storage.models import OutboxMessage, Workspace
@@ -57,6 +58,7 @@ class TeamsDeliverer(ChatDeliverer):
     """Delivers due outbox rows to Teams; safe in several threads or processes at once."""
 
     POLICY = TEAMS_POLICY
+    PLATFORM = TEAMS
 
     def __init__(self, engine: Engine, delivery: TeamsDelivery, *, clock: Callable[[], datetime],
                  policy: Policy | None = None, worker_id: str | None = None, batch: int = 10) -> None:
