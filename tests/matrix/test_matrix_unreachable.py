@@ -14,7 +14,7 @@ from bot.matrix.calls import Bridge
 from bot.matrix.delivery import MatrixDeliverer
 from bot.matrix.service import client_config
 from storage.db import session_scope
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, Workspace
 from tests.conftest import NOW
 from tests.matrix.synapse_server import free_port
 
@@ -22,6 +22,9 @@ from tests.matrix.synapse_server import free_port
 def test_an_unreachable_homeserver_costs_no_alert(chat) -> None:
     reply = chat("U0POL1", "/handelse Vällingby skjutning 12:30 skott")
     assert reply.tone == "ok"
+    with session_scope(chat.engine) as session:  # the collaboration's rooms are on Matrix (its process takes it)
+        workspace = session.execute(select(Workspace)).scalars().one()
+        workspace.summary_channel, workspace.alert_channel = "!summary:test.local", "!alerts:test.local"
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
