@@ -69,6 +69,7 @@ from commands.rating.rate import USAGE as RATE_USAGE
 from commands.rating.rate import rate
 from commands.rhythm.reminders import MUTE_USAGE, set_reminders
 from commands.storbild.kiosk import KIOSK_USAGE, kiosk_command
+from commands.storbild.signin_link import SIGNIN_USAGE, signin_link_command
 from commands.year.commands import EXPORT_USAGE, TREND_USAGE, YEAR_USAGE, export, trend, year_picture
 
 Handler = Callable[[str, Invocation, Session], Reply]
@@ -132,6 +133,8 @@ COMMANDS: tuple[Command, ...] = (
             "direktmeddelande.", export),
     Command("veckolage", ("storbild",), KIOSK_USAGE, "Samordnare: en kiosklänk till mötesrummets skärm (standard "
             "7 dagar, bara siffror och färger), skickas bara till dig; återkalla den med numret.", kiosk_command),
+    Command("veckolage", ("webb",), SIGNIN_USAGE, "En personlig länk som loggar in dig på lägesbilden i "
+            "webbläsaren (en gång, inom tio minuter), skickas bara till dig.", signin_link_command),
     Command("veckolage", ("prioritera",), PRIORITY_USAGE, "Samordnare: mötets fokusområden och platser för "
             "kommande vecka (standard nästa vecka); visas överst i lägesbilden, sammanfattningen och hemfliken. "
             "Ett ensamt - tar bort dem.", prioritize),

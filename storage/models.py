@@ -344,3 +344,16 @@ class PersonName(SQLModel, table=True):
     user_id: str = Field(max_length=ID_LENGTH)
     name: str = Field(max_length=200)
     seen_at: datetime = Field(sa_column=_utc_column())
+
+
+class SignInLink(SQLModel, table=True):
+    """A personal, one-time link that signs one person in to the web view, asked for in the chat; only a hash of
+    its random part is kept. Used once, or expired after minutes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    user_id: str = Field(max_length=ID_LENGTH)
+    nonce_hash: str = Field(max_length=64)
+    created_at: datetime = Field(sa_column=_utc_column())
+    expires_at: datetime = Field(sa_column=_utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))

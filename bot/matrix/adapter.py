@@ -26,7 +26,7 @@ from commands.core.reply import Notice
 from commands.core.texts import t
 from commands.events.manage import acknowledge
 from commands.registry import dispatch
-from commands.storbild.kiosk import KioskLinkCreated
+from commands.storbild.kiosk import SecretLink
 from storage import queries
 from storage.db import session_scope
 from storage.queries import events as event_queries
@@ -93,7 +93,7 @@ class MatrixBot:
             log.exception("Matrix command failed: %s", typed.family)
             reply = refusal(t("error.internal"))
         self.notify()
-        if isinstance(reply, KioskLinkCreated) and room.member_count > 2:  # a secret: for the asker's eyes only
+        if isinstance(reply, SecretLink) and room.member_count > 2:  # a secret: for the asker's eyes only
             await self._in_direct_chat(room, event, render(self.present(reply)))
             return
         try:

@@ -34,7 +34,7 @@ from commands.core.spans import Typed, rich
 from commands.core.texts import t
 from commands.insats.replies import InsatsForm, QuarterExport
 from commands.rating.rate import USAGE as RATE_USAGE
-from commands.storbild.kiosk import KioskLinkCreated
+from commands.storbild.kiosk import SecretLink
 
 TONE_ICON = {"ok": "✅", "error": "⚠️", "info": "ℹ️"}
 MAX_LINES = 60  # a card of more lines is hard to read on a phone; the rest are counted
@@ -51,7 +51,7 @@ class TeamsMessage:
 def personal(reply: Reply) -> bool:
     """True when the reply is for the asker alone (sent to their 1:1 chat when asked in a channel)."""
     return isinstance(reply, RatingForm | EventForm | InsatsForm | FieldErrors | ExportRequest | FileReply
-                      | QuarterExport | HelpReply | KioskLinkCreated) or (
+                      | QuarterExport | HelpReply | SecretLink) or (
         isinstance(reply, Notice) and reply.tone == "error") or (isinstance(reply, YearRequest) and not reply.channel_id)
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from bot.web.signin import SignIn
 from bot.web.signin_entra import EntraSignIn, authority_of
 from bot.web.signing import kiosk_token
-from commands.storbild.kiosk import KioskLinkCreated
+from commands.storbild.kiosk import SecretLink
+from commands.storbild.signin_link import SignInLinkCreated
 
 PREFIX = "/storbild"
 
@@ -37,10 +38,13 @@ def web_config(settings) -> WebConfig:
     return WebConfig(settings.web_secret, settings.web_base_url, signin)
 
 
-def kiosk_url(config: WebConfig, link: KioskLinkCreated, origin: str | None = None) -> str | None:
-    """The kiosk link's full address (None when neither WEB_BASE_URL nor a request says where we are)."""
+def kiosk_url(config: WebConfig, link: SecretLink, origin: str | None = None) -> str | None:
+    """A kiosk link's (or a sign-in link's) full address; None when neither WEB_BASE_URL nor a request says
+    where we are."""
     base = config.base_url or origin
     if not base or not config.secret:
         return None
-    token = kiosk_token(config.secret, link_id=link.link_id, expires=link.expires_at, nonce=link.nonce)
-    return f"{base}{PREFIX}/k/{token}"
+    signin = isinstance(link, SignInLinkCreated)
+    token = kiosk_token(config.secret, link_id=link.link_id, expires=link.expires_at, nonce=link.nonce,
+                        purpose="signin" if signin else "kiosk")
+    return f"{base}{PREFIX}/{'in' if signin else 'k'}/{token}"

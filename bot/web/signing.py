@@ -48,18 +48,19 @@ def unseal(secret: str, purpose: str, value: str | None, *, now: datetime) -> di
     return data
 
 
-def kiosk_token(secret: str, *, link_id: int, expires: datetime, nonce: str) -> str:
-    """The last part of a kiosk link's address: id, expiry, random part and the signature over them."""
+def kiosk_token(secret: str, *, link_id: int, expires: datetime, nonce: str, purpose: str = "kiosk") -> str:
+    """The last part of a link's address (a kiosk link, or with `purpose="signin"` a sign-in link): id, expiry,
+    random part and the signature over them for that purpose (one kind of link never passes for the other)."""
     payload = f"{link_id}.{int(expires.timestamp())}.{nonce}"
-    return f"{payload}.{signature(secret, 'kiosk', payload)}"
+    return f"{payload}.{signature(secret, purpose, payload)}"
 
 
-def read_kiosk_token(secret: str, token: str) -> tuple[int, int, str] | None:
+def read_kiosk_token(secret: str, token: str, purpose: str = "kiosk") -> tuple[int, int, str] | None:
     """(link id, expiry epoch, random part) of a token whose signature holds, else None (tampered or foreign)."""
     match = _KIOSK.fullmatch(token)
     if match is None:
         return None
     link_id, expires, nonce, mac = match.groups()
-    if not hmac.compare_digest(mac, signature(secret, "kiosk", f"{link_id}.{expires}.{nonce}")):
+    if not hmac.compare_digest(mac, signature(secret, purpose, f"{link_id}.{expires}.{nonce}")):
         return None
     return int(link_id), int(expires), nonce

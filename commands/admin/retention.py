@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from commands.insats.retention import INSATS_TEXTS, insats_audit_blank
-from storage import held_files, person_names, queries
+from storage import held_files, person_names, queries, signin_links
 from storage.models import AuditEntry
 from storage.queries import answered, retention, rhythm
 from storage.queries import insats as insats_queries
@@ -105,6 +105,7 @@ def daily_purge(session: Session, *, now: datetime) -> list[str]:
     for ws, _ in due:
         answered.forget(session, workspace_id=ws.id, before=now - answered.KEEP)
     held_files.drop_expired(session, now=now)  # files nobody accepted (the offer also drops them)
+    signin_links.drop_expired(session, now=now)
     for ws, _ in due:  # names of people who have not written to the bot within the retention
         person_names.forget_names(session, workspace_id=ws.id, before=months_before(now, ws.retention_months))
     reports = purge_many(session, {ws.id: months_before(now, ws.retention_months) for ws, _ in due}, now=now)

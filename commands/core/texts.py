@@ -298,6 +298,7 @@ SV: dict[str, str] = {
     "admin.log.column.old": "från",
     "admin.log.column.new": "till",
     "audit.rating.set": "bedömning",
+    "audit.signin.link": "inloggningslänk",
     "audit.agreed.set": "fastställt",
     "audit.event.report": "händelse rapporterad",
     "audit.event.change": "händelse ändrad",
@@ -789,6 +790,15 @@ Användning:
     "kommentarer. Återkalla: {usage}",
     "storbild.link.no_address": "Länk {number} är skapad, men servern vet inte sin adress (WEB_BASE_URL) eller "
     "har ingen WEB_SECRET, så den kan inte visas. Be den som driftar Veckoläge.",
+    "storbild.signin_link.title": "Din inloggningslänk till lägesbilden",
+    "storbild.signin_link.no_address": "Servern vet inte sin adress (WEB_BASE_URL) eller har ingen WEB_SECRET, så "
+    "länken kan inte visas. Be den som driftar Veckoläge.",
+    "storbild.signin_link.url": "Öppna i webbläsaren: {url}",
+    "storbild.signin_link.expires": "Gäller en gång, till {when}. Dela den inte: den loggar in som du.",
+    "storbild.signin_link.page": "Länken från chatten loggar in dig i den här webbläsaren, en gång.",
+    "storbild.signin_link.button": "Logga in",
+    "storbild.signin_link.spent": "Länken är redan använd eller för gammal (den gäller tio minuter, en gång). "
+    "Skriv {usage} i chatten för en ny.",
     "storbild.settings.secret": "WEB_SECRET ska vara minst 32 tecken (t.ex. python3 -c \"import secrets; "
     "print(secrets.token_urlsafe(32))\")",
     "storbild.settings.base_url": "WEB_BASE_URL ”{url}” ska börja med https:// (eller http:// lokalt)",

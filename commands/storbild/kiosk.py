@@ -29,16 +29,22 @@ REVOKE_WORDS = ("återkalla", "aterkalla")
 
 
 @dataclass(frozen=True)
-class KioskLinkCreated(Notice):
-    """A new kiosk link. As a Notice it says the link exists but not its address (the core knows no address);
-    a surface that knows the web view's address and secret shows `link_id`, `expires_at` and `nonce` signed
-    into it instead (bot/web/chat_reply.py)."""
+class SecretLink(Notice):
+    """A new link to the web view that is a secret (for the asker's eyes only). As a Notice it says the link
+    exists but not its address (the core knows no address); a surface that knows the web view's address and
+    secret shows `link_id`, `expires_at` and `nonce` signed into it instead (bot/web/chat_reply.py)."""
 
     link_id: int = 0
     workspace_id: int = 0
     nonce: str = ""
     expires_at: datetime | None = None
     expires_text: str = ""  # local time, `lör 21 nov 22:15`
+
+
+@dataclass(frozen=True)
+class KioskLinkCreated(SecretLink):
+    """A new kiosk link for the meeting room's screen."""
+
     days: int = 0
 
 

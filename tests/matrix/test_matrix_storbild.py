@@ -24,3 +24,13 @@ def test_a_kiosk_link_goes_to_the_coordinators_direct_chat_only(world) -> None:
 def test_only_a_coordinator_gets_a_kiosk_link(world) -> None:
     answer = world.ask("per", "!veckolage storbild")["content"]["body"]
     assert answer.startswith("⚠️ ") and t("storbild.not_coordinator") in answer
+
+
+def test_a_sign_in_link_goes_to_the_askers_direct_chat_only(world) -> None:
+    answer = world.ask("per", "!veckolage webb")["content"]["body"]
+    assert answer == t("matrix.sent_direct")
+    link = world.people["per"].direct_message(world.bot_id, f"{WEB_BASE_URL}/storbild/in/")
+    assert link["room_id"] not in (world.room, world.alerts)
+    assert re.search(rf"{re.escape(WEB_BASE_URL)}/storbild/in/\S+", link["content"]["body"])
+    shared = [e for e in world.people["anna"].events if e.get("room_id") == world.room]
+    assert not any("/storbild/in/" in (e.get("content") or {}).get("body", "") for e in shared)

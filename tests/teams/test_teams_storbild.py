@@ -41,3 +41,10 @@ def test_a_kiosk_link_asked_in_the_channel_comes_to_the_1to1_chat(teams) -> None
 def test_only_a_coordinator_gets_a_kiosk_link(teams) -> None:
     [answer] = teams.say("veckolage storbild", user=POLICE)
     assert t("storbild.not_coordinator") in answer.text() and "/storbild/k/" not in answer.text()
+
+
+def test_a_sign_in_link_asked_in_the_channel_comes_to_the_1to1_chat(teams) -> None:
+    sent = teams.say("veckolage webb", kind="channel", mention=True, conversation=SUMMARY, user=POLICE)
+    personal = [s for s in sent if s.method == "send" and not s.conversation_id.startswith(SUMMARY)]
+    assert personal and re.search(rf"{re.escape(BASE_URL)}/storbild/in/\S+", personal[0].text()), sent
+    assert not any("/storbild/in/" in s.text() for s in sent if s.conversation_id.startswith(SUMMARY))
