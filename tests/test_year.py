@@ -299,7 +299,7 @@ def test_year_picture_goes_to_the_dm_when_the_bot_is_not_in_the_channel(bot):
 
 
 def test_a_crash_after_the_ack_is_told_to_the_user(bot, monkeypatch):
-    monkeypatch.setattr("bot.slack.year_delivery.export_bytes", lambda table, fmt: 1 / 0)
+    monkeypatch.setattr("bot.slack.year_delivery.chat_file", lambda *args: 1 / 0)
     assert bot.command("/veckolage år 2023", channel="C0SUMMARY") == "Tar fram årsbilden för 2023 …"
     [respond] = [c for c in bot.fake.calls if c.method.startswith("/respond/")]
     assert respond.args["text"].startswith("Något gick fel hos Veckoläge") and bot.uploads() == []

@@ -8,36 +8,28 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot.files.chat_file import chat_file, export_bytes
+from bot.files.chat_file import chat_file
 from bot.slack.text import escape
 from commands.core.reply import YearRequest
 from commands.core.texts import t
-from commands.year.table import YearTable, build_year_table, summary_lines
-from storage.db import session_scope
 
 log = logging.getLogger("veckolage.year")
-
-
-def _table(engine: Engine, workspace_id: int, year: int) -> YearTable:
-    with session_scope(engine) as session:
-        return build_year_table(session, workspace_id=workspace_id, year=year)
 
 
 def send_year_picture(engine: Engine, client: WebClient, request: YearRequest, *, workspace_id: int,
                       user_id: str, respond) -> None:
     """Upload the heatmap with the per-area summary to the collaboration's channel asked from, else (or when the
     bot is not in it) to the asker's DM."""
-    table = _table(engine, workspace_id, request.year)
-    data, name = export_bytes(table, "png")
-    comment = "\n".join([f"*{escape(t('year.summary.title', year=table.year))}*",
-                         *(f"• {escape(line)}" for line in summary_lines(table))])
+    made = chat_file(engine, request, workspace_id)
+    data, name, (title, *lines) = made.data, made.name, made.lines
+    comment = "\n".join([f"*{escape(title)}*", *(f"• {escape(line)}" for line in lines)])
     if request.channel_id is None:
         _to_dm(client, user_id, data, name, comment, respond, failed="year.failed", escaped=True)
         return
     try:
         try:
             client.files_upload_v2(channel=request.channel_id, content=data, filename=name,
-                                   title=t("year.summary.title", year=table.year), initial_comment=comment)
+                                   title=title, initial_comment=comment)
         except SlackApiError as error:
             if error.response.get("error") not in ("not_in_channel", "channel_not_found", "invalid_channel"):
                 raise

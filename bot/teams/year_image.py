@@ -12,22 +12,16 @@ import base64
 from microsoft_teams.api import Attachment, MessageActivityInput
 from sqlalchemy.engine import Engine
 
+from bot.files.chat_file import chat_file
 from bot.teams.card_text import CARD_TYPE, block, card
 from commands.core.reply import YearRequest
-from commands.core.texts import t
-from commands.year.table import build_year_table, summary_lines
-from storage.db import session_scope
 
 
 def year_activity(engine: Engine, workspace_id: int, request: YearRequest) -> MessageActivityInput:
     """The picture and its summary card, as one message."""
-    from bot.files.year_picture import year_png  # matplotlib loads only when a picture is asked for
-
-    with session_scope(engine) as session:
-        table = build_year_table(session, workspace_id=workspace_id, year=request.year)
-    png = year_png(table)
-    title = t("year.summary.title", year=table.year)
-    summary = card([block(title, weight="Bolder", size="Medium"), *(block(f"• {line}") for line in summary_lines(table))])
-    image = Attachment(content_type="image/png", name=f"lagesbild-{table.year}.png",
-                       content_url="data:image/png;base64," + base64.b64encode(png).decode("ascii"))
+    made = chat_file(engine, request, workspace_id)  # matplotlib loads only when a picture is asked for
+    title, *lines = made.lines
+    summary = card([block(title, weight="Bolder", size="Medium"), *(block(f"• {line}") for line in lines)])
+    image = Attachment(content_type=made.mimetype, name=made.name,
+                       content_url=f"data:{made.mimetype};base64," + base64.b64encode(made.data).decode("ascii"))
     return MessageActivityInput(summary=title, attachments=[image, Attachment(content_type=CARD_TYPE, content=summary)])
