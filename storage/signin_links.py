@@ -26,11 +26,10 @@ def link_by_id(session: Session, *, link_id: int) -> SignInLink | None:
     return session.get(SignInLink, link_id)
 
 
-def use_link(session: Session, *, link_id: int, nonce_hash: str, now: datetime) -> bool:
-    """Spend the link: True for the one use that finds it unused and unexpired."""
+def use_link(session: Session, *, link_id: int, now: datetime) -> bool:
+    """Spend the link (its token checked by the caller): True for the one use that finds it unused and unexpired."""
     result = session.execute(update(SignInLink).where(
-        SignInLink.id == link_id, SignInLink.nonce_hash == nonce_hash, SignInLink.used_at.is_(None),
-        SignInLink.expires_at > now).values(used_at=now))
+        SignInLink.id == link_id, SignInLink.used_at.is_(None), SignInLink.expires_at > now).values(used_at=now))
     return result.rowcount == 1
 
 

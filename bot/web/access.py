@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,16 +72,27 @@ class KioskCheck:
     expired_at: datetime | None = None
 
 
-def check_kiosk(session: Session, secret: str, token: str, *, now: datetime) -> KioskCheck:
-    """Signature first (a tampered link never reaches the database), then expiry, then the row."""
-    parts = read_kiosk_token(secret, token)
+def signed_link(secret: str | None, token: str, purpose: str, find: Callable[[int], object | None]):
+    """The stored link (kiosk or sign-in) a signed token stands for, with its random part, or None: the signature
+    first (a tampered link never reaches the database), then the row `find(id)` gives, its hashed random part and
+    the expiry it was signed with."""
+    parts = read_kiosk_token(secret, token, purpose) if secret else None
     if parts is None:
-        return KioskCheck(None, "invalid")
+        return None
     link_id, expires, nonce = parts
-    link = kiosk_links.link_by_id(session, link_id=link_id)
+    link = find(link_id)
     if link is None or not hmac.compare_digest(link.nonce_hash, nonce_hash(nonce)) or \
             int(link.expires_at.timestamp()) != expires:
+        return None
+    return link, nonce
+
+
+def check_kiosk(session: Session, secret: str, token: str, *, now: datetime) -> KioskCheck:
+    """The signed link first, then whether it is revoked or expired."""
+    found = signed_link(secret, token, "kiosk", lambda link_id: kiosk_links.link_by_id(session, link_id=link_id))
+    if found is None:
         return KioskCheck(None, "invalid")
+    link = found[0]
     if link.revoked_at is not None:
         return KioskCheck(None, "revoked")
     if link.expires_at <= now:

@@ -58,11 +58,11 @@ def register(r: Router) -> None:
 
     @r.route("GET", r"/logga-in")
     def signin_page(req, match, session) -> Response:
-        provider = config.signin.provider if config.signin else "slack"
-        problem = t(SIGNIN_PROBLEMS[req.arg("fel")].format(provider=provider)) \
-            if req.arg("fel") in SIGNIN_PROBLEMS else None
-        return html(page(t("storbild.signin.title"), signin_body(provider=config.signin and provider,
-                                                                problem=problem, back=_back(req.arg("till")))))
+        provider = config.signin.provider if config.signin else None
+        key = SIGNIN_PROBLEMS.get(req.arg("fel"))
+        problem = t(key.format(provider=provider or "slack")) if key else None  # a typed ?fel= never fails
+        return html(page(t("storbild.signin.title"), signin_body(provider=provider, problem=problem,
+                                                                back=_back(req.arg("till")))))
 
     @r.route("GET", r"/logga-in/(?:slack|teams)")
     def signin_start(req, match, session) -> Response:

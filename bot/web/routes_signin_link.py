@@ -3,7 +3,6 @@ nothing), then the press spends the link once and signs its person in, if they a
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 
 from bot.web import access
@@ -11,10 +10,8 @@ from bot.web.config import PREFIX
 from bot.web.html import e, message_page, page
 from bot.web.request import Response, cookie, redirect
 from bot.web.router import Router, html
-from bot.web.signing import read_kiosk_token
 from commands.core.context import Invocation, load_caller
 from commands.core.texts import t
-from commands.storbild.kiosk import nonce_hash
 from commands.storbild.signin_link import SIGNIN_USAGE
 from storage import signin_links
 from storage.models import SignInLink
@@ -22,17 +19,13 @@ from storage.models import SignInLink
 TOKEN = r"/in/([0-9A-Za-z_.-]{1,200})"
 
 
-def _link(session, secret: str, token: str, now: datetime) -> tuple[SignInLink, str] | None:
-    """The live link a token stands for (signature first: a tampered link never reaches the database)."""
-    parts = read_kiosk_token(secret, token, "signin") if secret else None
-    if parts is None:
+def _link(session, secret: str, token: str, now: datetime) -> SignInLink | None:
+    """The live link a token stands for: signed, stored, unused and unexpired."""
+    found = access.signed_link(secret, token, "signin",
+                               lambda link_id: signin_links.link_by_id(session, link_id=link_id))
+    if found is None or found[0].used_at is not None or found[0].expires_at <= now:
         return None
-    link_id, expires, nonce = parts
-    link = signin_links.link_by_id(session, link_id=link_id)
-    if link is None or not hmac.compare_digest(link.nonce_hash, nonce_hash(nonce)) or \
-            int(link.expires_at.timestamp()) != expires or link.used_at is not None or link.expires_at <= now:
-        return None
-    return link, nonce
+    return found[0]
 
 
 def _spent() -> Response:
@@ -56,14 +49,13 @@ def register(r: Router) -> None:
     @r.route("POST", TOKEN)
     def signin_link_use(req, match, session) -> Response:
         now = clock()
-        found = _link(session, config.secret, match.group(1), now)
-        if found is None:
+        link = _link(session, config.secret, match.group(1), now)
+        if link is None:
             return _spent()
-        link, nonce = found
         caller = load_caller(session, Invocation(link.workspace_id, link.user_id, now))
         if not caller.known:  # removed from the collaboration since the link was made
             return redirect(f"{PREFIX}/logga-in?fel=unknown")
-        if not signin_links.use_link(session, link_id=link.id, nonce_hash=nonce_hash(nonce), now=now):
+        if not signin_links.use_link(session, link_id=link.id, now=now):
             return _spent()  # another press was first
         value = access.new_session(config.secret, workspace_id=link.workspace_id, user_id=link.user_id, now=now)
         return redirect(f"{PREFIX}/", [cookie(access.SESSION_COOKIE, value, max_age=access.max_age(),
