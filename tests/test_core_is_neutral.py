@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import repl as console
 from bot.console.render import plain, render_text
+from bot.files.chat_file import FILE_REPLIES
 from bot.matrix import render as matrix_render
 from bot.slack import views as slack_views
 from bot.slack.blocks import render
@@ -135,7 +135,7 @@ def test_slack_shows_every_reply(kind) -> None:
 
 @pytest.mark.parametrize("kind", REPLY_TYPES, ids=lambda t: t.__name__)
 def test_the_console_shows_every_reply(kind) -> None:
-    assert kind in render_text.registry or kind in console.FILES, (
+    assert kind in render_text.registry or kind in FILE_REPLIES, (
         f"the console has no rendering for {kind.__name__}: register one in bot/console/render.py")
 
 

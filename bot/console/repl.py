@@ -21,7 +21,6 @@ from storage.db import session_scope
 
 log = logging.getLogger("veckolage.console")
 QUIT = {"avsluta", "sluta", "exit", "quit", "q"}
-FILES = FILE_REPLIES  # the console writes these itself: the year table, or a file
 
 
 def run_console(
@@ -56,7 +55,7 @@ def run_console(
                 reply = tell(reply, take_back(session, workspace_id, before))  # nothing for a later start to send
                 if isinstance(reply, YearRequest):
                     table = build_year_table(session, workspace_id=workspace_id, year=reply.year)
-            if not isinstance(reply, FILES):
+            if not isinstance(reply, FILE_REPLIES):  # the console writes these itself: the table, or a file
                 stdout.write(render_text(reply, color=color) + "\n\n")
             elif isinstance(reply, YearRequest):
                 stdout.write(year_text(table, color=color) + "\n\n")

@@ -14,9 +14,10 @@ from datetime import datetime
 from nio import AsyncClient, InviteMemberEvent, MatrixRoom, MegolmEvent, ReactionEvent, RoomMessageText
 from sqlalchemy.engine import Engine
 
+from bot.files.chat_file import FILE_REPLIES
 from bot.matrix import calls
 from bot.matrix.commands import run, shared_rooms
-from bot.matrix.files import FILES, send_files
+from bot.matrix.files import send_files
 from bot.matrix.inbound import read
 from bot.matrix.render import render
 from bot.matrix.text import Doc
@@ -101,7 +102,7 @@ class MatrixBot:
         except (calls.Permanent, calls.RetryLater, calls.RateLimited) as error:  # committed; the answer is lost
             log.warning("Could not answer %s in %s: %s", typed.family, room.room_id, error)
             return
-        if isinstance(reply, FILES):
+        if isinstance(reply, FILE_REPLIES):
             await send_files(self, reply, room=room, asker=event.sender)
 
     async def _in_direct_chat(self, room: MatrixRoom, event, doc: Doc) -> None:

@@ -9,14 +9,13 @@ import logging
 
 from nio import MatrixRoom
 
-from bot.files.chat_file import FILE_REPLIES, chat_file
+from bot.files.chat_file import chat_file
 from bot.matrix import calls
 from bot.matrix.text import Doc
 from commands.core.reply import YearRequest
 from commands.core.texts import t
 
 log = logging.getLogger("veckolage.matrix")
-FILES = FILE_REPLIES
 
 
 async def send_files(bot, reply, *, room: MatrixRoom, asker: str) -> None:

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from bot.slack.listeners import Listening
 
 log = logging.getLogger("veckolage.slack")
-FILES = FILE_REPLIES  # made after the ack, then uploaded
 
 
 def register(app: App, slack: Listening) -> None:
@@ -55,7 +54,7 @@ def register(app: App, slack: Listening) -> None:
             ack(**first)
             return
         slack.notify()
-        if isinstance(reply, FILES):
+        if isinstance(reply, FILE_REPLIES):  # made after the ack, then uploaded
             ack(**answer)
             slack.background(lambda: _send_file(slack, reply, inv, client, respond))
             return
@@ -78,7 +77,7 @@ def _answer(reply) -> dict | None:
 
 def _acted(reply) -> bool:
     """The reply says something changed (an ok notice) or a file is on its way."""
-    return isinstance(reply, FILES) or (
+    return isinstance(reply, FILE_REPLIES) or (
         isinstance(reply, Notice) and reply.tone == "ok")
 
 
