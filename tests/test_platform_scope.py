@@ -10,19 +10,17 @@ from sqlalchemy import select, update
 from bot.jobs.outbox_worker import Deliverer
 from bot.jobs.platform_scope import PlatformScope, foreign_workspaces
 from commands.core.identity import MATRIX, SLACK, TEAMS
-from commands.setup.file import parse_setup
-from commands.setup.sync import sync_setup
 from storage import outbox
 from storage.db import session_scope
 from storage.models import OutboxMessage, Workspace
 from tests.conftest import NOW
-from tests.teams.teams_harness import TEAMS_SETUP_TOML
+from tests.teams.teams_harness import teams_collaboration
 
 
 def _two_collaborations(engine, slack_id: int) -> int:
     """The Slack test collaboration (`slack_id`) and a Teams one, each with an alert waiting."""
+    teams_id = teams_collaboration(engine)
     with session_scope(engine) as session:
-        teams_id = sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW).workspace_id
         for ws in (slack_id, teams_id):
             outbox.enqueue(session, workspace_id=ws, key=f"alert.post:{ws}:1", kind="alert.post", subject_id=1,
                            now=NOW)

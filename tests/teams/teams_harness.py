@@ -12,7 +12,10 @@ import asyncio
 import itertools
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -158,21 +161,66 @@ class TeamsHarness:
         return self.fake.sent[before:]
 
 
+def teams_env(tmp_path: Path, fake: FakeBotFramework, *, port: int, secret: str | None = None) -> dict[str, str]:
+    """The environment of `python -m bot teams` for the Teams test collaboration (written to `tmp_path`) against
+    `fake`; `secret` instead of the fake's own client secret."""
+    from tests.test_e2e_serve import bot_env
+
+    (tmp_path / "veckolage.toml").write_text(TEAMS_SETUP_TOML, encoding="utf-8")
+    return bot_env(DATABASE_URL=f"sqlite:///{tmp_path / 'v.db'}", VECKOLAGE_CONFIG=str(tmp_path / "veckolage.toml"),
+                   PORT=str(port), TEAMS_CLIENT_ID=CLIENT_ID, TEAMS_CLIENT_SECRET=secret or fake.client_secret,
+                   TEAMS_TENANT_ID=TENANT_ID, TEAMS_OPENID_METADATA_URL=fake.metadata_url,
+                   TEAMS_TOKEN_URL=fake.token_url)
+
+
+@contextmanager
+def teams_process(tmp_path: Path) -> Iterator[tuple[FakeBotFramework, int]]:
+    """`python -m bot teams` as a real process on a free port, listening, against a new fake Bot Framework;
+    yields the fake and the port, and stops both afterwards."""
+    from tests.test_e2e_serve import free_port
+    from tests.test_processes import Process
+
+    fake = FakeBotFramework(CLIENT_ID).start()
+    port = free_port()
+    process = Process("teams", tmp_path, teams_env(tmp_path, fake, port=port))
+    try:
+        process.wait_for_line(f"lyssnar på http://127.0.0.1:{port}/api/messages")
+        yield fake, port
+    finally:
+        process.stop()
+        fake.stop()
+
+
+def personal_message(fake: FakeBotFramework, text: str, user: str = POLICE) -> dict:
+    """A message in a 1:1 chat as Teams posts it to the bot (for a process reached over HTTP)."""
+    return {"type": "message", "id": "m1", "channelId": "msteams", "serviceUrl": fake.service_url,
+            "from": {"id": "29:anna", "aadObjectId": user, "name": "Anna"}, "text": text,
+            "conversation": {"id": "a:1on1-anna", "conversationType": "personal", "tenantId": TENANT_ID},
+            "recipient": {"id": BOT_ID, "name": "Veckoläge"}}
+
+
 def now_clock(now: datetime):
     """A clock that always says `now`."""
     return lambda: now
 
 
-@pytest.fixture
-def teams(engine):
-    """A collaboration on Teams (TEAMS_SETUP_TOML) and the real app on the fake Bot Framework, at NOW."""
+def teams_collaboration(engine) -> int:
+    """The collaboration on Teams (TEAMS_SETUP_TOML) set up in the database at NOW; its workspace id."""
     from commands.setup.file import parse_setup
     from commands.setup.sync import sync_setup
     from storage.db import session_scope
     from tests.conftest import NOW
 
     with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
+        return sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW).workspace_id
+
+
+@pytest.fixture
+def teams(engine):
+    """A collaboration on Teams (TEAMS_SETUP_TOML) and the real app on the fake Bot Framework, at NOW."""
+    from tests.conftest import NOW
+
+    teams_collaboration(engine)
     harness = TeamsHarness(engine, now_clock(NOW))
     yield harness
     harness.close()

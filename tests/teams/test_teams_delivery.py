@@ -84,12 +84,9 @@ def test_a_reminder_card_opens_the_form_for_its_week(engine) -> None:
     from bot.teams.reminder_card import reminder_card
     from commands.core.weeks import Week
     from commands.rhythm.reminders import Reminder
-    from commands.setup.file import parse_setup
-    from commands.setup.sync import sync_setup
-    from tests.teams.teams_harness import TEAMS_SETUP_TOML, TeamsHarness, now_clock
+    from tests.teams.teams_harness import TeamsHarness, now_clock, teams_collaboration
 
-    with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
+    teams_collaboration(engine)
     teams = TeamsHarness(engine, now_clock(NOW))
     try:
         teams.say("hej")  # the 1:1 chat is known from here on

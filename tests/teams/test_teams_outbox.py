@@ -15,13 +15,18 @@ from bot.jobs.clock import clock_tick
 from bot.teams.deliverer import TeamsDeliverer
 from bot.teams.delivery import TeamsDelivery
 from bot.teams.token import ClientCredentialsToken
-from commands.setup.file import parse_setup
-from commands.setup.sync import sync_setup
 from storage import outbox
 from storage.db import session_scope
 from storage.models import Event, OutboxMessage
 from tests.conftest import NOW
-from tests.teams.teams_harness import BOT_ID, COORDINATOR, POLICE, TEAMS_SETUP_TOML, TENANT_ID, TeamsHarness
+from tests.teams.teams_harness import (
+    BOT_ID,
+    COORDINATOR,
+    POLICE,
+    TENANT_ID,
+    TeamsHarness,
+    teams_collaboration,
+)
 
 ALERTS = "19:alerts0channel0id0bbbbbbbbbbbbbbbbb@thread.tacv2"
 SUMMARY = "19:summary0channel0id0aaaaaaaaaaaaaaa@thread.tacv2"
@@ -80,8 +85,7 @@ class World:
 
 @pytest.fixture
 def world(engine):
-    with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
+    teams_collaboration(engine)
     made = World(engine, Clock(NOW))
     yield made
     made.teams.close()
@@ -300,8 +304,7 @@ def test_the_teams_process_runs_the_clock_and_wakes_the_outbox_after_a_commit(en
     summary and wakes the delivery thread; a critical event typed in Teams wakes it after its commit."""
     from bot.teams.serve import outbox_and_clock
 
-    with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
+    teams_collaboration(engine)
     clock, holder = Clock(NOW), []
     teams = TeamsHarness(engine, clock, notify=lambda: holder[0].wake())
     thread, scheduler = outbox_and_clock(teams.settings, engine, None, clock=clock,
@@ -331,26 +334,10 @@ def test_python_m_bot_teams_delivers_an_alert_typed_in_teams(tmp_path) -> None:
     with no other process running."""
     import httpx
 
-    from tests.teams.fake_bot_framework import FakeBotFramework
-    from tests.teams.teams_harness import CLIENT_ID
-    from tests.test_e2e_serve import bot_env, free_port
-    from tests.test_processes import Process
+    from tests.teams.teams_harness import personal_message, teams_process
 
-    fake = FakeBotFramework(CLIENT_ID).start()
-    (tmp_path / "veckolage.toml").write_text(TEAMS_SETUP_TOML, encoding="utf-8")
-    port = free_port()
-    env = bot_env(DATABASE_URL=f"sqlite:///{tmp_path / 'v.db'}", VECKOLAGE_CONFIG=str(tmp_path / "veckolage.toml"),
-                  PORT=str(port), TEAMS_CLIENT_ID=CLIENT_ID, TEAMS_CLIENT_SECRET=fake.client_secret,
-                  TEAMS_TENANT_ID=TENANT_ID, TEAMS_OPENID_METADATA_URL=fake.metadata_url,
-                  TEAMS_TOKEN_URL=fake.token_url)
-    process = Process("teams", tmp_path, env)
-    try:
-        process.wait_for_line(f"lyssnar på http://127.0.0.1:{port}/api/messages")
-        activity = {"type": "message", "id": "m1", "channelId": "msteams", "serviceUrl": fake.service_url,
-                    "from": {"id": "29:anna", "aadObjectId": POLICE, "name": "Anna"},
-                    "text": "handelse Vällingby skjutning skott mot port",
-                    "conversation": {"id": "a:1on1-anna", "conversationType": "personal", "tenantId": TENANT_ID},
-                    "recipient": {"id": BOT_ID, "name": "Veckoläge"}}
+    with teams_process(tmp_path) as (fake, port):
+        activity = personal_message(fake, "handelse Vällingby skjutning skott mot port")
         answer = httpx.post(f"http://127.0.0.1:{port}/api/messages", json=activity, timeout=30,
                             headers={"Authorization": f"Bearer {fake.token_for()}"})
         assert answer.status_code in (200, 201)
@@ -358,6 +345,3 @@ def test_python_m_bot_teams_delivers_an_alert_typed_in_teams(tmp_path) -> None:
         [alert] = [s for s in fake.sent if s.conversation_id == ALERTS]
         assert alert.method == "send" and alert.text().startswith("🚨 Kritisk händelse: Skjutning i Vällingby")
         assert alert.cards()[0]["actions"][0]["title"] == "Kvittera"
-    finally:
-        process.stop()
-        fake.stop()

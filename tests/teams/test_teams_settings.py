@@ -12,9 +12,8 @@ import pytest
 from bot.settings import SettingsError
 from bot.teams.settings import PUBLIC_OPENID_METADATA_URL, load_teams_settings
 from tests.teams.fake_bot_framework import FakeBotFramework
-from tests.teams.teams_harness import CLIENT_ID, POLICE, TEAMS_SETUP_TOML, TENANT_ID
+from tests.teams.teams_harness import CLIENT_ID, TENANT_ID, personal_message, teams_env, teams_process
 from tests.test_e2e_serve import bot_env, free_port
-from tests.test_processes import Process
 
 GOOD = {"TEAMS_CLIENT_ID": CLIENT_ID, "TEAMS_CLIENT_SECRET": "hemlighet", "TEAMS_TENANT_ID": TENANT_ID}
 
@@ -63,41 +62,22 @@ def test_python_m_bot_teams_without_settings_explains_in_swedish(tmp_path) -> No
 def test_python_m_bot_teams_serves_on_loopback_and_answers(tmp_path) -> None:
     import httpx
 
-    fake = FakeBotFramework(CLIENT_ID).start()
-    (tmp_path / "veckolage.toml").write_text(TEAMS_SETUP_TOML, encoding="utf-8")
-    port = free_port()
-    env = bot_env(DATABASE_URL=f"sqlite:///{tmp_path / 'v.db'}", VECKOLAGE_CONFIG=str(tmp_path / "veckolage.toml"),
-                  PORT=str(port), TEAMS_CLIENT_ID=CLIENT_ID, TEAMS_CLIENT_SECRET=fake.client_secret,
-                  TEAMS_TENANT_ID=TENANT_ID, TEAMS_OPENID_METADATA_URL=fake.metadata_url,
-                  TEAMS_TOKEN_URL=fake.token_url)
-    process = Process("teams", tmp_path, env)
-    try:
-        process.wait_for_line(f"lyssnar på http://127.0.0.1:{port}/api/messages")
+    with teams_process(tmp_path) as (fake, port):
         listening = Path("/proc/net/tcp").read_text().split("\n")
         assert any(f"0100007F:{port:04X}" in line for line in listening)  # bound to 127.0.0.1, not 0.0.0.0
-        activity = {"type": "message", "id": "m1", "channelId": "msteams", "serviceUrl": fake.service_url,
-                    "from": {"id": "29:anna", "aadObjectId": POLICE, "name": "Anna"}, "text": "lage Finnsta 3",
-                    "conversation": {"id": "a:1on1-anna", "conversationType": "personal", "tenantId": TENANT_ID},
-                    "recipient": {"id": f"28:{CLIENT_ID}", "name": "Veckoläge"}}
+        activity = personal_message(fake, "lage Finnsta 3")
         unsigned = httpx.post(f"http://127.0.0.1:{port}/api/messages", json=activity, timeout=30)
         assert unsigned.status_code == 401
         signed = httpx.post(f"http://127.0.0.1:{port}/api/messages", json=activity, timeout=30,
                             headers={"Authorization": f"Bearer {fake.token_for()}"})
         assert signed.status_code in (200, 201)
         assert "Sparat: Finnsta 3 Oroande läge för Polisen" in fake.sent[-1].text()
-    finally:
-        process.stop()
-        fake.stop()
 
 
 def test_a_secret_the_token_service_refuses_stops_the_start_in_swedish(tmp_path) -> None:
     fake = FakeBotFramework(CLIENT_ID).start()
     try:
-        (tmp_path / "veckolage.toml").write_text(TEAMS_SETUP_TOML, encoding="utf-8")
-        env = bot_env(DATABASE_URL=f"sqlite:///{tmp_path / 'v.db'}", VECKOLAGE_CONFIG=str(tmp_path / "veckolage.toml"),
-                      PORT=str(free_port()), TEAMS_CLIENT_ID=CLIENT_ID, TEAMS_CLIENT_SECRET="fel-hemlighet",
-                      TEAMS_TENANT_ID=TENANT_ID, TEAMS_OPENID_METADATA_URL=fake.metadata_url,
-                      TEAMS_TOKEN_URL=fake.token_url)
+        env = teams_env(tmp_path, fake, port=free_port(), secret="fel-hemlighet")
         done = _run(["teams"], tmp_path, env)
     finally:
         fake.stop()

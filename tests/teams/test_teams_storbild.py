@@ -10,11 +10,8 @@ import pytest
 from bot.web.chat_reply import kiosk_presenter
 from bot.web.config import WebConfig
 from commands.core.texts import t
-from commands.setup.file import parse_setup
-from commands.setup.sync import sync_setup
-from storage.db import session_scope
 from tests.conftest import NOW
-from tests.teams.teams_harness import COORDINATOR, POLICE, TEAMS_SETUP_TOML, TeamsHarness, now_clock
+from tests.teams.teams_harness import COORDINATOR, POLICE, TeamsHarness, now_clock, teams_collaboration
 
 BASE_URL = "https://veckolage.kommun.se"  # only written into the link, never called
 SUMMARY = "19:summary0channel0id0aaaaaaaaaaaaaaa@thread.tacv2"
@@ -22,8 +19,7 @@ SUMMARY = "19:summary0channel0id0aaaaaaaaaaaaaaa@thread.tacv2"
 
 @pytest.fixture
 def teams(engine):
-    with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
+    teams_collaboration(engine)
     harness = TeamsHarness(engine, now_clock(NOW),
                            present=kiosk_presenter(WebConfig("teams-test-secret-" + "k" * 24, BASE_URL, None)))
     yield harness

@@ -15,12 +15,9 @@ from bot.web.app import make_web_app, web_config
 from bot.web.signin_entra import EntraSignIn
 from commands.core.context import Invocation
 from commands.registry import dispatch
-from commands.setup.file import parse_setup
-from commands.setup.sync import sync_setup
 from storage.db import session_scope
-from storage.queries import workspace_for
 from tests.conftest import NOW
-from tests.teams.teams_harness import CLIENT_ID, COORDINATOR, POLICE, STRANGER, TEAMS_SETUP_TOML, TENANT_ID
+from tests.teams.teams_harness import CLIENT_ID, COORDINATOR, POLICE, STRANGER, TENANT_ID, teams_collaboration
 from tests.web import web_harness as w
 from tests.web.fake_entra import FakeEntra
 from tests.web.web_harness import WEB_SECRET, Clock
@@ -38,10 +35,9 @@ class TeamsSite:
 
 @pytest.fixture
 def teams_site(engine) -> Iterator[TeamsSite]:
+    workspace_id = teams_collaboration(engine)
     with session_scope(engine) as session:
-        sync_setup(session, parse_setup(TEAMS_SETUP_TOML), now=NOW)
-        workspace = workspace_for(session, key=TENANT_ID)
-        dispatch("lage", "v47 Grimsta 2 lugnt men mörkt i parken", Invocation(workspace.id, POLICE, NOW), session)
+        dispatch("lage", "v47 Grimsta 2 lugnt men mörkt i parken", Invocation(workspace_id, POLICE, NOW), session)
     entra = FakeEntra(TENANT_ID).start()
     server = make_server("127.0.0.1", 0, lambda environ, start: [], server_class=w._Server, handler_class=w._Quiet)
     base = f"http://127.0.0.1:{server.server_address[1]}"
