@@ -67,12 +67,20 @@ def bot_env(**values: str) -> dict[str, str]:
 
 
 class Server:
-    """A running `python -m bot serve` and everything it logged."""
+    """A running `python -m bot serve` (or `web`) and everything it logged."""
 
     def __init__(self, proc: subprocess.Popen, port: int) -> None:
         self.proc, self.url, self.log = proc, f"http://127.0.0.1:{port}", []
         self._lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
+
+    @classmethod
+    def start(cls, mode: str, tmp_path: Path, env: dict[str, str], port: int) -> Server:
+        """`python -m bot <mode>` in its own process group, run from `tmp_path`, its output collected."""
+        proc = subprocess.Popen([sys.executable, "-m", "bot", mode], cwd=tmp_path, env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, encoding="utf-8", errors="replace", start_new_session=True)
+        return cls(proc, port)
 
     def _pump(self) -> None:
         for line in self.proc.stdout:
@@ -128,10 +136,7 @@ def serving(tmp_path: Path, fake: FakeSlack, database_url: str) -> Iterator[Serv
                   SLACK_API_URL=fake.url, DATABASE_URL=database_url,
                   VECKOLAGE_CONFIG=str(tmp_path / "veckolage.toml"),
                   XDG_RUNTIME_DIR=str(tmp_path))  # gunicorn's control socket: not the shared ~/.gunicorn
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, encoding="utf-8", errors="replace", start_new_session=True)
-    server = Server(proc, port)
+    server = Server.start("serve", tmp_path, env, port)
     try:
         server.wait_until_ready()
         yield server

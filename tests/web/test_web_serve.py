@@ -46,10 +46,7 @@ def test_serve_answers_slack_and_the_web_view_on_one_port(tmp_path: Path, browse
                       VECKOLAGE_CONFIG=str(tmp_path / "veckolage.toml"), XDG_RUNTIME_DIR=str(tmp_path),
                       WEB_SECRET=WEB_SECRET, WEB_BASE_URL=base, SIGNIN_CLIENT_ID=CLIENT_ID,
                       SIGNIN_CLIENT_SECRET=CLIENT_SECRET)
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, encoding="utf-8", errors="replace", start_new_session=True)
-        server = Server(proc, port)
+        server = Server.start("serve", tmp_path, env, port)
         try:
             server.wait_until_ready()
             assert server.slash("/lage", "vallingby 4 klotter", secret="s3cret")[0] == 200
@@ -87,10 +84,7 @@ def test_web_alone_serves_the_storbild_without_slack(tmp_path: Path) -> None:
     env = bot_env(PORT=str(port), HOST="127.0.0.1", DATABASE_URL=f"sqlite:///{tmp_path}/v.db",
                   VECKOLAGE_CONFIG=str(tmp_path / "veckolage.toml"), XDG_RUNTIME_DIR=str(tmp_path),
                   WEB_SECRET=WEB_SECRET, WEB_BASE_URL=base)
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=tmp_path, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, encoding="utf-8", errors="replace", start_new_session=True)
-    server = Server(proc, port)
+    server = Server.start("web", tmp_path, env, port)
     try:
         server.wait_until_ready()
         engine = make_engine(f"sqlite:///{tmp_path}/v.db")
