@@ -21,11 +21,12 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.loopback_fake import LoopbackFake
 
 ISSUER = "https://api.botframework.com"  # the public cloud's issuer of connector tokens
 KEY_ID = "veckolage-test-key"
@@ -88,7 +89,7 @@ class Sent:
 
 
 @dataclass
-class FakeBotFramework:
+class FakeBotFramework(LoopbackFake):
     """The fake: start() it, point TEAMS_OPENID_METADATA_URL, TEAMS_TOKEN_URL and serviceUrl at it."""
 
     client_id: str
@@ -101,35 +102,6 @@ class FakeBotFramework:
     upload_failures: list[int] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: threading.Condition = field(default_factory=threading.Condition)
-
-    def start(self) -> FakeBotFramework:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:  # quiet
-                pass
-
-            def do_GET(self) -> None:
-                fake._get(self)
-
-            def do_POST(self) -> None:
-                fake._write(self, "POST")
-
-            def do_PUT(self) -> None:
-                fake._write(self, "PUT")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     @property
     def metadata_url(self) -> str:
@@ -182,25 +154,21 @@ class FakeBotFramework:
 
     # --- HTTP ---
 
-    def _json(self, handler, status: int, body: dict | None, headers: dict | None = None) -> None:
-        data = json.dumps(body or {}).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    def _get(self, handler) -> None:
+    def handle_GET(self, handler) -> None:
         if handler.path == "/v1/.well-known/openidconfiguration":
-            self._json(handler, 200, {"issuer": ISSUER, "jwks_uri": f"{self.url}/v1/.well-known/keys",
+            self.send_json(handler, 200, {"issuer": ISSUER, "jwks_uri": f"{self.url}/v1/.well-known/keys",
                                       "id_token_signing_alg_values_supported": ["RS256"]})
         elif handler.path == "/v1/.well-known/keys":
             key = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(TEST_KEY.public_key()))
-            self._json(handler, 200, {"keys": [{**key, "kid": KEY_ID, "use": "sig", "alg": "RS256"}]})
+            self.send_json(handler, 200, {"keys": [{**key, "kid": KEY_ID, "use": "sig", "alg": "RS256"}]})
         else:
-            self._json(handler, 404, {"error": "not found"})
+            self.send_json(handler, 404, {"error": "not found"})
+
+    def handle_POST(self, handler) -> None:
+        self._write(handler, "POST")
+
+    def handle_PUT(self, handler) -> None:
+        self._write(handler, "PUT")
 
     def _write(self, handler, verb: str) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
@@ -213,62 +181,62 @@ class FakeBotFramework:
             form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
             self.token_requests.append(form)
             if (form.get("client_id"), form.get("client_secret")) != (self.client_id, self.client_secret):
-                self._json(handler, 401, {"error": "invalid_client"})
+                self.send_json(handler, 401, {"error": "invalid_client"})
             else:
-                self._json(handler, 200, {"token_type": "Bearer", "expires_in": 3599, "access_token": BOT_TOKEN})
+                self.send_json(handler, 200, {"token_type": "Bearer", "expires_in": 3599, "access_token": BOT_TOKEN})
             return
         if handler.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
-            self._json(handler, 401, {"error": {"code": "Unauthorized"}})
+            self.send_json(handler, 401, {"error": {"code": "Unauthorized"}})
             return
         if self.failures:
             status, retry_after = self.failures.pop(0)
-            self._json(handler, status, {"error": {"code": "Throttled" if status == 429 else "ServiceError"}},
+            self.send_json(handler, status, {"error": {"code": "Throttled" if status == 429 else "ServiceError"}},
                        {"Retry-After": str(retry_after)} if retry_after is not None else None)
             return
         body = json.loads(raw or b"{}")
         if match := _CREATE.match(path):
             conversation = f"a:1on1-{uuid.uuid4().hex[:12]}"
             self._record(Sent("create", conversation, None, body, match["base"]))
-            self._json(handler, 201, {"id": conversation})
+            self.send_json(handler, 201, {"id": conversation})
             return
         match = _ACTIVITY.match(path)
         if not match:
-            self._json(handler, 404, {"error": {"code": "NotFound"}})
+            self.send_json(handler, 404, {"error": {"code": "NotFound"}})
             return
         if problem := _mention_problem(body):  # Teams refuses a card whose mention it cannot place
-            self._json(handler, 400, {"error": {"code": "BadArgument", "message": problem}})
+            self.send_json(handler, 400, {"error": {"code": "BadArgument", "message": problem}})
             return
         conversation, activity = unquote(match["conversation"]), match["activity"] and unquote(match["activity"])
         method = "update" if verb == "PUT" else "reply" if activity else "send"
         new_id = activity if method == "update" else f"act-{next(self._ids)}"
         self._record(Sent(method, conversation, activity, body, match["base"], new_id))
-        self._json(handler, 200 if method == "update" else 201, {"id": new_id})
+        self.send_json(handler, 200 if method == "update" else 201, {"id": new_id})
 
     def _upload(self, handler, verb: str, session: str, raw: bytes) -> None:
         """A PUT to an upload session, checked as OneDrive checks one (the whole file in one fragment)."""
         info = self.sessions.get(session)
         if verb != "PUT" or info is None:
-            self._json(handler, 404 if info is None else 405, {"error": {"code": "itemNotFound"}})
+            self.send_json(handler, 404 if info is None else 405, {"error": {"code": "itemNotFound"}})
             return
         if handler.headers.get("Authorization"):  # the address is pre-authenticated; a token is refused
-            self._json(handler, 401, {"error": {"code": "unauthenticated"}})
+            self.send_json(handler, 401, {"error": {"code": "unauthenticated"}})
             return
         byte_range = _RANGE.match(handler.headers.get("Content-Range") or "")
         if byte_range is None or int(byte_range["first"]) != 0 or int(byte_range["last"]) + 1 != len(raw) \
                 or int(byte_range["total"]) != len(raw) or len(raw) == 0:
-            self._json(handler, 400, {"error": {"code": "invalidRange"}})
+            self.send_json(handler, 400, {"error": {"code": "invalidRange"}})
             return
         if len(raw) > MAX_FRAGMENT:
-            self._json(handler, 413, {"error": {"code": "requestTooLarge"}})
+            self.send_json(handler, 413, {"error": {"code": "requestTooLarge"}})
             return
         if self.upload_failures:
-            self._json(handler, self.upload_failures.pop(0), {"error": {"code": "serviceNotAvailable"}})
+            self.send_json(handler, self.upload_failures.pop(0), {"error": {"code": "serviceNotAvailable"}})
             return
         del self.sessions[session]  # an upload session takes one file, once
         self.uploads[info["name"]] = raw
         with self._changed:
             self._changed.notify_all()
-        self._json(handler, 201, {"id": info["uniqueId"], "name": info["name"], "size": len(raw), "file": {}})
+        self.send_json(handler, 201, {"id": info["uniqueId"], "name": info["name"], "size": len(raw), "file": {}})
 
 
 def _mention_problem(activity: dict) -> str | None:

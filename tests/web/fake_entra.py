@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from tests.loopback_fake import LoopbackFake
 
 KEY_ID = "fake-entra-key"
 _KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -28,7 +28,7 @@ _FORGER = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 @dataclass
-class FakeEntra:
+class FakeEntra(LoopbackFake):
     """One tenant: `register(...)` the app, `sign_in_as(oid, name)` the browser's account, then drive a browser."""
 
     tenant: str
@@ -38,31 +38,6 @@ class FakeEntra:
     forge: bool = False  # sign ID tokens with a key Entra never published
     token_calls: list[dict] = field(default_factory=list)
     _codes: dict[str, dict] = field(default_factory=dict)
-
-    def start(self) -> FakeEntra:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._get(self)
-
-            def do_POST(self) -> None:
-                fake._post(self)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     @property
     def authority(self) -> str:
@@ -81,39 +56,27 @@ class FakeEntra:
 
     # --- HTTP ---
 
-    def _send(self, handler, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
-        handler.send_response(status)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(body)
-
-    def _json(self, handler, status: int, body: dict) -> None:
-        self._send(handler, status, json.dumps(body).encode(), "application/json")
-
-    def _get(self, handler) -> None:
+    def handle_GET(self, handler) -> None:
         parts = urlsplit(handler.path)
         base = f"/{self.tenant}"
         if parts.path == f"{base}/v2.0/.well-known/openid-configuration":
-            self._json(handler, 200, {
+            self.send_json(handler, 200, {
                 "issuer": f"{self.authority}/v2.0", "authorization_endpoint": f"{self.authority}/oauth2/v2.0/authorize",
                 "token_endpoint": self.token_url, "jwks_uri": f"{self.authority}/discovery/v2.0/keys",
                 "response_types_supported": ["code", "id_token"], "id_token_signing_alg_values_supported": ["RS256"]})
         elif parts.path == f"{base}/discovery/v2.0/keys":
             key = json.loads(RSAAlgorithm.to_jwk(_KEY.public_key()))
-            self._json(handler, 200, {"keys": [{**key, "kid": KEY_ID, "use": "sig", "alg": "RS256"}]})
+            self.send_json(handler, 200, {"keys": [{**key, "kid": KEY_ID, "use": "sig", "alg": "RS256"}]})
         elif parts.path == f"{base}/oauth2/v2.0/authorize":
             self._authorize(handler, {k: v[0] for k, v in parse_qs(parts.query).items()})
         else:
-            self._json(handler, 404, {"error": "not_found"})
+            self.send_json(handler, 404, {"error": "not_found"})
 
     def _authorize(self, handler, query: dict) -> None:
         client = self.clients.get(query.get("client_id", ""))
         if client is None or query.get("redirect_uri") != client[1] or query.get("response_type") != "code" \
                 or "openid" not in query.get("scope", "").split():
-            self._send(handler, 400, b"<h1>AADSTS50011: the request is not valid for this application</h1>",
+            self.send(handler, 400, b"<h1>AADSTS50011: the request is not valid for this application</h1>",
                        "text/html")
             return
         if self.deny or self.account is None:
@@ -123,23 +86,23 @@ class FakeEntra:
             self._codes[code] = {"client": query["client_id"], "redirect_uri": query["redirect_uri"],
                                  "nonce": query.get("nonce"), "account": self.account, "at": time.time()}
             answer = {"code": code, "state": query.get("state", "")}
-        self._send(handler, 302, b"", "text/plain", {"Location": f"{query['redirect_uri']}?{urlencode(answer)}"})
+        self.send(handler, 302, b"", "text/plain", {"Location": f"{query['redirect_uri']}?{urlencode(answer)}"})
 
-    def _post(self, handler) -> None:
+    def handle_POST(self, handler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         form = {k: v[0] for k, v in parse_qs(handler.rfile.read(length).decode()).items()}
         if urlsplit(handler.path).path != f"/{self.tenant}/oauth2/v2.0/token":
-            self._json(handler, 404, {"error": "not_found"})
+            self.send_json(handler, 404, {"error": "not_found"})
             return
         self.token_calls.append(form)
         client = self.clients.get(form.get("client_id", ""))
         grant = self._codes.pop(form.get("code", ""), None)
         if client is None or form.get("client_secret") != client[0]:
-            self._json(handler, 401, {"error": "invalid_client"})
+            self.send_json(handler, 401, {"error": "invalid_client"})
             return
         if form.get("grant_type") != "authorization_code" or grant is None or grant["client"] != form["client_id"] \
                 or grant["redirect_uri"] != form.get("redirect_uri") or time.time() - grant["at"] > 600:
-            self._json(handler, 400, {"error": "invalid_grant"})
+            self.send_json(handler, 400, {"error": "invalid_grant"})
             return
         now = int(time.time())
         oid, name = grant["account"]
@@ -147,5 +110,5 @@ class FakeEntra:
                   "exp": now + 3600, "sub": uuid.uuid5(uuid.NAMESPACE_OID, oid).hex, "oid": oid, "tid": self.tenant,
                   "name": name, "ver": "2.0", **({"nonce": grant["nonce"]} if grant["nonce"] else {})}
         token = jwt.encode(claims, _FORGER if self.forge else _KEY, algorithm="RS256", headers={"kid": KEY_ID})
-        self._json(handler, 200, {"token_type": "Bearer", "scope": "openid profile", "expires_in": 3600,
+        self.send_json(handler, 200, {"token_type": "Bearer", "scope": "openid profile", "expires_in": 3600,
                                   "id_token": token, "access_token": secrets.token_urlsafe(32)})
