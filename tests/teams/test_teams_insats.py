@@ -101,3 +101,26 @@ def _press(teams, action: dict, user: str) -> list:
     activity = teams.activity(user=user, kind="channel", conversation=ALERTS, value=action["data"])
     assert teams.post(activity).status_code in (200, 201)
     return teams.fake.sent[before:]
+
+
+def test_the_form_at_20_areas_and_10_partners_fits_one_teams_message() -> None:
+    """The largest collaboration, long names, every field at its limit and a problem under each: one card
+    within the budget Teams' message size leaves (bot/teams/grid_card.py)."""
+    import json
+
+    from bot.teams.grid_card import CARD_BUDGET
+    from bot.teams.insats_form_card import FIELDS, WEEKS_LIMIT, insats_form_card
+    from commands.core.reply import FieldErrors
+    from commands.insats.common import PLACE_LIMIT, WHAT_LIMIT
+    from commands.insats.replies import InsatsForm
+    from tests.test_at_scale import AREAS, PARTNERS
+
+    form = InsatsForm(tuple(enumerate(AREAS, 1)), tuple((i, name) for i, (name, _) in enumerate(PARTNERS, 1)), 3)
+    typed = {"area": "20", "place": "p" * PLACE_LIMIT, "what": "å" * WHAT_LIMIT, "partner": "10",
+             "weeks": "v" * WEEKS_LIMIT, "form": "f" * 32}
+    errors = FieldErrors({(0, name): "Det här fältet behöver rättas: " + "x" * 120 for name in FIELDS})
+    card = insats_form_card(form, errors, typed)
+    assert len(AREAS) == 20 and len(PARTNERS) == 10
+    assert len(json.dumps(card, ensure_ascii=False).encode()) < CARD_BUDGET
+    choices = {node["id"]: len(node["choices"]) for node in inputs(card).values() if "choices" in node}
+    assert choices == {"area": 20, "partner": 10}
